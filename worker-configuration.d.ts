@@ -2,6 +2,9 @@
 interface Env {
   DB: D1Database;
   PROJECT_GATE: DurableObjectNamespace<import("./durable-objects/project-gate").ProjectGate>;
+  MEMORY: DurableObjectNamespace<import("./durable-objects/conversation-memory").ConversationMemory>;
+  UPSTASH_REDIS_REST_URL?: string;
+  UPSTASH_REDIS_REST_TOKEN?: string;
   API_HOST: string;
   PROJECT_DOMAIN: string;
   DEV_PROJECT_DOMAIN: string;
