@@ -1,0 +1,140 @@
+import { z } from "zod";
+
+/**
+ * Every project setting with its default and range (SPEC.md "Project settings"). The control-plane API,
+ * the project Durable Object and the docs all read this one schema; nothing else states a default.
+ */
+export const PII_ENTITY_NAMES = [
+  "EMAIL",
+  "PHONE",
+  "CREDIT_CARD",
+  "SSN",
+  "IBAN",
+  "IP_ADDRESS",
+  "SECRET",
+  "PERSON",
+  "ADDRESS",
+  "DATE_OF_BIRTH",
+] as const;
+
+const Origin = z
+  .string()
+  .max(253 + 16)
+  .refine(isOriginPattern, "must be an origin like https://app.example.com or a pattern like https://*.example.com");
+
+/** `scheme://host[:port]` with no path, or a single leading `*.` wildcard label on https. */
+function isOriginPattern(value: string): boolean {
+  return /^(https?):\/\/(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+(:\d{1,5})?$/.test(value) && !value.startsWith("http://*.");
+}
+
+const ProviderModel = z.string().regex(/^[a-z0-9-]+\/[A-Za-z0-9._:\-/@]+$/, "must be provider/model");
+
+const UsdBudget = z
+  .object({
+    day: z.number().positive().max(1_000_000).optional(),
+    month: z.number().positive().max(10_000_000).optional(),
+  })
+  .strict();
+
+const PiiEntity = z.enum(PII_ENTITY_NAMES);
+const Mode = z.enum(["disabled", "shadow", "enforce"]);
+
+/** Field schemas with no defaults, so a partial update (or tier override) never fills in absent fields. */
+const settingsShape = {
+  system_prompt: z.string().max(20_000).nullable(),
+  cors_origins: z.array(Origin).max(100),
+  rpm_limit: z.number().int().min(1).max(10_000),
+  user_rpm_fraction: z.number().min(0).max(1),
+  tokens_per_day: z.number().int().min(1).max(1_000_000_000),
+  project_tokens_per_day: z.number().int().min(1).max(10_000_000_000),
+  /** Hard dollar budgets of this project and of each of its users; cost-center and tenant budgets live on those. */
+  budget_usd: z.object({ project: UsdBudget.optional(), user: UsdBudget.optional() }).strict().nullable(),
+  /** Reserved as completion tokens when a request gives no `max_tokens`. */
+  max_tokens_cap: z.number().int().min(1).max(1_000_000),
+  provider_model: ProviderModel,
+  fallback_models: z.array(ProviderModel).max(3),
+  model_allowlist: z.array(ProviderModel).max(200).nullable(),
+  upstream_timeout_ms: z.number().int().min(1_000).max(300_000),
+  pii_mode: Mode,
+  pii_action: z.enum(["mask", "redact", "block"]),
+  pii_entities: z.array(PiiEntity),
+  pii_scan_system: z.boolean(),
+  pii_scan_tool: z.boolean(),
+  pii_scan_output: z.boolean(),
+  sentinel_mode: Mode,
+  sentinel_blocklist: z.array(z.string().min(1).max(500)).max(200),
+  memory_enabled: z.boolean(),
+  memory_window: z.number().int().min(0).max(100),
+  /** What a request does when the memory store is down: fail with 503, or go on without memory. */
+  memory_on_unavailable: z.enum(["fail", "proceed"]),
+  retention_days: z.number().int().min(1).max(3_650),
+  store_tool_calls: z.boolean(),
+};
+
+export const ProjectSettings = z.object(settingsShape).strict();
+export type ProjectSettings = z.infer<typeof ProjectSettings>;
+
+/** The defaults of SPEC.md, in one place. */
+export const SETTING_DEFAULTS: ProjectSettings = {
+  system_prompt: null,
+  cors_origins: [],
+  rpm_limit: 60,
+  user_rpm_fraction: 0.1,
+  tokens_per_day: 1_000_000,
+  project_tokens_per_day: 10_000_000,
+  budget_usd: null,
+  max_tokens_cap: 4_096,
+  provider_model: "mock/tollgate-mock",
+  fallback_models: [],
+  model_allowlist: null,
+  upstream_timeout_ms: 60_000,
+  pii_mode: "disabled",
+  pii_action: "mask",
+  pii_entities: [...PII_ENTITY_NAMES],
+  pii_scan_system: false,
+  pii_scan_tool: false,
+  pii_scan_output: false,
+  sentinel_mode: "shadow",
+  sentinel_blocklist: [],
+  memory_enabled: false,
+  memory_window: 10,
+  memory_on_unavailable: "proceed",
+  retention_days: 30,
+  store_tool_calls: false,
+};
+
+/** A partial update: only the named fields change; unknown fields are rejected. */
+export const ProjectSettingsPatch = ProjectSettings.partial().strict();
+export type ProjectSettingsPatch = z.infer<typeof ProjectSettingsPatch>;
+
+/** Stored settings (possibly written by an older version) completed with today's defaults. */
+export function completeSettings(stored: Partial<ProjectSettings>): ProjectSettings {
+  return ProjectSettings.parse({ ...SETTING_DEFAULTS, ...stored });
+}
+
+export const TIER_OVERRIDABLE = [
+  "rpm_limit",
+  "tokens_per_day",
+  "pii_mode",
+  "pii_entities",
+  "sentinel_mode",
+  "sentinel_blocklist",
+  "memory_enabled",
+  "memory_window",
+  "retention_days",
+  "store_tool_calls",
+  "provider_model",
+  "system_prompt",
+] as const satisfies readonly (keyof ProjectSettings)[];
+
+export const TierOverrides = ProjectSettings.pick(
+  Object.fromEntries(TIER_OVERRIDABLE.map((key) => [key, true])) as { [K in (typeof TIER_OVERRIDABLE)[number]]: true },
+)
+  .partial()
+  .strict();
+export type TierOverrides = z.infer<typeof TierOverrides>;
+
+/** Effective settings for a JWT's tier: the tier's overrides replace the project's values field by field. */
+export function mergeTier(settings: ProjectSettings, overrides: TierOverrides | undefined): ProjectSettings {
+  return overrides ? { ...settings, ...overrides } : settings;
+}
