@@ -6,3 +6,4 @@ export * from "./usage";
 export * from "./audit";
 export * from "./killswitches";
 export * from "./budgets";
+export * from "./budget-alerts";
