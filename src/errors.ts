@@ -31,6 +31,7 @@ export const ERROR_TABLE = {
   provider_key_invalid: { status: 400, type: "invalid_request_error" },
   provider_error: { status: 502, type: "api_error" },
   provider_timeout: { status: 504, type: "api_error" },
+  provider_rate_limited: { status: 429, type: "rate_limit_error" },
   memory_unavailable: { status: 503, type: "service_unavailable" },
   misconfigured: { status: 500, type: "server_error" },
   internal_error: { status: 500, type: "server_error" },
