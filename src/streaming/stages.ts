@@ -1,0 +1,96 @@
+import type { ChatCompletionChunk } from "../providers/openai-schema";
+import type { StreamItem, StreamStage } from "./items";
+
+/**
+ * Stages the route inserts between the upstream source and the serialiser. Each is a TransformStream
+ * of StreamItems, so they compose with pipeThrough and never buffer more than they must.
+ */
+
+/**
+ * A stateful text rewriter for one choice: `push` may hold text back (a PII placeholder split across
+ * chunks) and `end` releases whatever it still holds.
+ */
+export interface DeltaMapper {
+  push(text: string): string;
+  end(): string;
+}
+
+/**
+ * Rewrites `delta.content` through one mapper per choice. A mapper's held-back tail is appended to the
+ * chunk that finishes its choice, or sent as its own chunk before an error or at the end of the stream.
+ */
+export function mapContentDeltas(createMapper: () => DeltaMapper): StreamStage {
+  const mappers = new Map<number, DeltaMapper>();
+  let last: ChatCompletionChunk | null = null;
+
+  function flushAll(controller: TransformStreamDefaultController<StreamItem>) {
+    for (const [index, mapper] of mappers) {
+      const tail = mapper.end();
+      if (tail && last)
+        controller.enqueue({ type: "chunk", chunk: { ...last, choices: [{ index, delta: { content: tail }, finish_reason: null }], usage: undefined } });
+    }
+    mappers.clear();
+  }
+
+  return new TransformStream<StreamItem, StreamItem>({
+    transform(item, controller) {
+      if (item.type === "error") {
+        flushAll(controller);
+        controller.enqueue(item);
+        return;
+      }
+      last = item.chunk;
+      const choices = item.chunk.choices.map((choice) => {
+        let mapper = mappers.get(choice.index);
+        let content = choice.delta.content;
+        if (typeof content === "string" && content !== "") {
+          if (!mapper) mappers.set(choice.index, (mapper = createMapper()));
+          content = mapper.push(content);
+        }
+        if (choice.finish_reason !== null && mapper) {
+          content = (content ?? "") + mapper.end();
+          mappers.delete(choice.index);
+        }
+        return content === choice.delta.content ? choice : { ...choice, delta: { ...choice.delta, content } };
+      });
+      controller.enqueue({ type: "chunk", chunk: { ...item.chunk, choices } });
+    },
+    flush: flushAll,
+  });
+}
+
+/**
+ * Observes chunks without changing them: `onChunk` for each, `onEnd` once the stream is over. A tap
+ * that throws is ignored rather than allowed to break the client's stream.
+ */
+export function tapChunks(onChunk: (chunk: ChatCompletionChunk) => void, onEnd?: (failed: boolean) => void): StreamStage {
+  let failed = false;
+  return new TransformStream<StreamItem, StreamItem>({
+    transform(item, controller) {
+      if (item.type === "error") failed = true;
+      else
+        try {
+          onChunk(item.chunk);
+        } catch {
+          // observers must not cut the stream short
+        }
+      controller.enqueue(item);
+    },
+    flush() {
+      try {
+        onEnd?.(failed);
+      } catch {
+        // as above
+      }
+    },
+  });
+}
+
+/** Collects the assistant text of choice 0 (for conversation memory); `text()` reads it so far. */
+export function collectAssistantText(): { stage: StreamStage; text: () => string } {
+  let text = "";
+  const stage = tapChunks((chunk) => {
+    for (const choice of chunk.choices) if (choice.index === 0) text += choice.delta.content ?? "";
+  });
+  return { stage, text: () => text };
+}

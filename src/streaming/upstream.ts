@@ -1,0 +1,158 @@
+import { createParser } from "eventsource-parser";
+import { ProviderStreamError, type ProviderAdapter, type SseEvent, type StreamState } from "../providers/adapter";
+import type { ChatCompletionChunk } from "../providers/openai-schema";
+import { estimateTokens } from "../usage/token-count";
+import type { StreamItem, StreamOutcome } from "./items";
+
+export interface UpstreamOptions {
+  body: ReadableStream<Uint8Array>;
+  adapter: ProviderAdapter;
+  state: StreamState;
+  /** Used in error messages, e.g. "Anthropic". */
+  providerLabel: string;
+  /** Prompt tokens to settle with when the provider reports none (from estimatePromptTokens). */
+  promptTokensEstimate: number;
+  /** Emit one final usage chunk (`choices: []`), as OpenAI does for `stream_options.include_usage`. */
+  includeUsage: boolean;
+  /** Fail the stream when the provider sends nothing for this long (it would otherwise hang). */
+  idleTimeoutMs?: number;
+}
+
+class Stalled extends Error {}
+
+/** Text a chunk adds to the completion; what the estimate counts when the provider gives no usage. */
+function chunkText(chunk: ChatCompletionChunk): string {
+  let text = "";
+  for (const choice of chunk.choices) {
+    text += choice.delta.content ?? "";
+    for (const call of choice.delta.tool_calls ?? []) text += (call.function?.name ?? "") + (call.function?.arguments ?? "");
+  }
+  return text;
+}
+
+/**
+ * The source stage: reads upstream SSE bytes on demand (pull, so nothing is buffered ahead of the
+ * client), parses events with eventsource-parser, and asks the adapter for OpenAI chunks. It is the only
+ * stage that knows how the stream ended, so it also produces the outcome. Cancelling the returned stream
+ * (the client went away) cancels the upstream body.
+ */
+export function upstreamChunks(options: UpstreamOptions): { stream: ReadableStream<StreamItem>; outcome: Promise<StreamOutcome> } {
+  const { adapter, state, providerLabel } = options;
+  const reader = options.body.getReader();
+  const decoder = new TextDecoder();
+  const events: SseEvent[] = [];
+  let malformed = false;
+  const parser = createParser({
+    onEvent: (event) => events.push(event),
+    onError: () => (malformed = true),
+  });
+  let generated = "";
+  let resolveOutcome!: (outcome: StreamOutcome) => void;
+  const outcome = new Promise<StreamOutcome>((resolve) => (resolveOutcome = resolve));
+  let ended = false;
+
+  function settle(status: StreamOutcome["status"], error?: string): StreamOutcome["usage"] {
+    const estimated = estimateTokens(generated);
+    const reported = state.usage;
+    // A cut-short stream may carry only the provider's opening count; never settle for less than was seen.
+    const usage: StreamOutcome["usage"] = reported
+      ? { promptTokens: reported.promptTokens, completionTokens: status === "completed" ? reported.completionTokens : Math.max(reported.completionTokens, estimated), source: "provider" }
+      : { promptTokens: options.promptTokensEstimate, completionTokens: estimated, source: "estimated" };
+    if (!ended) {
+      ended = true;
+      resolveOutcome({ status, finishReason: state.finishReason, usage, ...(error ? { error } : {}) });
+    }
+    return usage;
+  }
+
+  function fail(controller: ReadableStreamDefaultController<StreamItem>, message: string) {
+    settle("failed", message);
+    controller.enqueue({ type: "error", message });
+    controller.close();
+    reader.cancel().catch(() => {});
+  }
+
+  function complete(controller: ReadableStreamDefaultController<StreamItem>) {
+    const usage = settle("completed");
+    if (options.includeUsage)
+      controller.enqueue({
+        type: "chunk",
+        chunk: {
+          id: state.id,
+          object: "chat.completion.chunk",
+          created: state.created,
+          model: state.model,
+          choices: [],
+          usage: { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens },
+        },
+      });
+    controller.close();
+    reader.cancel().catch(() => {});
+  }
+
+  /** Turns queued events into items; returns how many it enqueued, or "closed". */
+  function drain(controller: ReadableStreamDefaultController<StreamItem>): number | "closed" {
+    if (malformed) return fail(controller, `${providerLabel} sent a malformed event stream.`), "closed";
+    let enqueued = 0;
+    for (let event = events.shift(); event; event = events.shift()) {
+      let chunks: ChatCompletionChunk[];
+      try {
+        chunks = adapter.fromStreamEvent(event, state);
+      } catch (err) {
+        const message =
+          err instanceof ProviderStreamError
+            ? `${providerLabel} reported an error mid-stream: ${err.message.slice(0, 300)}`
+            : `${providerLabel} sent a malformed event stream.`;
+        return fail(controller, message), "closed";
+      }
+      for (const chunk of chunks) {
+        generated += chunkText(chunk);
+        controller.enqueue({ type: "chunk", chunk });
+        enqueued++;
+      }
+      if (state.done) return complete(controller), "closed";
+    }
+    return enqueued;
+  }
+
+  async function read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    if (!options.idleTimeoutMs) return reader.read();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stalled = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Stalled()), options.idleTimeoutMs)));
+    try {
+      return await Promise.race([reader.read(), stalled]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const stream = new ReadableStream<StreamItem>({
+    // A pull must enqueue or close before returning: a pull that returns empty-handed is not
+    // called again, which would leave the client waiting forever (e.g. after a keep-alive ping).
+    async pull(controller) {
+      try {
+        for (;;) {
+          const { done, value } = await read();
+          if (done) {
+            parser.reset({ consume: true }); // a last event without its blank line still counts
+            if (drain(controller) === "closed") return;
+            // Some family members close without [DONE] after a finish_reason; that is still a clean end.
+            if (state.finishReason !== null) return complete(controller);
+            return fail(controller, `${providerLabel} ended the stream before the response was complete.`);
+          }
+          parser.feed(decoder.decode(value, { stream: true }));
+          const drained = drain(controller);
+          if (drained === "closed" || drained > 0) return;
+        }
+      } catch (err) {
+        if (ended) return;
+        fail(controller, err instanceof Stalled ? `${providerLabel} stopped sending data.` : `${providerLabel} connection broke mid-stream.`);
+      }
+    },
+    cancel(reason) {
+      settle("cancelled");
+      return reader.cancel(reason).catch(() => {});
+    },
+  });
+  return { stream, outcome };
+}
