@@ -2,7 +2,16 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-worker
 import { defineConfig } from "vitest/config";
 import path from "node:path";
 
+import { generateMasterKey, generateOperatorToken, generateSigningKeysSecret } from "./src/secrets/generate";
+
 const migrations = await readD1Migrations(path.join(import.meta.dirname, "schema/migrations"));
+
+/** Fresh secrets for every test run: tests read them from `env`, never from a checked-in file. */
+const testSecrets = {
+  OPERATOR_TOKEN: generateOperatorToken(),
+  JWT_SIGNING_KEYS: await generateSigningKeysSecret(),
+  BYOK_MASTER_KEYS: generateMasterKey(1),
+};
 
 export default defineConfig({
   test: {
@@ -13,7 +22,7 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { TEST_MIGRATIONS: migrations },
+              bindings: { TEST_MIGRATIONS: migrations, ...testSecrets },
             },
           }),
         ],
@@ -22,6 +31,8 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: ["test/node/**"],
           setupFiles: ["./test/setup/apply-migrations.ts"],
+          // Starts redis-server + the Upstash REST bridge and provides their URL to the Redis memory tests.
+          globalSetup: ["./test/setup/redis-global.ts"],
         },
       },
       {

@@ -1,8 +1,34 @@
-import { Hono } from "hono";
+import { controlPlaneApp } from "./control-plane/app";
+import { dataPlaneApp } from "./data-plane/app";
+import { hostDomains, loadConfig } from "./env";
+import { GatewayError, renderError } from "./errors";
+import { routeHost } from "./routing/host";
+
 export { ProjectGate } from "../durable-objects/project-gate";
 export { ConversationMemory } from "../durable-objects/conversation-memory";
+export { BudgetPool } from "../durable-objects/budget-pool";
+export { IpLimiter } from "../durable-objects/ip-limiter";
 
-const app = new Hono<{ Bindings: Env }>();
-app.get("/healthz", (c) => c.json({ ok: true }));
+const controlPlane = controlPlaneApp();
+const dataPlane = dataPlaneApp();
 
-export default app;
+/** Worker entry: the Host header alone picks the plane (SPEC); everything else happens inside the two apps. */
+export default {
+  async fetch(request, env, ctx): Promise<Response> {
+    let config;
+    try {
+      config = loadConfig(env);
+    } catch (err) {
+      return plainError(err);
+    }
+    const route = routeHost(request.headers.get("Host") ?? new URL(request.url).host, hostDomains(config));
+    if (route.plane === "control") return controlPlane.fetch(request, env, ctx);
+    if (route.plane === "unknown") return plainError(new GatewayError("project_not_found", "No project is served at this hostname."));
+    return dataPlane.fetch(request, env, ctx);
+  },
+} satisfies ExportedHandler<Env>;
+
+function plainError(err: unknown): Response {
+  const { status, body, headers } = renderError(err);
+  return Response.json(body, { status, headers });
+}

@@ -1,3 +1,4 @@
+import type { ProjectJwtClaims } from "../auth/jwt-claims";
 import type { ProjectSettings } from "../settings/schema";
 
 /** Who is calling the control plane: the operator (bootstrap secret) or one tenant's admin credential. */
@@ -13,28 +14,14 @@ export interface RateLimitState {
   reset: number;
 }
 
-/** The project a data-plane request is for, resolved from the Host header only. */
-export interface ResolvedProject {
+/** The project a data-plane request is for, resolved from the Host header only. Immutable facts only. */
+export interface ProjectRef {
   id: string;
   tenantId: string;
   slug: string;
-  costCenter: string | null;
-  status: "active" | "suspended";
-  settings: ProjectSettings;
 }
 
-export interface ProjectClaims {
-  tid: string;
-  pid: string;
-  uid: string;
-  role: string;
-  scp: string[];
-  tier?: string;
-  jti: string;
-  /** Id of the API key the token was minted with, so revoking the key stops its tokens. */
-  akid?: string;
-  exp: number;
-}
+export type ProjectClaims = ProjectJwtClaims;
 
 export interface ControlPlaneEnv {
   Bindings: Env;
@@ -45,7 +32,7 @@ export interface DataPlaneEnv {
   Bindings: Env;
   Variables: {
     requestId: string;
-    project: ResolvedProject;
+    project: ProjectRef;
     claims: ProjectClaims;
     rateLimit: RateLimitState | undefined;
     /** Effective settings after tier merge, as returned by admission. */

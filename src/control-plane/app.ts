@@ -1,0 +1,45 @@
+import { Scalar } from "@scalar/hono-api-reference";
+import { loadConfig } from "../env";
+import { loadSigningKeys } from "../auth/signing-keys";
+import { handleError } from "../http/error-handler";
+import { requestId } from "../http/request-id";
+import { authenticateActor } from "./actor";
+import { apiKeyRoutes } from "./api-keys";
+import { mintRoutes } from "./mint";
+import { controlRouter } from "./openapi-app";
+import { projectRoutes } from "./projects";
+import { tenantRoutes } from "./tenants";
+import { tierRoutes } from "./tiers";
+import { GatewayError } from "../errors";
+
+/** The control plane on the API host: tenants, projects, keys, tiers, mint, JWKS, OpenAPI. */
+export function controlPlaneApp() {
+  const app = controlRouter();
+  app.use("*", requestId());
+  app.onError(handleError);
+  app.notFound(() => {
+    throw new GatewayError("not_found", "No such endpoint.");
+  });
+
+  app.get("/.well-known/jwks.json", async (c) => {
+    const keys = await loadSigningKeys(loadConfig(c.env).JWT_SIGNING_KEYS);
+    c.header("Cache-Control", "public, max-age=300");
+    return c.json(keys.jwks);
+  });
+  app.route("/", mintRoutes());
+
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "Tollgate control plane", version: "1" },
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Tollgate API reference" }));
+  app.get("/healthz", (c) => c.json({ ok: true }));
+
+  for (const prefix of ["/v1/*", "/auth/v1/tenants/*", "/auth/v1/projects/*"]) app.use(prefix, authenticateActor());
+  app.route("/", tenantRoutes());
+  app.route("/", projectRoutes());
+  app.route("/", apiKeyRoutes());
+  app.route("/", tierRoutes());
+  return app;
+}

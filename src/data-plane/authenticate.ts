@@ -1,0 +1,33 @@
+import { createMiddleware } from "hono/factory";
+import { readBearer, verifyProjectJwt } from "../auth/jwt-verify";
+import { loadSigningKeys } from "../auth/signing-keys";
+import { loadConfig } from "../env";
+import { GatewayError } from "../errors";
+import type { DataPlaneEnv } from "../http/app-env";
+
+const DENIAL_MESSAGES = {
+  invalid_token: "The bearer token is not a valid Tollgate JWT.",
+  token_expired: "The token has expired; mint a new one.",
+  wrong_project: "This token was minted for another project.",
+} as const;
+
+/**
+ * Verifies the end user's JWT (signature, iss, aud, exp/nbf with a small skew) and that its `pid` is the
+ * project of the Host. Handlers after this see only `c.var.claims`.
+ */
+export function authenticateUser() {
+  return createMiddleware<DataPlaneEnv>(async function authenticateUser(c, next) {
+    const token = readBearer(c.req.header("Authorization"));
+    if (!token) throw new GatewayError("missing_credentials", "Send a Tollgate JWT as a Bearer token.");
+    const config = loadConfig(c.env);
+    const result = await verifyProjectJwt(token, {
+      keys: await loadSigningKeys(config.JWT_SIGNING_KEYS),
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      projectId: c.var.project.id,
+    });
+    if (!result.ok) throw new GatewayError(result.code, DENIAL_MESSAGES[result.code]);
+    c.set("claims", result.claims);
+    await next();
+  });
+}
