@@ -3,6 +3,8 @@ interface Env {
   DB: D1Database;
   PROJECT_GATE: DurableObjectNamespace<import("./durable-objects/project-gate").ProjectGate>;
   MEMORY: DurableObjectNamespace<import("./durable-objects/conversation-memory").ConversationMemory>;
+  BUDGET_POOL: DurableObjectNamespace<import("./durable-objects/budget-pool").BudgetPool>;
+  IP_LIMITER: DurableObjectNamespace<import("./durable-objects/ip-limiter").IpLimiter>;
   UPSTASH_REDIS_REST_URL?: string;
   UPSTASH_REDIS_REST_TOKEN?: string;
   API_HOST: string;

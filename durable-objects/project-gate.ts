@@ -1,9 +1,373 @@
 import { DurableObject } from "cloudflare:workers";
+import { mergeTier, type ProjectSettings, type TierOverrides } from "../src/settings/schema";
+import type { RateLimitState } from "../src/http/app-env";
+import { database } from "../src/db/client";
+import { currentCounter, fits, microUsdFor, remaining, reserve, settle, worstCaseTokens } from "../src/limits/budget";
+import { localBudgets, poolsFor, type LocalBudget, type PoolRef } from "../src/limits/budget-lines";
+import { periodKey, secondsUntilRollover } from "../src/limits/periods";
+import { checkWindow, pruneLog, recordHit, removeHit, userRpmLimit, type WindowCheck } from "../src/limits/sliding-window";
+import * as store from "../src/limits/gate-store";
+import {
+  GateSnapshot,
+  type AdmitDecision,
+  type AdmitDenial,
+  type AdmitInput,
+  type BudgetLine,
+  type KillSwitchScope,
+  type Remaining,
+  type SettleInput,
+  type SettleResult,
+} from "../src/limits/gate-types";
+import { insertLedgerRows, ledgerRow, type LedgerRow } from "../src/usage/ledger";
+import { crossedThresholds, deliverDueAlerts, migrateAlerts, nextAlertAt, recordAlerts, type BudgetAlert } from "../src/usage/alerts";
 
+type Snapshot = import("zod").infer<typeof GateSnapshot>;
+
+const WINDOW_MS = 60_000;
+/** A reservation not settled within this time belongs to an evicted worker; the alarm settles it as `abandoned`. */
+export const ABANDON_AFTER_MS = 10 * 60_000;
+/** Rows wait this long so that one flush carries a batch rather than a single row. */
+const FLUSH_DELAY_MS = 2_000;
+const FLUSH_BATCH = 100;
+const SETTLED_KEEP_MS = 86_400_000;
+/** Above this many live window keys, idle users' empty logs are swept so memory follows active users only. */
+const WINDOW_SWEEP_AT = 5_000;
+
+interface ReservedLine extends LocalBudget {
+  periodKey: string;
+  amount: number;
+}
+
+/** What admit stored for settle: enough to write the ledger row even if the snapshot changed meanwhile. */
+interface StoredReservation {
+  requestId: string;
+  userId: string;
+  provider: string;
+  model: string;
+  createdAt: number;
+  tokens: number;
+  microUsd: number;
+  lines: ReservedLine[];
+  pools: PoolRef[];
+  tenantId: string;
+  projectId: string;
+  costCenter: string | null;
+}
+
+/**
+ * The project gate: one Durable Object per project (named by project id) that admits a request in one call —
+ * kill switches, suspension, key revocation, project and user RPM, token and dollar budget reservation — and
+ * settles it after, writing the ledger row in the same transaction. Arithmetic lives in src/limits.
+ */
 export class ProjectGate extends DurableObject<Env> {
-  async ping(): Promise<number> {
-    const n = ((await this.ctx.storage.get<number>("n")) ?? 0) + 1;
-    await this.ctx.storage.put("n", n);
-    return n;
+  private readonly sql: SqlStorage;
+  private snapshot: Snapshot | null;
+  /** Sliding-window logs (memory only; see docs/limits.md for why a restart may reset them). */
+  private readonly windows = new Map<string, number[]>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    store.migrateGate(this.sql);
+    migrateAlerts(this.sql);
+    this.snapshot = store.readMeta<Snapshot>(this.sql, "snapshot") ?? null;
   }
+
+  /** Full replacement of the project's configuration; counters, reservations and the ledger are kept. */
+  async configure(snapshot: GateSnapshot): Promise<void> {
+    const parsed = GateSnapshot.parse(snapshot);
+    store.writeMeta(this.sql, "snapshot", parsed);
+    this.snapshot = parsed;
+  }
+
+  /** Returns false when the gate has no snapshot yet (its first configure will read the switch from D1). */
+  async setKillSwitch(scope: KillSwitchScope, enabled: boolean): Promise<boolean> {
+    if (!this.snapshot) return false;
+    this.persist({ ...this.snapshot, killSwitches: { ...this.snapshot.killSwitches, [scope]: enabled } });
+    return true;
+  }
+
+  async revokeKeys(ids: string[]): Promise<boolean> {
+    if (!this.snapshot) return false;
+    const revoked = new Set([...this.snapshot.revokedKeyIds, ...ids]);
+    this.persist({ ...this.snapshot, revokedKeyIds: [...revoked] });
+    return true;
+  }
+
+  async admit(input: AdmitInput): Promise<AdmitDecision> {
+    const now = input.now ?? Date.now();
+    const snap = this.snapshot;
+    if (!snap) return { ok: false, reason: "not_configured" };
+    // SPEC order: kill switches (global → tenant → project), suspension, key revocation.
+    for (const scope of ["global", "tenant", "project"] as const) {
+      if (snap.killSwitches[scope]) return { ok: false, reason: "kill_switch", scope };
+    }
+    if (snap.status === "suspended") return { ok: false, reason: "project_suspended" };
+    if (input.apiKeyId !== undefined && snap.revokedKeyIds.includes(input.apiKeyId)) return { ok: false, reason: "key_revoked" };
+    let overrides: TierOverrides | undefined;
+    if (input.tier !== undefined) {
+      overrides = snap.tiers[input.tier];
+      if (!overrides) return { ok: false, reason: "unknown_tier" };
+    }
+    const settings = mergeTier(snap.settings, overrides);
+    if (store.readReservation(this.sql, input.requestId) || store.readSettled(this.sql, input.requestId)) {
+      throw new Error(`request id ${input.requestId} was already admitted`);
+    }
+
+    // Rate limits. A tier with its own rpm_limit gets its own project-wide window, so the override means something.
+    const projectLog = this.log(`project:${input.tier ?? ""}`, now);
+    const projectCheck = checkWindow(projectLog, settings.rpm_limit, WINDOW_MS, now);
+    if (!projectCheck.ok) return windowDenial("rpm", projectCheck);
+    const userLimit = userRpmLimit(settings.rpm_limit, settings.user_rpm_fraction);
+    const userLog = userLimit === null ? null : this.log(`user:${input.userId}`, now);
+    const userCheck = userLog && userLimit !== null ? checkWindow(userLog, userLimit, WINDOW_MS, now) : null;
+    if (userCheck && !userCheck.ok) return windowDenial("user_rpm", userCheck);
+    const rateLimit = tighter(projectCheck, userCheck);
+
+    // Budgets: reserve the worst case, in tokens and (when the model is priced) in micro-USD.
+    const worst = worstCaseTokens(input.estimatedPromptTokens, input.maxTokens, settings.max_tokens_cap);
+    const tokens = worst.prompt + worst.completion;
+    const microUsd = microUsdFor(worst.prompt, worst.completion, input.priceMicroUsdPerMillion);
+    const lines: ReservedLine[] = [];
+    for (const line of localBudgets(settings, input.userId)) {
+      const counter = currentCounter(store.readCounter(this.sql, line.key), line.period, now);
+      const amount = line.unit === "tokens" ? tokens : microUsd;
+      if (!fits(counter, line.limit, amount)) {
+        const reason = line.unit === "tokens" ? "tokens" : "budget";
+        return { ok: false, reason, budget: line.key, retryAfter: secondsUntilRollover(line.period, now), rateLimit };
+      }
+      lines.push({ ...line, periodKey: counter.period, amount });
+    }
+
+    // Commit in this same synchronous turn: no other admit can interleave between check and reservation.
+    recordHit(projectLog, now);
+    if (userLog) recordHit(userLog, now);
+    const reservation: StoredReservation = {
+      requestId: input.requestId,
+      userId: input.userId,
+      provider: input.provider,
+      model: input.model ?? settings.provider_model,
+      createdAt: now,
+      tokens,
+      microUsd,
+      lines,
+      pools: poolsFor(snap.tenantId, snap.sharedBudgets),
+      tenantId: snap.tenantId,
+      projectId: snap.projectId,
+      costCenter: snap.costCenter,
+    };
+    this.ctx.storage.transactionSync(() => {
+      for (const line of lines) {
+        const counter = currentCounter(store.readCounter(this.sql, line.key), line.period, now);
+        store.writeCounter(this.sql, line.key, reserve(counter, line.amount));
+      }
+      store.insertReservation(this.sql, input.requestId, now, reservation);
+    });
+
+    // Shared budgets: other admits may interleave while we wait; they see our local reservation, so the
+    // worst they can do is be refused conservatively. A refusal here undoes everything, RPM slots included.
+    const pools = await this.reservePools(reservation, now);
+    if (!pools.ok) {
+      removeHit(projectLog, now);
+      if (userLog) removeHit(userLog, now);
+      this.releaseLocal(reservation, now);
+      return { ...pools, rateLimit };
+    }
+    await this.ensureAlarm(now + ABANDON_AFTER_MS);
+    const local = this.remainingOf(lines, now);
+    const usdLeft = [local.microUsd, pools.remainingMicroUsd].filter((v): v is number => v !== null);
+    return {
+      ok: true,
+      reservation: { requestId: input.requestId, userId: input.userId, tokens, microUsd, createdAt: now },
+      settings,
+      rateLimit,
+      remaining: { tokens: local.tokens, microUsd: usdLeft.length > 0 ? Math.min(...usdLeft) : null },
+    };
+  }
+
+  /** Idempotent by request id. Charges what the caller reports; a failed upstream call reports zeros. */
+  async settle(input: SettleInput): Promise<SettleResult> {
+    const now = input.now ?? Date.now();
+    const done = store.readSettled<SettleResult>(this.sql, input.requestId);
+    if (done) return done;
+    const reservation = store.readReservation<StoredReservation>(this.sql, input.requestId);
+    if (!reservation) return { found: false, chargedTokens: 0, chargedMicroUsd: 0, remaining: { tokens: 0, microUsd: null } };
+    const chargedTokens = Math.max(0, Math.round(input.promptTokens + input.completionTokens));
+    const chargedMicroUsd = Math.max(0, Math.round(input.costMicroUsd));
+    const alerts: BudgetAlert[] = [];
+    const result = this.ctx.storage.transactionSync((): SettleResult => {
+      for (const line of reservation.lines) {
+        const before = currentCounter(store.readCounter(this.sql, line.key), line.period, now);
+        const after = settle(before, line.periodKey, line.amount, line.unit === "tokens" ? chargedTokens : chargedMicroUsd);
+        store.writeCounter(this.sql, line.key, after);
+        if (line.alerts) alerts.push(...this.alertsFor(line, before.spent, after.spent, after.period, now));
+      }
+      store.deleteReservation(this.sql, input.requestId);
+      store.enqueueLedger(this.sql, input.requestId, ledgerRow(reservation, input));
+      for (const pool of reservation.pools) {
+        store.enqueuePoolSettlement(this.sql, { requestId: input.requestId, pool: pool.name, charged: chargedMicroUsd });
+      }
+      recordAlerts(this.sql, this.snapshot?.alerts.webhookUrl ?? null, alerts, now);
+      const settled: SettleResult = { found: true, chargedTokens, chargedMicroUsd, remaining: this.remainingOf(reservation.lines, now) };
+      store.writeSettled(this.sql, input.requestId, now, settled);
+      return settled;
+    });
+    await this.drainPools(reservation.pools);
+    await this.ensureAlarm(now + FLUSH_DELAY_MS);
+    return result;
+  }
+
+  /** Spent / reserved / remaining for each budget of the project (and of `userId` when given), pools included. */
+  async budgetStatus(userId?: string, now: number = Date.now()): Promise<{ configured: boolean; budgets: BudgetLine[] }> {
+    const snap = this.snapshot;
+    if (!snap) return { configured: false, budgets: [] };
+    const lines = localBudgets(snap.settings, userId ?? "").filter((l) => userId !== undefined || !l.key.startsWith("user:"));
+    const budgets: BudgetLine[] = lines.map((line) => {
+      const counter = currentCounter(store.readCounter(this.sql, line.key), line.period, now);
+      return { name: line.key, unit: line.unit, period: line.period, periodKey: counter.period, limit: line.limit, spent: counter.spent, reserved: counter.reserved, remaining: remaining(counter, line.limit) };
+    });
+    for (const pool of poolsFor(snap.tenantId, snap.sharedBudgets)) {
+      budgets.push(...(await this.pool(pool.name).status(pool.budgets, now)));
+    }
+    return { configured: true, budgets };
+  }
+
+  /** Copies settled rows to the system of record (idempotent), then drops them here. */
+  async flushLedger(): Promise<{ flushed: number; pending: number }> {
+    let flushed = 0;
+    for (;;) {
+      const rows = store.pendingLedger<LedgerRow>(this.sql, FLUSH_BATCH);
+      if (rows.length === 0) break;
+      await insertLedgerRows(database(this.env), rows);
+      store.dropLedger(this.sql, rows.map((r) => r.requestId));
+      flushed += rows.length;
+    }
+    return { flushed, pending: store.countRows(this.sql, "ledger_outbox") };
+  }
+
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    for (const requestId of store.staleReservationIds(this.sql, now - ABANDON_AFTER_MS)) {
+      await this.settleAbandoned(requestId, now);
+    }
+    store.pruneSettled(this.sql, now - SETTLED_KEEP_MS);
+    let retryAt: number | null = null;
+    try {
+      await this.drainPools(null);
+      await this.flushLedger();
+    } catch {
+      // D1 or a pool is unreachable: everything is still in our storage; try again shortly.
+      retryAt = now + 10_000;
+    }
+    await deliverDueAlerts(this.sql, now);
+    const oldest = store.oldestReservationAt(this.sql);
+    const next = [retryAt, nextAlertAt(this.sql), oldest === null ? null : oldest + ABANDON_AFTER_MS].filter((t): t is number => t !== null);
+    if (next.length > 0) await this.ctx.storage.setAlarm(Math.max(now + 1_000, Math.min(...next)));
+  }
+
+  /** Evicted worker: charge the full reservation (see docs/limits.md, "Abandoned reservations"). */
+  private async settleAbandoned(requestId: string, now: number): Promise<void> {
+    const r = store.readReservation<StoredReservation>(this.sql, requestId);
+    if (!r) return;
+    const prompt = r.tokens;
+    await this.settle({
+      requestId, promptTokens: prompt, completionTokens: 0, costMicroUsd: r.microUsd, status: "abandoned",
+      latencyMs: now - r.createdAt, model: r.model, provider: r.provider, guardrailEvents: [], now,
+    });
+  }
+
+  private async reservePools(
+    reservation: StoredReservation,
+    now: number,
+  ): Promise<{ ok: true; remainingMicroUsd: number | null } | AdmitDenial> {
+    let smallest: number | null = null;
+    const reserved: PoolRef[] = [];
+    for (const pool of reservation.pools) {
+      const result = await this.pool(pool.name).reserve({ requestId: reservation.requestId, microUsd: reservation.microUsd, budgets: pool.budgets, now });
+      if (!result.ok) {
+        for (const done of reserved) await this.pool(done.name).settle({ requestId: reservation.requestId, chargedMicroUsd: 0, budgets: done.budgets, now });
+        return { ok: false, reason: "budget", budget: result.budget, retryAfter: result.retryAfter };
+      }
+      reserved.push(pool);
+      if (result.remainingMicroUsd !== null) smallest = Math.min(smallest ?? Infinity, result.remainingMicroUsd);
+    }
+    return { ok: true, remainingMicroUsd: smallest };
+  }
+
+  private releaseLocal(reservation: StoredReservation, now: number): void {
+    this.ctx.storage.transactionSync(() => {
+      for (const line of reservation.lines) {
+        const counter = currentCounter(store.readCounter(this.sql, line.key), line.period, now);
+        store.writeCounter(this.sql, line.key, settle(counter, line.periodKey, line.amount, 0));
+      }
+      store.deleteReservation(this.sql, reservation.requestId);
+    });
+  }
+
+  /** Pushes queued pool settlements (all, or those of the given pools' refs); failures stay queued for the alarm. */
+  private async drainPools(only: PoolRef[] | null): Promise<void> {
+    const snap = this.snapshot;
+    const budgetsOf = new Map((only ?? poolsFor(snap?.tenantId ?? "", snap?.sharedBudgets ?? [])).map((p) => [p.name, p.budgets]));
+    for (const pending of store.pendingPoolSettlements(this.sql)) {
+      if (only && !budgetsOf.has(pending.pool)) continue;
+      const alerts = snap ? { tenantId: snap.tenantId, webhookUrl: snap.alerts.webhookUrl, thresholds: snap.alerts.thresholds } : undefined;
+      await this.pool(pending.pool).settle({ requestId: pending.requestId, chargedMicroUsd: pending.charged, budgets: budgetsOf.get(pending.pool) ?? [], alerts });
+      store.dropPoolSettlement(this.sql, pending);
+    }
+  }
+
+  private alertsFor(line: ReservedLine, before: number, after: number, key: string, now: number): BudgetAlert[] {
+    const snap = this.snapshot;
+    if (!snap) return [];
+    return crossedThresholds(before, after, line.limit, snap.alerts.thresholds).map((pct) => ({
+      type: "budget.threshold_reached", tenantId: snap.tenantId, budget: `project:${snap.projectId}:${line.key.slice("project:".length)}`,
+      unit: line.unit, periodKey: key, thresholdPct: pct, limit: line.limit, spent: after, at: new Date(now).toISOString(),
+    }));
+  }
+
+  private remainingOf(lines: readonly LocalBudget[], now: number): Remaining {
+    const left = (unit: LocalBudget["unit"]) =>
+      lines.filter((l) => l.unit === unit).map((l) => remaining(currentCounter(store.readCounter(this.sql, l.key), l.period, now), l.limit));
+    const tokens = left("tokens");
+    const usd = left("micro_usd");
+    return { tokens: tokens.length > 0 ? Math.min(...tokens) : 0, microUsd: usd.length > 0 ? Math.min(...usd) : null };
+  }
+
+  private log(key: string, now: number): number[] {
+    if (this.windows.size > WINDOW_SWEEP_AT) {
+      for (const [k, hits] of this.windows) if (pruneLog(hits, now, WINDOW_MS).length === 0) this.windows.delete(k);
+    }
+    const existing = this.windows.get(key);
+    if (existing) return pruneLog(existing, now, WINDOW_MS);
+    const created: number[] = [];
+    this.windows.set(key, created);
+    return created;
+  }
+
+  private persist(snapshot: Snapshot): void {
+    store.writeMeta(this.sql, "snapshot", snapshot);
+    this.snapshot = snapshot;
+  }
+
+  private pool(name: string) {
+    return this.env.BUDGET_POOL.get(this.env.BUDGET_POOL.idFromName(name));
+  }
+
+  private async ensureAlarm(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+}
+
+function toState(check: WindowCheck): RateLimitState {
+  return { limit: check.limit, remaining: check.remaining, reset: Math.ceil(check.resetAtMs / 1000) };
+}
+
+/** The headers show whichever window is closer to refusing. */
+function tighter(project: WindowCheck, user: WindowCheck | null): RateLimitState {
+  return toState(user && user.remaining < project.remaining ? user : project);
+}
+
+function windowDenial(reason: "rpm" | "user_rpm", check: WindowCheck): AdmitDecision {
+  return { ok: false, reason, retryAfter: Math.ceil((check.retryAfterMs ?? 1000) / 1000), rateLimit: toState(check) };
 }

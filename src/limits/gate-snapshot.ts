@@ -1,0 +1,61 @@
+import { and, eq, isNotNull, or } from "drizzle-orm";
+import { apiKeys, budgetAlertSettings, killSwitches, projects, sharedBudgets, tenants, tiers } from "../../schema";
+import type { Database } from "../db/client";
+import { completeSettings, TierOverrides, type ProjectSettings } from "../settings/schema";
+import { DEFAULT_ALERT_THRESHOLDS } from "../usage/alerts";
+import type { GateSnapshot, SharedBudgetLimit } from "./gate-types";
+
+/** `kill_switches.scope_id` of the global switch. */
+export const GLOBAL_SCOPE_ID = "*";
+
+/**
+ * Builds a project gate's snapshot from the system of record. The route that configures a gate and the
+ * one that flips a switch both use this, so a gate configured after a switch was set starts with it set.
+ * Returns null for an unknown project.
+ */
+export async function loadGateSnapshot(db: Database, projectId: string): Promise<GateSnapshot | null> {
+  const project = await db.select().from(projects).where(eq(projects.id, projectId)).get();
+  if (!project) return null;
+  const [tierRows, switchRows, revokedRows, budgetRows, tenant, alertRow] = await Promise.all([
+    db.select().from(tiers).where(eq(tiers.projectId, projectId)).all(),
+    db
+      .select()
+      .from(killSwitches)
+      .where(
+        or(
+          and(eq(killSwitches.scope, "global"), eq(killSwitches.scopeId, GLOBAL_SCOPE_ID)),
+          and(eq(killSwitches.scope, "tenant"), eq(killSwitches.scopeId, project.tenantId)),
+          and(eq(killSwitches.scope, "project"), eq(killSwitches.scopeId, projectId)),
+        ),
+      )
+      .all(),
+    db.select({ id: apiKeys.id }).from(apiKeys).where(and(eq(apiKeys.projectId, projectId), isNotNull(apiKeys.revokedAt))).all(),
+    db.select().from(sharedBudgets).where(eq(sharedBudgets.tenantId, project.tenantId)).all(),
+    db.select({ url: tenants.alertWebhookUrl }).from(tenants).where(eq(tenants.id, project.tenantId)).get(),
+    db.select().from(budgetAlertSettings).where(eq(budgetAlertSettings.tenantId, project.tenantId)).get(),
+  ]);
+  const switchOn = (scope: "global" | "tenant" | "project") => switchRows.some((r) => r.scope === scope && r.enabled);
+  return {
+    projectId,
+    tenantId: project.tenantId,
+    costCenter: project.costCenter,
+    status: project.status,
+    settings: parseSettings(project.settings),
+    tiers: Object.fromEntries(tierRows.map((t) => [t.name, TierOverrides.parse(JSON.parse(t.overrides))])),
+    killSwitches: { global: switchOn("global"), tenant: switchOn("tenant"), project: switchOn("project") },
+    revokedKeyIds: revokedRows.map((r) => r.id),
+    sharedBudgets: budgetRows.filter((b) => b.scope === "tenant" || b.scopeId === project.costCenter).map(toLimit),
+    alerts: {
+      webhookUrl: tenant?.url ?? null,
+      thresholds: alertRow ? (JSON.parse(alertRow.thresholds) as number[]) : [...DEFAULT_ALERT_THRESHOLDS],
+    },
+  };
+}
+
+function parseSettings(json: string): ProjectSettings {
+  return completeSettings(JSON.parse(json) as Partial<ProjectSettings>);
+}
+
+function toLimit(row: typeof sharedBudgets.$inferSelect): SharedBudgetLimit {
+  return { id: row.id, scope: row.scope, scopeId: row.scopeId, period: row.period, limitMicroUsd: row.limitMicroUsd };
+}

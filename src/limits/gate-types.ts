@@ -1,0 +1,131 @@
+import { z } from "zod";
+import { ProjectSettings, TierOverrides } from "../settings/schema";
+import type { RateLimitState } from "../http/app-env";
+import type { PricePerMillion } from "./budget";
+
+/** A shared (cost-center or tenant) dollar budget as the gate forwards it to its BudgetPool. */
+export const SharedBudgetLimit = z.object({
+  id: z.string(),
+  scope: z.enum(["tenant", "cost_center"]),
+  scopeId: z.string(),
+  period: z.enum(["day", "month"]),
+  limitMicroUsd: z.number().int().nonnegative(),
+});
+export type SharedBudgetLimit = z.infer<typeof SharedBudgetLimit>;
+
+export const AlertConfig = z.object({
+  webhookUrl: z.string().url().nullable(),
+  /** Percentages, ascending. */
+  thresholds: z.array(z.number().min(1).max(100)),
+});
+export type AlertConfig = z.infer<typeof AlertConfig>;
+
+/** Everything the gate needs to decide alone, without reading D1 per request. Full replacement on configure. */
+export const GateSnapshot = z.object({
+  projectId: z.string(),
+  tenantId: z.string(),
+  costCenter: z.string().nullable(),
+  status: z.enum(["active", "suspended"]),
+  settings: ProjectSettings,
+  tiers: z.record(z.string(), TierOverrides),
+  killSwitches: z.object({ global: z.boolean(), tenant: z.boolean(), project: z.boolean() }),
+  revokedKeyIds: z.array(z.string()),
+  sharedBudgets: z.array(SharedBudgetLimit),
+  alerts: AlertConfig.default({ webhookUrl: null, thresholds: [50, 80, 100] }),
+});
+export type GateSnapshot = z.input<typeof GateSnapshot>;
+export type KillSwitchScope = "global" | "tenant" | "project";
+
+export interface AdmitInput {
+  requestId: string;
+  userId: string;
+  tier?: string;
+  apiKeyId?: string;
+  provider: string;
+  /** Requested model, or null for the project's `provider_model`. */
+  model: string | null;
+  estimatedPromptTokens: number;
+  maxTokens?: number;
+  priceMicroUsdPerMillion?: PricePerMillion;
+  /** Epoch ms; injected by tests, defaults to Date.now(). */
+  now?: number;
+}
+
+export interface Reservation {
+  requestId: string;
+  userId: string;
+  tokens: number;
+  microUsd: number;
+  createdAt: number;
+}
+
+export interface Remaining {
+  /** Tokens left today for this user, bounded by the project's daily tokens. */
+  tokens: number;
+  /** Smallest remaining dollar budget that applies, micro-USD; null when no dollar budget applies. */
+  microUsd: number | null;
+}
+
+export type DenialReason =
+  | "not_configured"
+  | "kill_switch"
+  | "project_suspended"
+  | "key_revoked"
+  | "rpm"
+  | "user_rpm"
+  | "tokens"
+  | "budget"
+  | "unknown_tier";
+
+export type AdmitDecision =
+  | { ok: true; reservation: Reservation; settings: ProjectSettings; rateLimit: RateLimitState; remaining: Remaining }
+  | {
+      ok: false;
+      reason: DenialReason;
+      scope?: KillSwitchScope;
+      /** Which budget refused (e.g. `user:tokens:day`, `cost_center:eng:month`). */
+      budget?: string;
+      retryAfter?: number;
+      rateLimit?: RateLimitState;
+    };
+
+export type AdmitDenial = Extract<AdmitDecision, { ok: false }>;
+
+export type SettleStatus = "ok" | "aborted" | "provider_error" | "timeout" | "blocked" | "abandoned";
+
+export interface SettleInput {
+  requestId: string;
+  promptTokens: number;
+  completionTokens: number;
+  costMicroUsd: number;
+  status: SettleStatus;
+  latencyMs: number;
+  model: string;
+  provider: string;
+  sessionId?: string | null;
+  /** Types and counts only, never matched values. */
+  guardrailEvents: readonly unknown[];
+  credentialFingerprint?: string | null;
+  priceVersion?: string | null;
+  now?: number;
+}
+
+export interface SettleResult {
+  /** False when the request id was never admitted here (nothing charged, no row). */
+  found: boolean;
+  chargedTokens: number;
+  chargedMicroUsd: number;
+  remaining: Remaining;
+}
+
+export interface BudgetLine {
+  /** e.g. `project:tokens:day`, `user:u1:usd:month`, `cost_center:eng:usd:day`. */
+  name: string;
+  unit: "tokens" | "micro_usd";
+  period: "day" | "month";
+  periodKey: string;
+  limit: number;
+  spent: number;
+  reserved: number;
+  remaining: number;
+}
