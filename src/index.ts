@@ -8,6 +8,8 @@ export { ProjectGate } from "../durable-objects/project-gate";
 export { ConversationMemory } from "../durable-objects/conversation-memory";
 export { BudgetPool } from "../durable-objects/budget-pool";
 export { IpLimiter } from "../durable-objects/ip-limiter";
+export { BudgetPool } from "../durable-objects/budget-pool";
+export { IpLimiter } from "../durable-objects/ip-limiter";
 
 const controlPlane = controlPlaneApp();
 const dataPlane = dataPlaneApp();
