@@ -1,0 +1,45 @@
+import type { PiiSpan } from "../entities";
+
+/**
+ * IPv4 dotted quads (each octet 0-255, no leading zeros) that are not part of a longer dotted run such as a
+ * version "1.2.3.4.5"; IPv6 in full or `::`-compressed form, validated by counting groups. A `v` or
+ * "version" just before a quad marks a version number, not an address.
+ */
+const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+const IPV4 = new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}(?!\\.?\\d|\\w)`, "g");
+const IPV6_CANDIDATE = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|:|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g;
+const VERSION_CUE = /(?:version|ver\.?|release|v)\s*$/i;
+
+export function detectIpAddress(text: string): PiiSpan[] {
+  const spans: PiiSpan[] = [];
+  for (const match of text.matchAll(IPV4)) {
+    if (VERSION_CUE.test(text.slice(Math.max(0, match.index - 10), match.index))) continue;
+    spans.push({ type: "IP_ADDRESS", start: match.index, end: match.index + match[0].length });
+  }
+  for (const match of text.matchAll(IPV6_CANDIDATE)) {
+    if (isIpv6(match[0])) spans.push({ type: "IP_ADDRESS", start: match.index, end: match.index + match[0].length });
+  }
+  return spans;
+}
+
+/**
+ * Eight groups, or fewer with exactly one `::`. Compressed forms need at least three written groups so that
+ * C++ scopes (`std::vector`) and clock times never qualify; `::1` and friends are not personal data anyway.
+ */
+export function isIpv6(candidate: string): boolean {
+  const halves = candidate.split("::");
+  if (halves.length > 2) return false;
+  let tail = candidate;
+  let groupsNeeded = 8;
+  const lastColon = candidate.lastIndexOf(":");
+  if (candidate.slice(lastColon + 1).includes(".")) {
+    const v4 = candidate.slice(lastColon + 1).split(".");
+    if (v4.length !== 4 || v4.some((octet) => !/^\d{1,3}$/.test(octet) || Number(octet) > 255)) return false;
+    tail = candidate.slice(0, lastColon + 1) + "0:0";
+    groupsNeeded = 8;
+  }
+  const groups = tail.split("::").flatMap((half) => (half === "" ? [] : half.split(":")));
+  if (groups.some((group) => !/^[0-9A-Fa-f]{1,4}$/.test(group))) return false;
+  if (halves.length === 1) return groups.length === groupsNeeded;
+  return groups.length >= 3 && groups.length < groupsNeeded;
+}

@@ -1,0 +1,52 @@
+import type { PiiSpan } from "../entities";
+
+/**
+ * Heuristic: a person's name is two to four capitalised words right after a cue that introduces a person
+ * ("my name is", "I'm", "contact", "Dear", "patient", …), or one or more capitalised words after a title
+ * (Mr, Mrs, Ms, Dr, Prof). Precision over recall: without a cue, capitalised pairs are too often products,
+ * places or sentence starts. Names may carry letters from any script, hyphens and apostrophes.
+ */
+const NAME_WORD = "\\p{Lu}[\\p{Ll}\\p{M}'’-]{1,30}";
+const CUE =
+  "(?:my name is|my name's|name is|name:|named|called|i am|i'm|i’m|this is|contact|dear|hi|hello|from|signed|regards,|sincerely,|thanks,|patient|customer|client|employee|applicant|tenant|passenger|candidate|user|name)";
+const CUED_NAME = new RegExp(`(?<![\\p{L}])${CUE}\\s{1,3}(${NAME_WORD}(?:\\s${NAME_WORD}){1,3})`, "giu");
+const TITLED_NAME = new RegExp(
+  `(?<![\\p{L}])(?:mr|mrs|ms|miss|mx|dr|prof|sir|madam)\\.?\\s{1,3}(${NAME_WORD}(?:\\s${NAME_WORD}){0,3})`,
+  "gu",
+);
+
+/** Capitalised words that follow cues but are not names (greetings to teams, weekdays, products). */
+const NOT_NAMES = new Set(
+  [
+    "Team", "Everyone", "All", "There", "Sir", "Madam", "Support", "Customer", "Service", "Sales", "The", "This", "That",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
+    "April", "May", "June", "July", "August", "September", "October", "November", "December", "Google", "Microsoft",
+    "Apple", "Amazon", "OpenAI", "Python", "Java", "JavaScript", "Chrome", "Windows", "Linux", "New", "Please", "Thanks",
+    "Thank", "Hello", "Dear", "Happy", "Good", "Not", "Just", "Really", "Also", "Here", "What", "How", "Why", "When",
+    "Where", "Who", "Can", "Could", "Would", "Will", "Should", "I", "We", "You", "They", "It", "He", "She", "Is", "Are",
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Street", "Avenue", "Road", "Inc", "Ltd", "LLC", "Corp", "Company", "Bank",
+  ].map((word) => word.toLowerCase()),
+);
+
+export function detectPerson(text: string): PiiSpan[] {
+  const spans: PiiSpan[] = [];
+  collect(text, CUED_NAME, 2, spans);
+  collect(text, TITLED_NAME, 1, spans);
+  return spans;
+}
+
+function collect(text: string, pattern: RegExp, minWords: number, spans: PiiSpan[]): void {
+  for (const match of text.matchAll(pattern)) {
+    const name = match[1] ?? "";
+    const words = name.split(/\s/);
+    // A cue word may be lowercase-insensitive, but the name itself must really be capitalised.
+    const kept: string[] = [];
+    for (const word of words) {
+      if (!/^\p{Lu}/u.test(word) || NOT_NAMES.has(word.toLowerCase())) break;
+      kept.push(word);
+    }
+    if (kept.length < minWords) continue;
+    const start = match.index + match[0].length - name.length;
+    spans.push({ type: "PERSON", start, end: start + kept.join(" ").length });
+  }
+}

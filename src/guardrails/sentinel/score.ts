@@ -1,0 +1,103 @@
+import { EMPTY_BLOCKLIST, validateBlocklist, type CompiledBlocklist } from "./blocklist";
+import { decodeEmbedded } from "./decode";
+import { normalise } from "./normalise";
+import { PATTERNS, type Family } from "./patterns";
+
+/**
+ * Sentinel's verdict on one text. Carries family names and numbers only: never the matched text, so it is
+ * safe to log and to name in a 400 response.
+ */
+export interface SentinelVerdict {
+  score: number;
+  threshold: number;
+  flagged: boolean;
+  families: string[];
+}
+
+export interface SentinelOptions {
+  /** A compiled blocklist, or raw `sentinel_blocklist` entries (invalid entries are skipped). */
+  blocklist?: CompiledBlocklist | readonly string[];
+}
+
+/** A score of 1.0 flags: one strong pattern, or several weak cues together. */
+export const THRESHOLD = 1.0;
+/** A family's contribution is capped so that piling up cues of one kind counts, but not without limit. */
+const FAMILY_CAP = 1.5;
+/** Decoded payloads carrying their own injection cues are smuggling on top of whatever they say. */
+const SMUGGLING_BONUS = 0.3;
+
+/**
+ * Score = sum over families of min(FAMILY_CAP, sum of the weights of that family's patterns found in the
+ * normalised text or in any decoded embedded segment). A blocklist hit adds the whole threshold. Each
+ * pattern counts once however often it matches, so repetition does not inflate the score.
+ */
+export function scoreInjection(text: string, options: SentinelOptions = {}): SentinelVerdict {
+  const blocklist = resolveBlocklist(options.blocklist);
+  const byFamily = new Map<Family, number>();
+  const add = (family: Family, weight: number) => byFamily.set(family, (byFamily.get(family) ?? 0) + weight);
+
+  const normalised = normalise(text);
+  const seen = new Set<string>();
+  matchPatterns(normalised, seen, add);
+  let decodedHits = false;
+  for (const decoded of decodeEmbedded(text)) {
+    const before = seen.size;
+    matchPatterns(normalise(decoded), seen, add);
+    if (seen.size > before) decodedHits = true;
+  }
+  if (decodedHits) add("payload_smuggling", SMUGGLING_BONUS);
+  if (matchesBlocklist(text, normalised, blocklist)) add("blocklist", THRESHOLD);
+
+  let score = 0;
+  for (const weight of byFamily.values()) score += Math.min(FAMILY_CAP, weight);
+  score = Math.round(score * 100) / 100;
+  const families = [...byFamily.entries()].sort((a, b) => b[1] - a[1]).map(([family]) => family);
+  return { score, threshold: THRESHOLD, flagged: score >= THRESHOLD, families };
+}
+
+function matchPatterns(text: string, seen: Set<string>, add: (family: Family, weight: number) => void): void {
+  for (const { id, family, weight, pattern } of PATTERNS) {
+    if (seen.has(id) || !pattern.test(text)) continue;
+    seen.add(id);
+    add(family, weight);
+  }
+}
+
+function matchesBlocklist(raw: string, normalised: string, blocklist: CompiledBlocklist): boolean {
+  if (blocklist.phrases.some((phrase) => normalised.includes(phrase))) return true;
+  return blocklist.patterns.some((pattern) => pattern.test(normalised) || pattern.test(raw));
+}
+
+/**
+ * Raw entries are compiled once per distinct list: the settings arrive as JSON on every request, and
+ * validation is cheap but not free. A small bounded cache keeps this pure (no I/O) and memory-safe.
+ */
+const compiledCache = new Map<string, CompiledBlocklist>();
+const CACHE_LIMIT = 64;
+
+function resolveBlocklist(blocklist: SentinelOptions["blocklist"]): CompiledBlocklist {
+  if (blocklist === undefined) return EMPTY_BLOCKLIST;
+  if (!Array.isArray(blocklist)) return blocklist as CompiledBlocklist;
+  const entries = blocklist as readonly string[];
+  if (entries.length === 0) return EMPTY_BLOCKLIST;
+  const key = JSON.stringify(entries);
+  const cached = compiledCache.get(key);
+  if (cached) return cached;
+  const compiled = compileValidEntries(entries);
+  if (compiledCache.size >= CACHE_LIMIT) compiledCache.delete(compiledCache.keys().next().value ?? "");
+  compiledCache.set(key, compiled);
+  return compiled;
+}
+
+/** Entries were validated at save time; any that no longer pass (rules tightened since) are skipped. */
+function compileValidEntries(entries: readonly string[]): CompiledBlocklist {
+  const phrases: string[] = [];
+  const patterns: RegExp[] = [];
+  for (const entry of entries) {
+    const result = validateBlocklist([entry]);
+    if (!result.ok) continue;
+    phrases.push(...result.compiled.phrases);
+    patterns.push(...result.compiled.patterns);
+  }
+  return { phrases, patterns };
+}
