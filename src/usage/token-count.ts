@@ -5,7 +5,7 @@ import { contentText, type ChatMessage, type Tool } from "../providers/openai-sc
  * a call. It is not any provider's tokenizer; it approximates BPE tokenizers' ~4 characters per English
  * token with word-aware rules, so it neither undercounts short words nor overcounts whitespace:
  *
- *  - a run of letters/digits (a word) costs ceil(length / 4) tokens, at least 1;
+ *  - a run of letters/digits (a word) costs round(length / 4) tokens (halves up), at least 1;
  *  - each CJK/Hangul/kana character costs 1 token (those scripts tokenize near one per character);
  *  - each other non-space character (punctuation, symbols, emoji) costs 1 token;
  *  - whitespace is free (tokenizers fold it into the following word).
@@ -20,7 +20,7 @@ export function estimateTokens(text: string): number {
   let tokens = 0;
   for (const match of text.matchAll(PIECE)) {
     const word = match[2];
-    tokens += word ? Math.max(1, Math.ceil(word.length / CHARS_PER_TOKEN)) : 1;
+    tokens += word ? Math.max(1, Math.round(word.length / CHARS_PER_TOKEN)) : 1;
   }
   return tokens;
 }
