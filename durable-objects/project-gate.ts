@@ -205,7 +205,7 @@ export class ProjectGate extends DurableObject<Env> {
       store.deleteReservation(this.sql, input.requestId);
       store.enqueueLedger(this.sql, input.requestId, ledgerRow(reservation, input));
       for (const pool of reservation.pools) {
-        store.enqueuePoolSettlement(this.sql, { requestId: input.requestId, pool: pool.name, charged: chargedMicroUsd });
+        store.enqueuePoolSettlement(this.sql, { requestId: input.requestId, pool: pool.name, charged: chargedMicroUsd, at: now });
       }
       recordAlerts(this.sql, this.snapshot?.alerts.webhookUrl ?? null, alerts, now);
       const settled: SettleResult = { found: true, chargedTokens, chargedMicroUsd, remaining: this.remainingOf(reservation.lines, now) };
@@ -311,7 +311,9 @@ export class ProjectGate extends DurableObject<Env> {
     for (const pending of store.pendingPoolSettlements(this.sql)) {
       if (only && !budgetsOf.has(pending.pool)) continue;
       const alerts = snap ? { tenantId: snap.tenantId, webhookUrl: snap.alerts.webhookUrl, thresholds: snap.alerts.thresholds } : undefined;
-      await this.pool(pending.pool).settle({ requestId: pending.requestId, chargedMicroUsd: pending.charged, budgets: budgetsOf.get(pending.pool) ?? [], alerts });
+      await this.pool(pending.pool).settle({
+        requestId: pending.requestId, chargedMicroUsd: pending.charged, budgets: budgetsOf.get(pending.pool) ?? [], alerts, now: pending.at,
+      });
       store.dropPoolSettlement(this.sql, pending);
     }
   }

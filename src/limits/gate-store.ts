@@ -11,7 +11,7 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS ledger_outbox (request_id TEXT PRIMARY KEY, body TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS settled (request_id TEXT PRIMARY KEY, at INTEGER NOT NULL, result TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS pool_outbox (request_id TEXT NOT NULL, pool TEXT NOT NULL, charged INTEGER NOT NULL,
-     PRIMARY KEY (request_id, pool))`,
+     at INTEGER NOT NULL, PRIMARY KEY (request_id, pool))`,
 ];
 
 export function migrateGate(sql: SqlStorage): void {
@@ -108,17 +108,24 @@ export interface PoolSettlement {
   requestId: string;
   pool: string;
   charged: number;
+  /** When the request settled: the pool charges the period of that instant. */
+  at: number;
 }
 
 export function enqueuePoolSettlement(sql: SqlStorage, s: PoolSettlement): void {
-  sql.exec(`INSERT OR REPLACE INTO pool_outbox (request_id, pool, charged) VALUES (?, ?, ?)`, s.requestId, s.pool, s.charged);
+  sql.exec(`INSERT OR REPLACE INTO pool_outbox (request_id, pool, charged, at) VALUES (?, ?, ?, ?)`,
+    s.requestId,
+    s.pool,
+    s.charged,
+    s.at,
+  );
 }
 
 export function pendingPoolSettlements(sql: SqlStorage): PoolSettlement[] {
   return sql
-    .exec<{ request_id: string; pool: string; charged: number }>(`SELECT request_id, pool, charged FROM pool_outbox`)
+    .exec<{ request_id: string; pool: string; charged: number; at: number }>(`SELECT request_id, pool, charged, at FROM pool_outbox`)
     .toArray()
-    .map((r) => ({ requestId: r.request_id, pool: r.pool, charged: r.charged }));
+    .map((r) => ({ requestId: r.request_id, pool: r.pool, charged: r.charged, at: r.at }));
 }
 
 export function dropPoolSettlement(sql: SqlStorage, s: PoolSettlement): void {

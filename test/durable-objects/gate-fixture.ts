@@ -50,4 +50,9 @@ export function settleInput(requestId: string, patch: Partial<SettleInput> = {})
   };
 }
 
-export const T0 = Date.UTC(2026, 3, 15, 12, 0, 0);
+/**
+ * Noon UTC tomorrow: far enough ahead that the real-clock alarm (abandon sweep, flush) never treats a test's
+ * reservations as stale, and mid-day so a test never straddles a period rollover.
+ */
+const today = new Date();
+export const T0 = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 1, 12, 0, 0);

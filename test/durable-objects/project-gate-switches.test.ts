@@ -1,0 +1,56 @@
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { admitInput, freshGate, snapshot, T0 } from "./gate-fixture";
+
+describe("project gate: kill switches, suspension, revocation", () => {
+  it("kill switch on → the next admit is refused; off → admitted", async () => {
+    const { projectId, gate } = freshGate();
+    await gate.configure(snapshot(projectId));
+    expect((await gate.admit(admitInput({ now: T0 }))).ok).toBe(true);
+    expect(await gate.setKillSwitch("project", true)).toBe(true);
+    expect(await gate.admit(admitInput({ now: T0 }))).toEqual({ ok: false, reason: "kill_switch", scope: "project" });
+    await gate.setKillSwitch("project", false);
+    expect((await gate.admit(admitInput({ now: T0 }))).ok).toBe(true);
+  });
+
+  it("checks global → tenant → project and reports the widest scope", async () => {
+    const { projectId, gate } = freshGate();
+    await gate.configure(snapshot(projectId, { killSwitches: { global: false, tenant: true, project: true } }));
+    expect(await gate.admit(admitInput())).toMatchObject({ reason: "kill_switch", scope: "tenant" });
+    await gate.setKillSwitch("global", true);
+    expect(await gate.admit(admitInput())).toMatchObject({ reason: "kill_switch", scope: "global" });
+  });
+
+  it("the switch state is in storage, so a restarted object still refuses", async () => {
+    const { projectId, gate } = freshGate();
+    await gate.configure(snapshot(projectId));
+    await gate.setKillSwitch("tenant", true);
+    const stored = await runInDurableObject(gate, (_instance, state) =>
+      state.storage.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'snapshot'`).one().value,
+    );
+    expect(JSON.parse(stored).killSwitches).toEqual({ global: false, tenant: true, project: false });
+  });
+
+  it.each([
+    ["suspended project", { status: "suspended" as const }, {}, "project_suspended"],
+    ["revoked key", { revokedKeyIds: ["key_1"] }, { apiKeyId: "key_1" }, "key_revoked"],
+    ["kill switch before suspension", { status: "suspended" as const, killSwitches: { global: true, tenant: false, project: false } }, {}, "kill_switch"],
+  ])("%s", async (_name, patch, input, reason) => {
+    const { projectId, gate } = freshGate();
+    await gate.configure(snapshot(projectId, patch));
+    expect(await gate.admit(admitInput(input))).toMatchObject({ ok: false, reason });
+  });
+
+  it("revokeKeys adds to the revoked set; other keys still pass", async () => {
+    const { projectId, gate } = freshGate();
+    await gate.configure(snapshot(projectId));
+    await gate.revokeKeys(["key_2"]);
+    expect(await gate.admit(admitInput({ apiKeyId: "key_2" }))).toMatchObject({ ok: false, reason: "key_revoked" });
+    expect((await gate.admit(admitInput({ apiKeyId: "key_3" }))).ok).toBe(true);
+  });
+
+  it("a switch pushed before any configure is reported as not applied", async () => {
+    const { gate } = freshGate();
+    expect(await gate.setKillSwitch("global", true)).toBe(false);
+  });
+});
