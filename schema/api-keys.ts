@@ -19,6 +19,12 @@ export const apiKeys = sqliteTable(
     revokedAt: integer("revoked_at"),
     /** Set when this key was revoked by a rotation: the id of the key that replaced it. */
     replacedBy: text("replaced_by"),
+    /** On a successor: the key it replaced. Unique, so one key can be rotated into only one successor. */
+    rotatedFrom: text("rotated_from"),
   },
-  (t) => [uniqueIndex("api_keys_lookup").on(t.lookupIndex), index("api_keys_project").on(t.projectId)],
+  (t) => [
+    uniqueIndex("api_keys_lookup").on(t.lookupIndex),
+    uniqueIndex("api_keys_rotated_from").on(t.rotatedFrom),
+    index("api_keys_project").on(t.projectId),
+  ],
 );

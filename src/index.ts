@@ -8,8 +8,6 @@ export { ProjectGate } from "../durable-objects/project-gate";
 export { ConversationMemory } from "../durable-objects/conversation-memory";
 export { BudgetPool } from "../durable-objects/budget-pool";
 export { IpLimiter } from "../durable-objects/ip-limiter";
-export { BudgetPool } from "../durable-objects/budget-pool";
-export { IpLimiter } from "../durable-objects/ip-limiter";
 
 const controlPlane = controlPlaneApp();
 const dataPlane = dataPlaneApp();
@@ -24,11 +22,16 @@ export default {
       return plainError(err);
     }
     const route = routeHost(request.headers.get("Host") ?? new URL(request.url).host, hostDomains(config));
-    if (route.plane === "control") return controlPlane.fetch(request, env, ctx);
     if (route.plane === "unknown") return plainError(new GatewayError("project_not_found", "No project is served at this hostname."));
+    if (route.plane === "control" || servedByControlPlane(new URL(request.url).pathname)) return controlPlane.fetch(request, env, ctx);
     return dataPlane.fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<Env>;
+
+/** Token minting and the JWKS answer on project hostnames too, so a customer backend can use either host. */
+function servedByControlPlane(pathname: string): boolean {
+  return pathname === "/auth/v1/auth/mint" || pathname === "/.well-known/jwks.json";
+}
 
 function plainError(err: unknown): Response {
   const { status, body, headers } = renderError(err);

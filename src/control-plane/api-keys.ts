@@ -82,7 +82,7 @@ export function apiKeyRoutes() {
     const old = await findApiKey(database(c.env), project.id, keyId);
     if (!old) throw new GatewayError("not_found", "No such API key.");
     const { row, plaintext } = await newKeyRow(project, old.name, old.role);
-    if (!(await rotateApiKey(database(c.env), old.id, row, Date.now()))) {
+    if (!(await rotateApiKey(database(c.env), old, row, Date.now()))) {
       throw new GatewayError("conflict", "This key is already revoked; create a new one instead.");
     }
     await projectGate(c.env, project.id).revokeKeys([old.id]);

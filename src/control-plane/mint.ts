@@ -13,6 +13,7 @@ import { secretMatches } from "./credential-check";
 import { controlRouter } from "./openapi-app";
 import { commonErrors, jsonBody, jsonResponse } from "./schemas";
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { projectForRequest } from "../routing/resolve-project";
 
 const MintResponse = z
   .object({ token: z.string(), token_type: z.literal("Bearer"), expires_at: z.string(), expires_in: z.number() })
@@ -33,15 +34,15 @@ function mayMintRole(keyRole: string, requested: string): boolean {
 }
 
 /**
- * Mint is reachable without a control-plane actor (the API key is the credential). Mounted on the API host, and
- * on project hosts where `expectedProjectId` pins the key to the host's project.
+ * Mint is reachable without a control-plane actor (the API key is the credential), on the API host and on
+ * project hosts; on a project host the key must belong to that host's project.
  */
-export function mintRoutes(expectedProjectId?: (c: { env: Env; req: { header(name: string): string | undefined } }) => string | undefined) {
+export function mintRoutes() {
   const app: OpenAPIHono<ControlPlaneEnv> = controlRouter();
   app.openapi(mintRoute, async (c) => {
     const key = await authenticateApiKey(c.env, c.req.header("Authorization"));
-    const pinned = expectedProjectId?.(c);
-    if (pinned !== undefined && pinned !== key.projectId) throw new GatewayError("wrong_project", "This API key belongs to another project.");
+    const hostProject = await projectForRequest(c.env, c.req.raw);
+    if (hostProject && hostProject.id !== key.projectId) throw new GatewayError("wrong_project", "This API key belongs to another project.");
     const project = await findProject(database(c.env), key.projectId);
     if (!project) throw new GatewayError("invalid_api_key", "The API key is not valid.");
     if (project.status === "suspended") throw new GatewayError("project_suspended", "The project is suspended.");

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { newId } from "../db/ids";
+import { isUniqueViolation } from "../db/unique-violation";
 import { projectSettings, findTenantProject, insertProjectWithinPlan, listProjects, resumeProjectWithinPlan, updateProject, type ProjectRow } from "../db/projects";
 import { revokeProjectKeys } from "../db/api-keys";
 import { loadConfig } from "../env";
@@ -220,11 +221,6 @@ async function createWithUniqueSlug(
     }
   }
   throw new GatewayError("conflict", "Could not find a free project slug; try again.");
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const text = err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : String(err);
-  return /UNIQUE constraint failed/i.test(text);
 }
 
 export function projectView(env: Env, project: ProjectRow) {

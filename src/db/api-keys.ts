@@ -1,6 +1,7 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { apiKeys } from "../../schema";
 import type { Database } from "./client";
+import { isUniqueViolation } from "./unique-violation";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type NewApiKey = typeof apiKeys.$inferInsert;
@@ -42,22 +43,20 @@ export async function revokeProjectKeys(db: Database, projectId: string, now: nu
 }
 
 /**
- * Atomic rotation: in one transaction, issue the new key only if the old one is still live, then revoke the
- * old one. Two concurrent rotations of one key leave exactly one successor. Returns false when the old key
- * was already revoked (nothing changed).
+ * Atomic rotation: one transaction inserts the successor (with `rotated_from`, a unique column) and revokes
+ * the old key. Two concurrent rotations of one key cannot both commit: the second insert violates the unique
+ * index and its whole batch rolls back. Returns false when the old key was no longer live.
  */
-export async function rotateApiKey(db: Database, oldKeyId: string, successor: NewApiKey, now: number): Promise<boolean> {
-  const [inserted] = await db.batch([
-    db.all<{ id: string }>(sql`
-      INSERT INTO api_keys (id, tenant_id, project_id, name, role, lookup_index, hash, prefix, created_at)
-      SELECT ${successor.id}, ${successor.tenantId}, ${successor.projectId}, ${successor.name ?? null}, ${successor.role},
-             ${successor.lookupIndex}, ${successor.hash}, ${successor.prefix}, ${successor.createdAt}
-      WHERE EXISTS (SELECT 1 FROM api_keys WHERE id = ${oldKeyId} AND revoked_at IS NULL)
-      RETURNING id`),
-    db
-      .update(apiKeys)
-      .set({ revokedAt: now, replacedBy: successor.id })
-      .where(and(eq(apiKeys.id, oldKeyId), isNull(apiKeys.revokedAt))),
-  ]);
-  return (inserted as unknown[]).length > 0;
+export async function rotateApiKey(db: Database, oldKey: ApiKeyRow, successor: NewApiKey, now: number): Promise<boolean> {
+  if (oldKey.revokedAt !== null) return false;
+  try {
+    await db.batch([
+      db.insert(apiKeys).values({ ...successor, rotatedFrom: oldKey.id }),
+      db.update(apiKeys).set({ revokedAt: now, replacedBy: successor.id }).where(and(eq(apiKeys.id, oldKey.id), isNull(apiKeys.revokedAt))),
+    ]);
+    return true;
+  } catch (err) {
+    if (isUniqueViolation(err)) return false;
+    throw err;
+  }
 }

@@ -16,19 +16,26 @@ const MAX_CACHED = 5_000;
 
 export function resolveProject() {
   return createMiddleware<DataPlaneEnv>(async function resolveProject(c, next) {
-    const route = routeHost(c.req.header("Host") ?? new URL(c.req.url).host, hostDomains(loadConfig(c.env)));
-    const cacheKey = route.plane === "data" ? route.slug : route.plane === "legacy" ? `${route.tenantId}/${route.projectId}` : "";
-    let ref = refs.get(cacheKey);
-    if (!ref) {
-      const row = await lookup(c.env, route);
-      if (!row) throw new GatewayError("project_not_found", "No project is served at this hostname.");
-      ref = { id: row.id, tenantId: row.tenantId, slug: row.slug };
-      if (refs.size >= MAX_CACHED) refs.clear();
-      refs.set(cacheKey, ref);
-    }
+    const ref = await projectForRequest(c.env, c.req.raw);
+    if (!ref) throw new GatewayError("project_not_found", "No project is served at this hostname.");
     c.set("project", ref);
     await next();
   });
+}
+
+/** The project whose hostname the request was sent to; undefined on the API host or an unknown name. */
+export async function projectForRequest(env: Env, request: Request): Promise<ProjectRef | undefined> {
+  const route = routeHost(request.headers.get("Host") ?? new URL(request.url).host, hostDomains(loadConfig(env)));
+  if (route.plane !== "data" && route.plane !== "legacy") return undefined;
+  const cacheKey = route.plane === "data" ? route.slug : `${route.tenantId}/${route.projectId}`;
+  const cached = refs.get(cacheKey);
+  if (cached) return cached;
+  const row = await lookup(env, route);
+  if (!row) return undefined;
+  const ref = { id: row.id, tenantId: row.tenantId, slug: row.slug };
+  if (refs.size >= MAX_CACHED) refs.clear();
+  refs.set(cacheKey, ref);
+  return ref;
 }
 
 async function lookup(env: Env, route: ReturnType<typeof routeHost>): Promise<ProjectRow | undefined> {
