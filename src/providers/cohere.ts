@@ -82,10 +82,12 @@ const StreamEvent = z.object({
       usage: CohereUsage.nullish(),
       message: z
         .object({
-          content: z.object({ text: z.string().optional() }).nullish(),
+          // message-start sends these as empty lists; only the delta events' object form carries data.
+          content: z.object({ text: z.string().optional() }).nullish().catch(null),
           tool_calls: z
             .object({ id: z.string().optional(), function: z.object({ name: z.string().optional(), arguments: z.string().optional() }).optional() })
-            .nullish(),
+            .nullish()
+            .catch(null),
         })
         .nullish(),
     })
