@@ -1,6 +1,7 @@
 import { importJWK, type CryptoKey } from "jose";
 import { z } from "zod";
 import { GatewayError } from "../errors";
+import { retiredKeyDropTime } from "./key-retirement";
 
 /**
  * JWT signing keys from the `JWT_SIGNING_KEYS` secret: a JSON array of RS256 private JWKs, each with a
@@ -10,10 +11,7 @@ import { GatewayError } from "../errors";
  * the longest TTL plus clock skew, and is dropped after that. Rotation steps: docs/security.md.
  */
 
-/** SPEC: the longest JWT lifetime; a retired key must outlive every token it could have signed. */
-export const MAX_TOKEN_TTL_SECONDS = 86_400;
-/** Grace on top of the TTL for clocks of verifiers that run slightly behind. */
-const RETIREMENT_GRACE_SECONDS = 300;
+export { MAX_TOKEN_TTL_SECONDS } from "./key-retirement";
 /** 2048-bit modulus = 256 bytes = 342 unpadded base64url characters; smaller keys are refused. */
 const MIN_MODULUS_B64URL_CHARS = 342;
 
@@ -126,10 +124,7 @@ async function importVerificationKey(jwk: SigningKeyJwk): Promise<VerificationKe
   const publicJwk: PublicJwk = { kty: "RSA", n: jwk.n, e: jwk.e, kid: jwk.kid, alg: "RS256", use: "sig" };
   const publicKey = await importJWK({ kty: "RSA", n: jwk.n, e: jwk.e }, "RS256");
   if (publicKey instanceof Uint8Array) throw misconfigured(`key ${jwk.kid} is not an RSA key`);
-  const dropAfter =
-    jwk.retired_at === undefined
-      ? null
-      : Math.floor(Date.parse(jwk.retired_at) / 1000) + MAX_TOKEN_TTL_SECONDS + RETIREMENT_GRACE_SECONDS;
+  const dropAfter = jwk.retired_at === undefined ? null : retiredKeyDropTime(jwk.retired_at);
   return { kid: jwk.kid, publicKey, publicJwk, dropAfter };
 }
 

@@ -1,3 +1,4 @@
+import { retiredKeyDropTime } from "../auth/key-retirement";
 import type { SigningKeyJwk } from "../auth/signing-keys";
 import { toHex } from "../auth/hex";
 import { bytesToBase64 } from "./base64";
@@ -26,11 +27,34 @@ export async function generateSigningJwk(now: Date = new Date()): Promise<Signin
  * `retired_at` so it is dropped once its last token has expired. Already-retired entries are kept as they are.
  */
 export function addSigningKey(existingJson: string, newKey: SigningKeyJwk, now: Date = new Date()): string {
-  const existing = JSON.parse(existingJson) as SigningKeyJwk[];
-  if (!Array.isArray(existing)) throw new Error("JWT_SIGNING_KEYS must be a JSON array");
+  const existing = parseKeyList(existingJson);
   const retiredAt = now.toISOString();
   const kept = existing.map((key) => (key.retired_at ? key : { ...key, retired_at: retiredAt }));
   return JSON.stringify([newKey, ...kept]);
+}
+
+/** Removes retired keys whose tokens have all expired; they are no longer published anyway. */
+export function pruneSigningKeys(existingJson: string, now: Date = new Date()): { json: string; removed: string[] } {
+  const existing = parseKeyList(existingJson);
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const keep = existing.filter((key) => !key.retired_at || nowSeconds <= retiredKeyDropTime(key.retired_at));
+  const removed = existing.filter((key) => !keep.includes(key)).map((key) => key.kid);
+  return { json: JSON.stringify(keep), removed };
+}
+
+/** A fixed message on failure: JSON.parse's own would quote part of the secret. */
+function parseKeyList(json: string): SigningKeyJwk[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw new Error("JWT_SIGNING_KEYS is not valid JSON");
+  }
+  const isKeyList =
+    Array.isArray(parsed) &&
+    parsed.every((key: unknown) => typeof key === "object" && key !== null && typeof (key as { kid?: unknown }).kid === "string");
+  if (!isKeyList) throw new Error("JWT_SIGNING_KEYS must be a JSON array of JWKs with a kid");
+  return parsed as SigningKeyJwk[];
 }
 
 export async function generateSigningKeysSecret(now: Date = new Date()): Promise<string> {
