@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { apiKeys } from "../../schema";
-import type { Database } from "./client";
+import type { Database } from "./database";
 import { isUniqueViolation } from "./unique-violation";
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;

@@ -1,17 +1,14 @@
-import { drizzle as drizzleD1, type DrizzleD1Database } from "drizzle-orm/d1";
+import { drizzle as drizzleD1 } from "drizzle-orm/d1";
 import { drizzle as drizzleLibsql } from "drizzle-orm/libsql/web";
 import { createClient } from "@libsql/client/web";
-import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import type { Database } from "./database";
 import * as schema from "../../schema";
 
 /**
  * The system of record: D1 by default, libSQL/Turso when LIBSQL_URL is set. Both are SQLite dialect over one
  * schema; repository modules take a `Database` and never know which driver is behind it.
  */
-export type Database = BaseSQLiteDatabase<"async", unknown, typeof schema> & {
-  /** Both drivers run a batch as one transaction with the same signature. */
-  batch: DrizzleD1Database<typeof schema>["batch"];
-};
+export type { Database };
 
 const clients = new WeakMap<object, Database>();
 

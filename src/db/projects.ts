@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { projects, tiers } from "../../schema";
 import { completeSettings, type ProjectSettings } from "../settings/schema";
-import type { Database } from "./client";
+import type { Database } from "./database";
 
 export type ProjectRow = typeof projects.$inferSelect;
 export type TierRow = typeof tiers.$inferSelect;

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { adminCredentials, tenants } from "../../schema";
-import type { Database } from "./client";
+import type { Database } from "./database";
 
 export type Tenant = typeof tenants.$inferSelect;
 export type Plan = Tenant["plan"];

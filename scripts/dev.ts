@@ -1,0 +1,82 @@
+/**
+ * `npm run dev`: the gateway on embedded defaults — local D1, Durable Objects, the mock provider — with no
+ * accounts or keys needed. Creates .dev.vars secrets when missing, applies D1 migrations locally, starts
+ * `wrangler dev`, seeds a demo tenant/project/key and prints copy-paste commands to call it.
+ *
+ *   tsx scripts/dev.ts [--port 8787] [--no-seed]
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { readDevVars } from "../src/secrets/dev-vars";
+import { seedDemo } from "./seed";
+
+const { values } = parseArgs({
+  options: { port: { type: "string", default: "8787" }, "no-seed": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+});
+if (values.help) {
+  console.log("Usage: npm run dev [-- --port 8787] [--no-seed]\nStarts the gateway locally on embedded defaults and seeds a demo project.");
+  process.exit(0);
+}
+const port = Number(values.port);
+const base = `http://localhost:${port}`;
+
+run("npx", ["tsx", "scripts/generate-secrets.ts", "--write-dev-vars"]);
+run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"], { CI: "true" });
+
+const wrangler = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"], {
+  stdio: ["ignore", "inherit", "inherit"],
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => wrangler.kill(signal));
+wrangler.on("exit", (code) => process.exit(code ?? 0));
+
+await waitForHealth(`${base}/healthz`);
+if (!values["no-seed"]) {
+  const operatorToken = readDevVars(readFileSync(".dev.vars", "utf8")).get("OPERATOR_TOKEN")!;
+  const demo = await seedDemo(base, operatorToken);
+  const projectBase = `http://${demo.slug}.localhost:${port}`;
+  console.log(`
+──────────────────────────────────────────────────────────────────────────────
+ Tollgate is running on ${base} (control plane) and ${projectBase} (demo project)
+ Provider: mock (no network, no keys). Demo state: .wrangler/tollgate-demo.json
+
+ 1. Mint a JWT for an end user with the demo project's API key:
+
+   TOKEN=$(curl -s -X POST ${base}/auth/v1/auth/mint \\
+     -H "Authorization: Bearer ${demo.apiKey}" -H "Content-Type: application/json" \\
+     -d '{"user_id":"alice"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')
+
+ 2. Call the chat completions endpoint on the project's hostname:
+
+   curl -s ${projectBase}/v1/chat/completions \\
+     -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \\
+     -d '{"model":"mock/tollgate-mock","messages":[{"role":"user","content":"Hello!"}]}'
+
+   Add "stream": true for server-sent events (curl -N).
+
+ Tenant admin credential (control plane): ${demo.adminCredential}
+ API reference: ${base}/docs
+──────────────────────────────────────────────────────────────────────────────
+`);
+}
+
+function run(command: string, args: string[], extraEnv: Record<string, string> = {}): void {
+  const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, ...extraEnv } });
+  if (result.status !== 0) {
+    console.error(`\n${command} ${args.join(" ")} failed`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+async function waitForHealth(url: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`gateway did not answer on ${url} within 120 s`);
+}

@@ -1,0 +1,88 @@
+import { createClient } from "@libsql/client";
+import { drizzle } from "drizzle-orm/libsql";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as schema from "../../schema";
+import { applyLibsqlMigrations } from "../../scripts/lib/migrations";
+import { findApiKeyByLookup, insertApiKey, listApiKeys, revokeProjectKeys, rotateApiKey } from "../../src/db/api-keys";
+import type { Database } from "../../src/db/database";
+import { findProjectBySlug, insertProjectWithinPlan, insertTierWithinCap, listTiers, projectSettings, resumeProjectWithinPlan, updateProject } from "../../src/db/projects";
+import { isUniqueViolation } from "../../src/db/unique-violation";
+import { findActiveAdminCredential, findTenant, insertTenant } from "../../src/db/tenants";
+
+// The repository layer against libSQL (the LIBSQL_URL path) with a file: database, in Node.
+const dir = mkdtempSync(join(tmpdir(), "tollgate-libsql-"));
+const client = createClient({ url: `file:${join(dir, "test.db")}` });
+const db = drizzle(client, { schema }) as unknown as Database;
+
+beforeAll(async () => {
+  expect(await applyLibsqlMigrations(client)).toContain("0000_init.sql");
+  expect(await applyLibsqlMigrations(client)).toEqual([]); // idempotent
+});
+afterAll(() => {
+  client.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const now = Date.now();
+const project = (id: string, slug: string) => ({
+  id,
+  tenantId: "ten_free",
+  name: id,
+  slug,
+  costCenter: null,
+  status: "active" as const,
+  dnsStatus: "PENDING" as const,
+  settings: JSON.stringify({ rpm_limit: 5 }),
+  createdAt: now,
+  updatedAt: now,
+});
+const key = (id: string, lookupIndex: string) => ({
+  id,
+  tenantId: "ten_free",
+  projectId: "prj_1",
+  role: "user",
+  lookupIndex,
+  hash: "$argon2id$stub",
+  prefix: "tg_sk_live_abcd…",
+  createdAt: now,
+});
+
+describe("repository layer on libSQL", () => {
+  it("creates tenants with their admin credential in one batch", async () => {
+    await insertTenant(db, { id: "ten_free", name: "Free", plan: "free", createdAt: now }, { id: "adm_1", tenantId: "ten_free", lookupIndex: "idx-admin", hash: "h", prefix: "p", createdAt: now });
+    expect((await findTenant(db, "ten_free"))?.plan).toBe("free");
+    expect((await findActiveAdminCredential(db, "idx-admin"))?.tenantId).toBe("ten_free");
+  });
+
+  it("enforces the free plan's 3 active projects and unique slugs", async () => {
+    for (const n of [1, 2, 3]) expect(await insertProjectWithinPlan(db, project(`prj_${n}`, `amber-fox-00${n}`))).toBeDefined();
+    expect(await insertProjectWithinPlan(db, project("prj_4", "amber-fox-004"))).toBeUndefined();
+    await updateProject(db, "prj_3", { status: "suspended" });
+    const collision = await insertProjectWithinPlan(db, project("prj_5", "amber-fox-001")).catch((err: unknown) => err);
+    expect(isUniqueViolation(collision)).toBe(true);
+    expect(await insertProjectWithinPlan(db, project("prj_6", "amber-fox-006"))).toBeDefined();
+    expect(await resumeProjectWithinPlan(db, "prj_3", now)).toBe(false);
+    const found = await findProjectBySlug(db, "amber-fox-001");
+    expect(projectSettings(found)).toMatchObject({ rpm_limit: 5, memory_window: 10 });
+  });
+
+  it("caps tiers at three per project", async () => {
+    const results = [];
+    for (const name of ["a", "b", "c", "d"]) results.push(await insertTierWithinCap(db, { id: `tier_${name}`, projectId: "prj_1", name, overrides: "{}", createdAt: now }));
+    expect(results).toEqual([true, true, true, false]);
+    expect(await listTiers(db, "prj_1")).toHaveLength(3);
+  });
+
+  it("rotates a key into exactly one successor and revokes project keys", async () => {
+    await insertApiKey(db, key("key_old", "idx-old"));
+    const old = (await findApiKeyByLookup(db, "idx-old"))!;
+    expect(await rotateApiKey(db, old, key("key_new", "idx-new"), now)).toBe(true);
+    expect(await rotateApiKey(db, old, key("key_other", "idx-other"), now)).toBe(false); // unique rotated_from
+    const keys = await listApiKeys(db, "prj_1");
+    expect(keys.map((k) => [k.id, k.revokedAt !== null])).toEqual([["key_old", true], ["key_new", false]]);
+    expect(await revokeProjectKeys(db, "prj_1", now)).toEqual(["key_new"]);
+  });
+});
