@@ -3,6 +3,7 @@ import { apiKeys, budgetAlertSettings, killSwitches, projects, sharedBudgets, te
 import type { Database } from "../db/client";
 import { completeSettings, TierOverrides, type ProjectSettings } from "../settings/schema";
 import { DEFAULT_ALERT_THRESHOLDS } from "../usage/alerts";
+import { projectGate } from "./gate-client";
 import type { GateSnapshot, SharedBudgetLimit } from "./gate-types";
 
 /** `kill_switches.scope_id` of the global switch. */
@@ -58,4 +59,19 @@ function parseSettings(json: string): ProjectSettings {
 
 function toLimit(row: typeof sharedBudgets.$inferSelect): SharedBudgetLimit {
   return { id: row.id, scope: row.scope, scopeId: row.scopeId, period: row.period, limitMicroUsd: row.limitMicroUsd };
+}
+
+/** Pushes fresh snapshots to many gates (a budget or alert change of a tenant), a bounded number at a time. */
+export async function reconfigureGates(env: Pick<Env, "PROJECT_GATE">, db: Database, projectIds: readonly string[]): Promise<void> {
+  await inBatches(projectIds, async (projectId) => {
+    const snapshot = await loadGateSnapshot(db, projectId);
+    if (snapshot) await projectGate(env, projectId).configure(snapshot);
+  });
+}
+
+/** Fan-out width: enough to flip a tenant's projects quickly without opening thousands of sockets at once. */
+const FAN_OUT = 50;
+
+export async function inBatches<T>(items: readonly T[], run: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += FAN_OUT) await Promise.all(items.slice(i, i + FAN_OUT).map(run));
 }

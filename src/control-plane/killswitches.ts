@@ -1,0 +1,70 @@
+import { Hono } from "hono";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { killSwitches, projects } from "../../schema";
+import { database, type Database } from "../db/client";
+import { findTenant } from "../db/tenants";
+import { GatewayError } from "../errors";
+import type { ControlPlaneEnv } from "../http/app-env";
+import { projectGate } from "../limits/gate-client";
+import { GLOBAL_SCOPE_ID, inBatches } from "../limits/gate-snapshot";
+import type { KillSwitchScope } from "../limits/gate-types";
+import { parseQuery, visibleProject } from "./usage";
+
+const Body = z.object({ enabled: z.boolean() }).strict();
+
+/**
+ * Kill switches. The write goes to D1 first (so a gate configured later reads it), then to every affected
+ * project gate, awaited, so the switch holds for the very next request once this call has returned.
+ */
+export function killSwitchRoutes() {
+  const app = new Hono<ControlPlaneEnv>();
+
+  app.post("/v1/admin/killswitch/global", async (c) => {
+    if (c.var.actor.kind !== "operator") throw new GatewayError("forbidden", "Only the operator may set the global kill switch.");
+    const { enabled } = parseQuery(Body, await jsonBody(c.req.raw));
+    const db = database(c.env);
+    const ids = (await db.select({ id: projects.id }).from(projects).all()).map((p) => p.id);
+    return c.json(await flip(c.env, db, "global", GLOBAL_SCOPE_ID, enabled, ids));
+  });
+
+  app.post("/v1/admin/killswitch/tenant/:id", async (c) => {
+    const tenantId = c.req.param("id");
+    const actor = c.var.actor;
+    const db = database(c.env);
+    if ((actor.kind === "tenant_admin" && actor.tenantId !== tenantId) || !(await findTenant(db, tenantId))) {
+      throw new GatewayError("not_found", "No such tenant.");
+    }
+    const { enabled } = parseQuery(Body, await jsonBody(c.req.raw));
+    const ids = (await db.select({ id: projects.id }).from(projects).where(eq(projects.tenantId, tenantId)).all()).map((p) => p.id);
+    return c.json(await flip(c.env, db, "tenant", tenantId, enabled, ids));
+  });
+
+  app.post("/v1/admin/killswitch/project/:id", async (c) => {
+    const project = await visibleProject(c, c.req.param("id"));
+    const { enabled } = parseQuery(Body, await jsonBody(c.req.raw));
+    return c.json(await flip(c.env, database(c.env), "project", project.id, enabled, [project.id]));
+  });
+
+  return app;
+}
+
+async function flip(env: Env, db: Database, scope: KillSwitchScope, scopeId: string, enabled: boolean, projectIds: readonly string[]) {
+  const updatedAt = Date.now();
+  await db
+    .insert(killSwitches)
+    .values({ scope, scopeId, enabled, updatedAt })
+    .onConflictDoUpdate({ target: [killSwitches.scope, killSwitches.scopeId], set: { enabled, updatedAt } })
+    .run();
+  // A gate without a snapshot ignores the push; its first configure loads the switch from D1 instead.
+  await inBatches(projectIds, (id) => projectGate(env, id).setKillSwitch(scope, enabled));
+  return { scope, scope_id: scope === "global" ? null : scopeId, enabled, updated_at: new Date(updatedAt).toISOString(), projects: projectIds.length };
+}
+
+export async function jsonBody(request: Request): Promise<unknown> {
+  try {
+    return await request.json();
+  } catch {
+    throw new GatewayError("invalid_request", "Request body is not valid JSON.");
+  }
+}
