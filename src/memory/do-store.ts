@@ -18,7 +18,8 @@ export function createDurableObjectMemoryStore(
     load: (key, loadOptions) => withDeadline("load", timeoutMs, () => stub(key).load(loadOptions?.windowPairs)),
     async append(key, messages, appendOptions) {
       const { windowPairs, retentionDays } = AppendOptions.parse(appendOptions);
-      if (messages.length === 0 && windowPairs > 0) return;
+      if (windowPairs === 0) return withDeadline("clear", timeoutMs, () => stub(key).clear());
+      if (messages.length === 0) return;
       const turn = encodeTurn(messages);
       await withDeadline("append", timeoutMs, () => stub(key).append(turn, windowPairs, retentionDays));
     },

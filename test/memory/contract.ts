@@ -83,6 +83,13 @@ export function describeMemoryStoreContract(name: string, makeStore: () => Memor
       expect(contents(await store.load(key))).toEqual(["question 2", "answer 2"]);
     });
 
+    it("treats an empty turn as nothing to store (a filtered-out tool call, say)", async () => {
+      const key = memoryKey(scope());
+      await store.append(key, turn(1), opts);
+      await store.append(key, [], { windowPairs: 1, retentionDays: 1 });
+      expect(contents(await store.load(key))).toEqual(["question 1", "answer 1"]);
+    });
+
     it("clears an unknown key without error", async () => {
       await expect(store.clear(memoryKey(scope()))).resolves.toBeUndefined();
     });
