@@ -12,6 +12,10 @@ describe("Argon2id in workerd", () => {
     expect(await verifySecret("short", phc)).toBe(false);
   });
 
+  it("refuses to hash a secret shorter than 8 bytes (the wasm build's minimum)", async () => {
+    await expect(hashSecret("short")).rejects.toThrow(RangeError);
+  });
+
   it("salts every hash: one secret twice gives two different strings that both verify", async () => {
     const first = await hashSecret("same secret");
     const second = await hashSecret("same secret");

@@ -1,4 +1,4 @@
-import { SignJWT } from "jose";
+import { importJWK, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { mintProjectJwt } from "../../src/auth/jwt-mint";
 import { readBearer, verifyProjectJwt, type VerifyOptions } from "../../src/auth/jwt-verify";
@@ -76,6 +76,19 @@ describe("verifyProjectJwt refuses", () => {
       const token = await new SignJWT(validPayload())
         .setProtectedHeader({ alg: "HS256", kid: signer.kid })
         .sign(new TextEncoder().encode(secret));
+      expect(await verifyProjectJwt(token, options)).toEqual({ ok: false, code: "invalid_token" });
+    }
+  });
+
+  it("a token carrying its own key in the header (jwk / jku) that is not ours", async () => {
+    const { kty, n, e, d, p, q, dp, dq, qi } = stranger;
+    const strangerKey = await importJWK({ kty, n, e, d, p, q, dp, dq, qi }, "RS256");
+    for (const header of [
+      { alg: "RS256", kid: stranger.kid, jwk: { kty, n, e } },
+      { alg: "RS256", kid: stranger.kid, jku: "https://evil.example/jwks.json" },
+      { alg: "RS256", kid: signer.kid, jwk: { kty, n, e } },
+    ]) {
+      const token = await new SignJWT(validPayload()).setProtectedHeader(header).sign(strangerKey);
       expect(await verifyProjectJwt(token, options)).toEqual({ ok: false, code: "invalid_token" });
     }
   });
