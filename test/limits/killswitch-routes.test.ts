@@ -1,0 +1,75 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { loadGateSnapshot } from "../../src/limits/gate-snapshot";
+import { projectGate } from "../../src/limits/gate-client";
+import { database } from "../../src/db/client";
+import { admitInput } from "../durable-objects/gate-fixture";
+import { seedProject, seedTenant, testApp, uid } from "./control-fixture";
+
+async function configuredGate(projectId: string) {
+  const gate = projectGate(env, projectId);
+  const snapshot = await loadGateSnapshot(database(env), projectId);
+  if (!snapshot) throw new Error("no project");
+  await gate.configure(snapshot);
+  return gate;
+}
+
+const on = { method: "POST", body: JSON.stringify({ enabled: true }) };
+const off = { method: "POST", body: JSON.stringify({ enabled: false }) };
+
+describe("kill switch routes", () => {
+  it("project switch: on → the very next admit is refused, off → admitted", async () => {
+    const tenant = uid("ten");
+    const project = uid("prj");
+    await seedTenant(tenant);
+    await seedProject(tenant, project);
+    const gate = await configuredGate(project);
+    const res = await testApp().request(`/v1/admin/killswitch/project/${project}`, { ...on, as: tenant });
+    expect(res.status).toBe(200);
+    expect(await gate.admit(admitInput())).toMatchObject({ ok: false, reason: "kill_switch", scope: "project" });
+    await testApp().request(`/v1/admin/killswitch/project/${project}`, { ...off, as: tenant });
+    expect((await gate.admit(admitInput())).ok).toBe(true);
+  });
+
+  it("tenant switch reaches every project of the tenant and is in D1 for gates configured later", async () => {
+    const tenant = uid("ten");
+    const [p1, p2] = [uid("prj"), uid("prj")];
+    await seedTenant(tenant);
+    await seedProject(tenant, p1);
+    await seedProject(tenant, p2);
+    const gate1 = await configuredGate(p1);
+    expect((await testApp().request(`/v1/admin/killswitch/tenant/${tenant}`, on)).status).toBe(200);
+    expect(await gate1.admit(admitInput())).toMatchObject({ reason: "kill_switch", scope: "tenant" });
+    const gate2 = await configuredGate(p2); // configured only after the switch
+    expect(await gate2.admit(admitInput())).toMatchObject({ reason: "kill_switch", scope: "tenant" });
+    await testApp().request(`/v1/admin/killswitch/tenant/${tenant}`, off);
+    expect((await gate2.admit(admitInput())).ok).toBe(true);
+  });
+
+  it.each([
+    ["global by a tenant admin", "/v1/admin/killswitch/global", "ten_x", 403, "forbidden"],
+    ["another tenant's tenant switch", "/v1/admin/killswitch/tenant/ten_other", "ten_x", 404, "not_found"],
+    ["another tenant's project", "/v1/admin/killswitch/project/PROJECT", "ten_x", 404, "not_found"],
+    ["an unknown tenant, as operator", "/v1/admin/killswitch/tenant/ten_missing", "operator", 404, "not_found"],
+  ])("refuses %s", async (_name, path, as, status, code) => {
+    const tenant = uid("ten");
+    const project = uid("prj");
+    await seedTenant(tenant);
+    await seedProject(tenant, project);
+    const res = await testApp().request(path.replace("PROJECT", project), { ...on, as });
+    expect(res.status).toBe(status);
+    expect(await res.json()).toMatchObject({ error: { code } });
+    const { results } = await env.DB.prepare(`SELECT * FROM kill_switches WHERE scope_id IN (?, 'ten_other', 'ten_missing')`).bind(project).all();
+    expect(results).toHaveLength(0);
+  });
+
+  it.each([
+    ["{}", "enabled"],
+    [`{"enabled":"yes"}`, "enabled"],
+    [`{"enabled":true,"extra":1}`, "extra"],
+  ])("400 invalid_request for body %s naming %s", async (body, param) => {
+    const res = await testApp().request(`/v1/admin/killswitch/global`, { method: "POST", body });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: "invalid_request", param } });
+  });
+});
