@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { PROVIDER_CATALOG } from "../../src/providers/catalog";
+import { catalogModels, resolveModel } from "../../src/providers/registry";
+import { priceOf } from "../../src/usage/pricing";
+
+describe("resolveModel", () => {
+  it.each([
+    ["openai/gpt-4o-mini", "openai", "gpt-4o-mini"],
+    ["openrouter/openai/gpt-4o-mini", "openrouter", "openai/gpt-4o-mini"],
+    ["anthropic/claude-3-5-haiku-latest", "anthropic", "claude-3-5-haiku-latest"],
+    ["mock/tollgate-mock", "mock", "tollgate-mock"],
+  ])("%s → provider %s, model %s", (ref, provider, model) => {
+    const resolved = resolveModel(ref);
+    expect({ provider: resolved?.provider.id, model: resolved?.model, adapter: resolved?.adapter.id }).toEqual({ provider, model, adapter: provider });
+  });
+
+  it.each(["gpt-4o", "unknown/model", "/gpt", "openai/"])("rejects %j", (ref) => {
+    expect(resolveModel(ref)).toBeNull();
+  });
+});
+
+describe("catalog", () => {
+  it("has one row per provider id", () => {
+    const ids = PROVIDER_CATALOG.map((row) => row.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("lists the mock's models labelled as mock", () => {
+    const mock = catalogModels().filter((m) => m.owned_by === "mock");
+    expect(mock.map((m) => m.id)).toContain("mock/tollgate-mock");
+    for (const model of mock) expect(model).toMatchObject({ mock: true, label: expect.stringMatching(/mock/) });
+    expect(catalogModels().filter((m) => m.mock).every((m) => m.owned_by === "mock")).toBe(true);
+  });
+
+  it("prices every default model from the table, not the fallback", () => {
+    const unpriced = catalogModels().filter((m) => priceOf(m.owned_by, m.id.slice(m.owned_by.length + 1)).source !== "table");
+    expect(unpriced.map((m) => m.id)).toEqual([]);
+  });
+});
