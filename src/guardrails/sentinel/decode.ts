@@ -10,7 +10,8 @@ const MAX_SEGMENTS = 64;
 const BASE64 = /(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/]{4}){4,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?(?![A-Za-z0-9+/=_-])/g;
 const BASE64URL = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g;
 const HEX = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){8,}(?![0-9A-Fa-f])|(?:\\x[0-9A-Fa-f]{2}){4,}/g;
-const PERCENT = /(?:%[0-9A-Fa-f]{2}[^\s%]{0,3}){3,}/g;
+/** A whitespace-delimited token with at least three %XX escapes; the classes are disjoint, so no backtracking. */
+const PERCENT = /(?<!\S)[^\s%]{0,200}(?:%[0-9A-Fa-f]{2}[^\s%]{0,200}){3,}/g;
 
 export function decodeEmbedded(text: string): string[] {
   const found: string[] = [];

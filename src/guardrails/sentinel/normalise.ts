@@ -29,12 +29,12 @@ const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2
  * Candidate words are found with one unambiguous character class (linear); whether a word mixes letters
  * with leet characters ("pr3vious", "1gn0re", "@dmin") is decided in code, not by a nested pattern.
  */
-const LEET_WORD = /[a-z0-9@$!|]+/g;
+const LEET_WORD = /[a-z0-9@$!]+/g;
 const HAS_LETTER = /[a-z]/;
-const HAS_LEET = /[0-9@$|]|![a-z]/;
+const HAS_LEET = /[0-9@$]|![a-z]/;
 
 const LEET: Readonly<Record<string, string>> = {
-  "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a", $: "s", "|": "l", "!": "i",
+  "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a", $: "s", "!": "i",
 };
 
 function undoLeet(word: string): string {
@@ -42,7 +42,8 @@ function undoLeet(word: string): string {
   // "!" ends sentences: only treat it as a letter inside a word.
   const body = word.replace(/!+$/, "");
   let out = "";
-  for (const char of body) out += LEET[char] ?? char;
+  // "@" inside a word is an email address ("me@evil.example"), not an "a": only a leading "@" is leet.
+  for (const [i, char] of [...body].entries()) out += char === "@" && i > 0 ? char : (LEET[char] ?? char);
   return out + word.slice(body.length);
 }
 

@@ -79,10 +79,10 @@ export const PATTERNS: readonly InjectionPattern[] = [
   p("delimiter_injection", "begin-session", 0.5, `\\b(?:begin|end|start) (?:admin|system|developer|root|debug) (?:session|mode|prompt|message)\\b`),
 
   // Tool and function abuse: steering tool calls or data to places the user should not reach.
-  p("tool_abuse", "destructive-tool", 0.7, `\\b(?:call|invoke|run|execute|trigger|use) (?:the )?[a-z0-9_.-]{0,30}(?:delete|drop|remove|wipe|destroy|transfer|refund|exec|shell|admin|sudo)[a-z0-9_.-]{0,30} (?:tool|function|command|api|endpoint|action)\\b`),
+  p("tool_abuse", "destructive-tool", 0.7, `\\b(?:call|invoke|run|execute|trigger|use) (?:the )?[a-z0-9_.-]{0,30}(?:delete|drop|remove|wipe|destroy|transfer|refund|exec|shell|admin|sudo|send|email|forward|upload|pay)[a-z0-9_.-]{0,30} (?:tool|function|command|api|endpoint|action)\\b`),
   p("tool_abuse", "claimed-privilege", 0.5, `\\b(?:has|have|with|granted?) (?:full )?(?:admin|administrator|root|elevated|superuser|sudo) (?:rights|access|privileges|permissions)\\b|\\btrust me\\b`),
   p("tool_abuse", "shell-payload", 0.6, `\\/etc\\/(?:passwd|shadow)\\b|\\brm -rf\\b|\\bcurl [^ ]{1,200} ?\\| ?(?:ba)?sh\\b|\\bmust execute\\b`),
-  p("tool_abuse", "exfiltrate", 1.0, `\\bexfiltrat\\w{0,6}\\b|\\b(?:append|send|post|forward|upload|leak|include|embed|attach)\\b.{0,60}\\b(?:conversation|chat history|history|user'?s? (?:data|email|messages|conversation)|api keys?|password|credentials|cookies)\\b.{0,40}\\b(?:url|https?:|endpoint|webhook|server|address)`),
+  p("tool_abuse", "exfiltrate", 1.0, `\\bexfiltrat\\w{0,6}\\b|\\b(?:append|send|post|forward|upload|leak|include|embed|attach)\\b.{0,60}\\b(?:conversation|chat history|history|user'?s? (?:data|email|messages|conversation)|api keys?|password|credentials|cookies)\\b.{0,40}(?:\\b(?:url|https?:|endpoint|webhook|server|address)|[a-z0-9._-]@[a-z0-9-]{1,60}\\.)`),
   p("tool_abuse", "markdown-beacon", 0.6, `!\\[[^\\]]{0,100}\\]\\(https?:[^ )]{1,200}[?&][a-z0-9_]{1,20}=`),
 
   // Payload smuggling: asking the model to decode and then act.

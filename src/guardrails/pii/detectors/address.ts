@@ -10,10 +10,10 @@ const SUFFIX =
   "(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Trail|Trl|Crescent|Close|Row|Alley|Plaza|Grove)";
 const WORD = "\\p{Lu}[\\p{L}'-]{0,30}";
 const UNIT = "(?:,?\\s(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|#)\\.?\\s?[A-Za-z0-9-]{1,6})?";
-const US_TAIL = "(?:,\\s(?:\\p{Lu}[\\p{L}.'-]{1,30}\\s){0,3}\\p{Lu}[\\p{L}.'-]{1,30},?\\s[A-Z]{2}\\s\\d{5}(?:-\\d{4})?)?";
-const UK_POSTCODE = "(?:,\\s(?:\\p{Lu}[\\p{L}'-]{1,30}\\s?){1,3},?\\s[A-Z]{1,2}\\d[A-Z\\d]?\\s\\d[A-Z]{2})?";
+const US_TAIL = ",\\s(?:\\p{Lu}[\\p{L}.'-]{1,30}\\s){0,3}\\p{Lu}[\\p{L}.'-]{1,30},?\\s[A-Z]{2}\\s\\d{5}(?:-\\d{4})?";
+const UK_POSTCODE = ",\\s(?:\\p{Lu}[\\p{L}'-]{1,30}\\s){0,2}\\p{Lu}[\\p{L}'-]{1,30},?\\s[A-Z]{1,2}\\d[A-Z\\d]?\\s\\d[A-Z]{2}";
 const ADDRESS = new RegExp(
-  `(?<![\\w-])\\d{1,6}[A-Za-z]?\\s(?:${WORD}\\s){1,4}${SUFFIX}\\b\\.?${UNIT}(?:${US_TAIL}|${UK_POSTCODE})`,
+  `(?<![\\w-])\\d{1,6}[A-Za-z]?\\s(?:${WORD}\\s){1,4}${SUFFIX}\\b\\.?${UNIT}(?:${US_TAIL}|${UK_POSTCODE})?`,
   "gu",
 );
 

@@ -7,19 +7,22 @@ import type { PiiSpan } from "../entities";
  */
 const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 const IPV4 = new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}(?!\\.?\\d|\\w)`, "g");
-const IPV6_CANDIDATE = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|:|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g;
+const IPV6_CANDIDATE = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4}|:)?(?![\w:]|\.\d)/g;
 const VERSION_CUE = /(?:version|ver\.?|release|v)\s*$/i;
 
 export function detectIpAddress(text: string): PiiSpan[] {
-  const spans: PiiSpan[] = [];
+  const v6: PiiSpan[] = [];
+  for (const match of text.matchAll(IPV6_CANDIDATE)) {
+    if (isIpv6(match[0])) v6.push({ type: "IP_ADDRESS", start: match.index, end: match.index + match[0].length });
+  }
+  const v4: PiiSpan[] = [];
   for (const match of text.matchAll(IPV4)) {
     if (VERSION_CUE.test(text.slice(Math.max(0, match.index - 10), match.index))) continue;
-    spans.push({ type: "IP_ADDRESS", start: match.index, end: match.index + match[0].length });
+    // The dotted tail of "::ffff:192.0.2.128" is part of an IPv6 address already reported.
+    if (v6.some((span) => span.start <= match.index && match.index < span.end)) continue;
+    v4.push({ type: "IP_ADDRESS", start: match.index, end: match.index + match[0].length });
   }
-  for (const match of text.matchAll(IPV6_CANDIDATE)) {
-    if (isIpv6(match[0])) spans.push({ type: "IP_ADDRESS", start: match.index, end: match.index + match[0].length });
-  }
-  return spans;
+  return [...v4, ...v6].sort((a, b) => a.start - b.start);
 }
 
 /**

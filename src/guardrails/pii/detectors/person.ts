@@ -11,7 +11,7 @@ const CUE =
   "(?:my name is|my name's|name is|name:|named|called|i am|i'm|i’m|this is|contact|dear|hi|hello|from|signed|regards,|sincerely,|thanks,|patient|customer|client|employee|applicant|tenant|passenger|candidate|user|name)";
 const CUED_NAME = new RegExp(`(?<![\\p{L}])${CUE}\\s{1,3}(${NAME_WORD}(?:\\s${NAME_WORD}){1,3})`, "giu");
 const TITLED_NAME = new RegExp(
-  `(?<![\\p{L}])(?:mr|mrs|ms|miss|mx|dr|prof|sir|madam)\\.?\\s{1,3}(${NAME_WORD}(?:\\s${NAME_WORD}){0,3})`,
+  `(?<![\\p{L}])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam)\\.?\\s{1,3}(${NAME_WORD}(?:\\s${NAME_WORD}){0,3})`,
   "gu",
 );
 

@@ -55,7 +55,22 @@ export function detectSecret(text: string): PiiSpan[] {
     const start = match.index + whole.length - quote.length - value.length;
     spans.push({ type: "SECRET", start, end: start + value.length });
   }
-  return spans;
+  return disjoint(spans);
+}
+
+/** A key can match a vendor format and an assignment at once: keep the longest of overlapping spans. */
+function disjoint(spans: PiiSpan[]): PiiSpan[] {
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: PiiSpan[] = [];
+  for (const span of spans) {
+    const last = kept[kept.length - 1];
+    if (last !== undefined && span.start < last.end) {
+      if (span.end > last.end) last.end = span.end;
+      continue;
+    }
+    kept.push(span);
+  }
+  return kept;
 }
 
 const PLACEHOLDER_VALUE =
