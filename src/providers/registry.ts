@@ -1,4 +1,5 @@
 import type { ProviderAdapter } from "./adapter";
+import type { CallTarget } from "./call";
 import { anthropicAdapter } from "./anthropic";
 import { findProvider, PROVIDER_CATALOG, type Protocol, type ProviderRow } from "./catalog";
 import { cohereAdapter } from "./cohere";
@@ -66,4 +67,16 @@ export function catalogModels(): CatalogModel[] {
 /** The fetch a provider is called with: the in-process mock for the mock row, the platform's otherwise. */
 export function fetchFor(provider: ProviderRow, mockOptions?: MockOptions): typeof fetch {
   return provider.mock ? createMockFetch(mockOptions) : fetch;
+}
+
+/** Everything callProvider needs for one resolved model; `baseUrl` overrides the catalog's (tests, proxies). */
+export function callTarget(resolved: ResolvedModel, options: { apiKey: string; baseUrl?: string; mock?: MockOptions }): CallTarget {
+  return {
+    adapter: resolved.adapter,
+    providerLabel: resolved.provider.label,
+    model: resolved.model,
+    apiKey: options.apiKey,
+    baseUrl: options.baseUrl ?? resolved.provider.baseUrl,
+    fetch: fetchFor(resolved.provider, options.mock),
+  };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PROVIDER_CATALOG } from "../../src/providers/catalog";
-import { catalogModels, resolveModel } from "../../src/providers/registry";
+import { callTarget, catalogModels, resolveModel } from "../../src/providers/registry";
 import { priceOf } from "../../src/usage/pricing";
 
 describe("resolveModel", () => {
@@ -35,5 +35,21 @@ describe("catalog", () => {
   it("prices every default model from the table, not the fallback", () => {
     const unpriced = catalogModels().filter((m) => priceOf(m.owned_by, m.id.slice(m.owned_by.length + 1)).source !== "table");
     expect(unpriced.map((m) => m.id)).toEqual([]);
+  });
+});
+
+describe("callTarget", () => {
+  it("fills in the catalog's label and base URL, and the mock's in-process fetch", async () => {
+    const resolved = resolveModel("mock/echo");
+    if (!resolved) throw new Error("unresolved");
+    const target = callTarget(resolved, { apiKey: "k" });
+    expect(target).toMatchObject({ providerLabel: "Mock (no network)", model: "echo", baseUrl: "https://mock.tollgate.invalid/v1" });
+    expect((await target.fetch?.("https://mock.tollgate.invalid/v1/models"))?.status).toBe(200);
+  });
+
+  it("lets the caller override the base URL", () => {
+    const resolved = resolveModel("groq/llama-3.1-8b-instant");
+    if (!resolved) throw new Error("unresolved");
+    expect(callTarget(resolved, { apiKey: "k", baseUrl: "http://127.0.0.1:9999/v1" }).baseUrl).toBe("http://127.0.0.1:9999/v1");
   });
 });
