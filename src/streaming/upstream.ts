@@ -87,7 +87,9 @@ export function upstreamChunks(options: UpstreamOptions): { stream: ReadableStre
         },
       });
     controller.close();
-    reader.cancel().catch(() => {});
+    // Providers close right after their terminal event; read that close instead of cancelling, so a
+    // finished stream is never reported upstream as a cancelled one.
+    reader.read().then((rest) => (rest.done ? undefined : reader.cancel()), () => undefined);
   }
 
   /** Turns queued events into items; returns how many it enqueued, or "closed". */

@@ -56,12 +56,14 @@ describe("mock replies", () => {
 
 describe("mock streams", () => {
   it("streams the reply in chunkSize pieces with usage, ending in [DONE]", async () => {
-    const call = await callMock("mock/echo", ask("abcdefghij", { stream: true }), { chunkSize: 3 });
+    const cancels: unknown[] = [];
+    const call = await callMock("mock/echo", ask("abcdefghij", { stream: true }), { chunkSize: 3, onCancel: (r) => cancels.push(r) });
     const { body, outcome } = streamChatCompletion({ upstream: call.response.body as ReadableStream<Uint8Array>, adapter: call.target.adapter, providerLabel: "Mock", meta: META, includeUsage: false, promptTokensEstimate: 0 });
     const out = parseOutput(await readText(body));
     expect(out.flatMap((o) => ("chunk" in o ? [o.chunk.choices[0]?.delta.content ?? ""] : [])).filter(Boolean)).toEqual(["abc", "def", "ghi", "j"]);
     expect(textOf(out)).toBe("abcdefghij");
     expect(await outcome).toMatchObject({ status: "completed", usage: { source: "provider" } });
+    expect(cancels).toEqual([]); // a finished stream is not a cancelled one
   });
 
   it("reports a client cancel through onCancel (the upstream body was cancelled)", async () => {
