@@ -6,7 +6,7 @@ import { database } from "../db/client";
 import { newId } from "../db/ids";
 import type { ProjectRow } from "../db/projects";
 import { GatewayError } from "../errors";
-import { projectGate } from "./gate-sync";
+import { projectGate } from "../limits/gate-client";
 import { controlRouter } from "./openapi-app";
 import { visibleProject } from "./projects";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "./schemas";

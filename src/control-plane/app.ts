@@ -5,6 +5,7 @@ import { handleError } from "../http/error-handler";
 import { requestId } from "../http/request-id";
 import { authenticateActor } from "./actor";
 import { apiKeyRoutes } from "./api-keys";
+import { byokRoutes } from "./byok";
 import { mintRoutes } from "./mint";
 import { controlRouter } from "./openapi-app";
 import { projectRoutes } from "./projects";
@@ -41,5 +42,6 @@ export function controlPlaneApp() {
   app.route("/", projectRoutes());
   app.route("/", apiKeyRoutes());
   app.route("/", tierRoutes());
+  app.route("/", byokRoutes());
   return app;
 }

@@ -1,14 +1,32 @@
 import type { MiddlewareHandler } from "hono";
-import { authenticateUser } from "./authenticate";
-import { projectCors } from "../http/cors";
+import type { DataPlaneEnv } from "../http/app-env";
+import { enforceOrigin, projectCors } from "../http/cors";
 import { limitPerIp } from "../http/ip-limit";
 import { resolveProject } from "../routing/resolve-project";
-import type { DataPlaneEnv } from "../http/app-env";
+import { admitRequest } from "./admission";
+import { authenticateUser } from "./authenticate";
+import { parseChatRequest } from "./chat-request";
+import { injectContext } from "./context-step";
+import { checkModelAllowed, runSentinel, shieldPii } from "./guardrail-steps";
 
 /**
- * The checks every authenticated data-plane request passes, in SPEC order. This list is the only place the
- * order is decided; test/data-plane/pipeline.test.ts asserts it.
+ * The SPEC order of checks, decided here and nowhere else (test/data-plane/pipeline.test.ts asserts it).
+ * Every data-plane request passes `entryChecks`; an inference request then the rest, up to the handler.
+ * The body is parsed right after authentication because admission reserves from its token estimate.
  */
-export function requestPipeline(): MiddlewareHandler<DataPlaneEnv>[] {
+export function entryChecks(): MiddlewareHandler<DataPlaneEnv>[] {
   return [limitPerIp(), resolveProject(), projectCors(), authenticateUser()];
+}
+
+export function inferencePipeline(): MiddlewareHandler<DataPlaneEnv>[] {
+  return [
+    ...entryChecks(),
+    parseChatRequest(),
+    admitRequest(), // kill switches → revocation → project RPM → user RPM → token and dollar budgets
+    enforceOrigin(), // the live CORS allowlist returned by admission
+    checkModelAllowed(),
+    runSentinel(),
+    shieldPii(),
+    injectContext(), // memory, then the system prompt first
+  ];
 }

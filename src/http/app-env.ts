@@ -1,4 +1,6 @@
 import type { ProjectJwtClaims } from "../auth/jwt-claims";
+import type { Remaining } from "../limits/gate-types";
+import type { ChatRequest } from "../providers/openai-schema";
 import type { ProjectSettings } from "../settings/schema";
 
 /** Who is calling the control plane: the operator (bootstrap secret) or one tenant's admin credential. */
@@ -37,5 +39,31 @@ export interface DataPlaneEnv {
     rateLimit: RateLimitState | undefined;
     /** Effective settings after tier merge, as returned by admission. */
     settings: ProjectSettings;
+    /** The parsed chat request; guardrail and memory steps replace `messages` as they go. */
+    chat: ChatRequest;
+    /** Set once admission reserved budget for this request: it must be settled exactly once. */
+    admission: AdmissionState;
   };
 }
+
+/** What one admitted request carries from admission to settlement. */
+export interface AdmissionState {
+  startedAt: number;
+  remaining: Remaining;
+  /** The provider/model this request will call (request's model or the project's). */
+  target: { provider: string; model: string };
+  sessionId: string | null;
+  /** Types, counts and families only: never values or prompt text. */
+  guardrailEvents: GuardrailEvent[];
+  /** The request's user-side messages as the provider saw them (after PII policy), for memory. */
+  newMessages: ChatRequest["messages"];
+  /** Placeholder → original, when PII masking rewrote the request; restored in the answer. */
+  placeholders?: Readonly<Record<string, string>>;
+  /** Set by the handler when it takes over settlement (it will settle when the stream ends). */
+  settledBy?: "handler";
+}
+
+export type GuardrailEvent =
+  | { kind: "pii"; mode: "shadow" | "enforce"; action: string; findings: { type: string; count: number }[] }
+  | { kind: "pii_output"; mode: "shadow" | "enforce"; findings: { type: string; count: number }[] }
+  | { kind: "sentinel"; mode: "shadow" | "enforce"; score: number; families: string[] };

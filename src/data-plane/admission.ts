@@ -1,0 +1,85 @@
+import { createMiddleware } from "hono/factory";
+import { syncProjectGate } from "../control-plane/gate-sync";
+import { GatewayError } from "../errors";
+import type { DataPlaneEnv } from "../http/app-env";
+import { denialToError } from "../limits/admission-denial";
+import { projectGate } from "../limits/gate-client";
+import type { AdmitInput } from "../limits/gate-types";
+import { resolveModel } from "../providers/registry";
+import { SessionId } from "../memory/key";
+import { priceOf } from "../usage/pricing";
+import { estimatePromptTokens } from "../usage/token-count";
+import { chooseModel } from "./model-policy";
+import { settleRequest, statusForError } from "./settle";
+
+/**
+ * One round trip to the project's Durable Object: kill switches, suspension, key revocation, project and
+ * user RPM, token and dollar budgets (the worst case is reserved). A denial becomes its GatewayError here.
+ * From then on the request is admitted and must leave exactly one ledger row: unless the handler takes over
+ * settlement (streams settle when they end), this middleware settles it after the response, charging
+ * nothing for a request refused or failed before any token was generated.
+ */
+export function admitRequest() {
+  return createMiddleware<DataPlaneEnv>(async function admitRequest(c, next) {
+    const { chat, claims, project } = c.var;
+    const sessionId = readSessionId(c.req.header("X-Session-Id"));
+    const requestedModel = chat.model && !["default", "auto", "tollgate", ""].includes(chat.model.toLowerCase()) ? chat.model : null;
+    const explicit = requestedModel ? resolveModel(requestedModel.includes("/") ? requestedModel : "") : null;
+    const completions = (chat.max_completion_tokens ?? chat.max_tokens ?? undefined) as number | undefined;
+    const input: AdmitInput = {
+      requestId: c.var.requestId,
+      userId: claims.uid,
+      ...(claims.tier !== undefined && { tier: claims.tier }),
+      ...(claims.akid !== undefined && { apiKeyId: claims.akid }),
+      provider: explicit?.provider.id ?? "",
+      model: requestedModel,
+      estimatedPromptTokens: estimatePromptTokens(chat.messages, chat.tools),
+      ...(completions !== undefined && { maxTokens: completions * (chat.n ?? 1) }),
+      ...(explicit && { priceMicroUsdPerMillion: microPrice(explicit.provider.id, explicit.model) }),
+    };
+    const gate = projectGate(c.env, project.id);
+    let decision = await gate.admit(input);
+    if (!decision.ok && decision.reason === "not_configured") {
+      await syncProjectGate(c.env, project.id); // first request after a restore or a fresh deploy
+      decision = await gate.admit(input);
+    }
+    if (decision.rateLimit) c.set("rateLimit", decision.rateLimit);
+    if (!decision.ok) throw denialToError(decision);
+
+    const target = resolveModel(chooseModel(chat.model, decision.settings));
+    c.set("settings", decision.settings);
+    c.set("admission", {
+      startedAt: Date.now(),
+      remaining: decision.remaining,
+      target: { provider: target?.provider.id ?? "unknown", model: target?.model ?? chooseModel(chat.model, decision.settings) },
+      sessionId,
+      guardrailEvents: [],
+      newMessages: chat.messages,
+    });
+
+    await next();
+
+    const admission = c.var.admission;
+    if (admission.settledBy !== "handler") {
+      const settling = settleRequest(c.env, project.id, c.var.requestId, admission, {
+        status: statusForError(c.error),
+        promptTokens: 0,
+        completionTokens: 0,
+      });
+      c.executionCtx.waitUntil(settling.catch(() => undefined));
+    }
+  });
+}
+
+/** Price per million tokens in integer micro-USD, as the gate reserves it. */
+function microPrice(provider: string, model: string) {
+  const { price } = priceOf(provider, model);
+  return { input: Math.round(price.input * 1_000_000), output: Math.round(price.output * 1_000_000) };
+}
+
+function readSessionId(header: string | undefined): string | null {
+  if (header === undefined) return null;
+  const parsed = SessionId.safeParse(header);
+  if (!parsed.success) throw new GatewayError("invalid_request", "X-Session-Id must be 1-128 printable ASCII characters.", { param: "X-Session-Id" });
+  return parsed.data;
+}

@@ -1,0 +1,92 @@
+import type { Context } from "hono";
+import { GatewayError } from "../errors";
+import type { DataPlaneEnv } from "../http/app-env";
+import { applyPiiPolicyToOutput } from "../guardrails/pii/shield";
+import { createPlaceholderRestorer, restorePlaceholders } from "../guardrails/pii/restore";
+import { budgetHeaders } from "../limits/budget-headers";
+import { callProvider } from "../providers/call";
+import { readCompletion } from "../providers/complete";
+import { collectAssistantText, mapContentDeltas, SSE_HEADERS, streamChatCompletion, type StreamStage } from "../streaming";
+import { estimatePromptTokens } from "../usage/token-count";
+import { payingTarget } from "./credentials";
+import { rememberTurn } from "./memory-append";
+import { chooseModel } from "./model-policy";
+import { settleRequest } from "./settle";
+
+/**
+ * `POST /v1/chat/completions` after every pipeline check passed: call the provider with the tenant's key,
+ * answer (streamed as it arrives, or whole), restore masked PII, remember the turn, and settle usage.
+ */
+export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Response> {
+  const { chat, settings, admission, project, requestId } = c.var;
+  const primary = await payingTarget(c.env, project.tenantId, project.id, chooseModel(chat.model, settings));
+  const fallbacks = await Promise.all(settings.fallback_models.map((ref) => payingTarget(c.env, project.tenantId, project.id, ref)));
+  const upstreamRequest = chat.stream ? { ...chat, stream_options: { ...chat.stream_options, include_usage: true } } : chat;
+  const call = await callProvider({
+    ...primary,
+    request: upstreamRequest,
+    timeoutMs: settings.upstream_timeout_ms,
+    signal: c.req.raw.signal,
+    retry: { attempts: settings.fallback_models.length > 0 ? 2 : 1 },
+    fallbacks,
+  });
+  const paidBy = call.target === primary ? primary : (fallbacks.find((target) => target === call.target) ?? primary);
+  admission.target = { provider: call.target.adapter.id, model: call.target.model };
+  const meta = { id: `chatcmpl-${requestId.slice(4)}`, created: Math.floor(Date.now() / 1000), model: `${call.target.adapter.id}/${call.target.model}` };
+  const promptEstimate = estimatePromptTokens(chat.messages, chat.tools);
+  const placeholders = admission.placeholders ?? {};
+
+  if (!chat.stream) {
+    const { completion, usage } = await readCompletion(call, meta, promptEstimate);
+    // Memory keeps the answer as the provider wrote it (placeholders, not the restored values).
+    const providerAnswer = completion.choices[0]?.message ? { ...completion.choices[0].message } : undefined;
+    for (const choice of completion.choices) {
+      let text = choice.message.content ?? null;
+      if (text !== null && settings.pii_scan_output) text = scanOutput(c, text);
+      if (text !== null) choice.message.content = restorePlaceholders(text, placeholders);
+    }
+    admission.settledBy = "handler";
+    const settled = await settleRequest(c.env, project.id, requestId, admission, { status: "ok", promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, credentialFingerprint: paidBy.fingerprint });
+    if (providerAnswer) c.executionCtx.waitUntil(rememberTurn(c, providerAnswer).catch(() => undefined));
+    return c.json(completion, 200, budgetHeaders(settled));
+  }
+
+  // The collector sits before the restore stage: memory keeps what the provider wrote.
+  const collected = collectAssistantText();
+  const stages: StreamStage[] = [collected.stage];
+  if (Object.keys(placeholders).length > 0) {
+    stages.push(mapContentDeltas(() => {
+      const restorer = createPlaceholderRestorer(placeholders);
+      return { push: (text) => restorer.push(text), end: () => restorer.flush() };
+    }));
+  }
+  const { body, outcome } = streamChatCompletion({
+    upstream: call.response.body ?? new ReadableStream(),
+    adapter: call.target.adapter,
+    providerLabel: call.target.providerLabel,
+    meta,
+    includeUsage: chat.stream_options?.include_usage === true,
+    promptTokensEstimate: promptEstimate,
+    stages,
+  });
+  admission.settledBy = "handler";
+  c.executionCtx.waitUntil(
+    outcome.then(async (ended) => {
+      const status = ended.status === "completed" ? "ok" : ended.status === "cancelled" ? "aborted" : "provider_error";
+      await settleRequest(c.env, project.id, requestId, admission, { status, promptTokens: ended.usage.promptTokens, completionTokens: ended.usage.completionTokens, credentialFingerprint: paidBy.fingerprint });
+      if (ended.status === "completed") await rememberTurn(c, { role: "assistant", content: collected.text() });
+    }).catch(() => undefined),
+  );
+  return new Response(body, { status: 200, headers: { ...SSE_HEADERS, ...budgetHeaders({ remaining: admission.remaining }) } });
+}
+
+/** PII the model emitted (SPEC output setting): recorded, and under enforce redacted or refused. */
+function scanOutput(c: Context<DataPlaneEnv>, text: string): string {
+  const { settings, admission } = c.var;
+  const result = applyPiiPolicyToOutput(text, { mode: settings.pii_mode, action: settings.pii_action, entities: settings.pii_entities });
+  if (result.findings.length > 0 && settings.pii_mode !== "disabled") {
+    admission.guardrailEvents.push({ kind: "pii_output", mode: settings.pii_mode, findings: result.findings.map(({ type, count }) => ({ type, count })) });
+  }
+  if (result.blocked) throw new GatewayError("pii_detected", "The answer contained personal data this project does not allow.");
+  return result.text;
+}

@@ -1,0 +1,67 @@
+import { createMiddleware } from "hono/factory";
+import { GatewayError } from "../errors";
+import type { DataPlaneEnv } from "../http/app-env";
+import { applyPiiPolicy, describePiiBlock } from "../guardrails/pii/shield";
+import { describeInjectionBlock, inspectMessages } from "../guardrails/sentinel/inspect";
+import { resolveModel } from "../providers/registry";
+import { chooseModel, modelAllowed } from "./model-policy";
+
+/** SPEC `model_allowlist`, checked on the live (tier-merged) settings that admission returned. */
+export function checkModelAllowed() {
+  return createMiddleware<DataPlaneEnv>(async function checkModelAllowed(c, next) {
+    const ref = chooseModel(c.var.chat.model, c.var.settings);
+    if (!modelAllowed(ref, c.var.settings)) {
+      throw new GatewayError("model_not_allowed", `Model '${ref}' is not allowed for this project.`, { param: "model" });
+    }
+    if (!resolveModel(ref)) throw new GatewayError("invalid_request", `Unknown provider in model '${ref}'.`, { param: "model" });
+    await next();
+  });
+}
+
+/** Sentinel: shadow records the verdict and allows; enforce refuses with the families, never the prompt. */
+export function runSentinel() {
+  return createMiddleware<DataPlaneEnv>(async function runSentinel(c, next) {
+    const mode = c.var.settings.sentinel_mode;
+    if (mode !== "disabled") {
+      const verdict = inspectMessages(c.var.chat.messages, { blocklist: c.var.settings.sentinel_blocklist });
+      if (verdict.flagged) {
+        c.var.admission.guardrailEvents.push({ kind: "sentinel", mode, score: Math.round(verdict.score * 100) / 100, families: verdict.families });
+        if (mode === "enforce") throw new GatewayError("prompt_injection_detected", describeInjectionBlock(verdict));
+      }
+    }
+    await next();
+  });
+}
+
+/**
+ * PII Shield on the request: shadow records types and counts; enforce masks (placeholders restored in the
+ * answer), redacts, or refuses listing the types only. What the provider sees is also what memory keeps.
+ */
+export function shieldPii() {
+  return createMiddleware<DataPlaneEnv>(async function shieldPii(c, next) {
+    const { settings, admission } = c.var;
+    if (settings.pii_mode !== "disabled") {
+      const outcome = applyPiiPolicy(c.var.chat.messages, {
+        mode: settings.pii_mode,
+        action: settings.pii_action,
+        entities: settings.pii_entities,
+        scanSystem: settings.pii_scan_system,
+        scanTool: settings.pii_scan_tool,
+        scanAssistant: true,
+      });
+      if (outcome.findings.length > 0) {
+        admission.guardrailEvents.push({
+          kind: "pii",
+          mode: settings.pii_mode,
+          action: settings.pii_action,
+          findings: outcome.findings.map(({ type, count }) => ({ type, count })),
+        });
+      }
+      if (outcome.blocked) throw new GatewayError("pii_detected", describePiiBlock(outcome.findings));
+      c.set("chat", { ...c.var.chat, messages: outcome.messages });
+      admission.newMessages = outcome.messages;
+      admission.placeholders = outcome.placeholders;
+    }
+    await next();
+  });
+}

@@ -1,0 +1,43 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { providerKeys } from "../../schema";
+import type { Database } from "./database";
+
+export type ProviderKeyRow = typeof providerKeys.$inferSelect;
+
+/** Scope of a tenant-wide credential; a cost center's own credential uses `cc:{name}`. */
+export const TENANT_SCOPE = "tenant";
+export const costCenterScope = (costCenter: string) => `cc:${costCenter}`;
+
+/** Insert or replace the credential of (tenant, provider, scope). */
+export async function upsertProviderKey(db: Database, row: typeof providerKeys.$inferInsert): Promise<void> {
+  await db
+    .insert(providerKeys)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [providerKeys.tenantId, providerKeys.provider, providerKeys.scope],
+      set: { ciphertext: row.ciphertext, fingerprint: row.fingerprint, baseUrl: row.baseUrl, updatedAt: row.updatedAt },
+    });
+}
+
+export async function listProviderKeys(db: Database, tenantId: string): Promise<ProviderKeyRow[]> {
+  return db.select().from(providerKeys).where(eq(providerKeys.tenantId, tenantId)).orderBy(providerKeys.provider).all();
+}
+
+export async function deleteProviderKey(db: Database, tenantId: string, provider: string, scope: string) {
+  return db
+    .delete(providerKeys)
+    .where(and(eq(providerKeys.tenantId, tenantId), eq(providerKeys.provider, provider), eq(providerKeys.scope, scope)))
+    .returning()
+    .get();
+}
+
+/** The credentials that could pay for a call: the cost center's own first, then the tenant-wide one. */
+export async function findPayingKeys(db: Database, tenantId: string, provider: string, costCenter: string | null): Promise<ProviderKeyRow[]> {
+  const scopes = costCenter ? [costCenterScope(costCenter), TENANT_SCOPE] : [TENANT_SCOPE];
+  const rows = await db
+    .select()
+    .from(providerKeys)
+    .where(and(eq(providerKeys.tenantId, tenantId), eq(providerKeys.provider, provider), inArray(providerKeys.scope, scopes)))
+    .all();
+  return rows.sort((a, b) => scopes.indexOf(a.scope) - scopes.indexOf(b.scope));
+}
