@@ -116,6 +116,7 @@ export class BudgetPool extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    this.alarmAt = null;
     const now = Date.now();
     const stale = this.sql
       .exec<{ request_id: string; body: string }>(`SELECT request_id, body FROM reservations WHERE created_at <= ?`, now - POOL_ABANDON_AFTER_MS)
@@ -129,7 +130,7 @@ export class BudgetPool extends DurableObject<Env> {
     const candidates = [nextAlertAt(this.sql), oldest === null ? null : oldest + POOL_ABANDON_AFTER_MS].filter(
       (t): t is number => t !== null,
     );
-    if (candidates.length > 0) await this.ctx.storage.setAlarm(Math.max(now + 1000, Math.min(...candidates)));
+    if (candidates.length > 0) await this.ensureAlarm(Math.max(now + 1000, Math.min(...candidates)));
   }
 
   private counter(period: Period, now: number): Counter {
@@ -162,9 +163,14 @@ export class BudgetPool extends DurableObject<Env> {
     return this.sql.exec(`SELECT 1 FROM settled WHERE request_id = ?`, requestId).toArray().length > 0;
   }
 
+  /** Cached so the hot path does not read the alarm on every call; undefined = not known yet. */
+  private alarmAt: number | null | undefined;
+
   private async ensureAlarm(at: number): Promise<void> {
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    await this.ctx.storage.setAlarm(at);
   }
 }
 

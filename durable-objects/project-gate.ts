@@ -246,6 +246,7 @@ export class ProjectGate extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    this.alarmAt = null;
     const now = Date.now();
     for (const requestId of store.staleReservationIds(this.sql, now - ABANDON_AFTER_MS)) {
       await this.settleAbandoned(requestId, now);
@@ -262,7 +263,7 @@ export class ProjectGate extends DurableObject<Env> {
     await deliverDueAlerts(this.sql, now);
     const oldest = store.oldestReservationAt(this.sql);
     const next = [retryAt, nextAlertAt(this.sql), oldest === null ? null : oldest + ABANDON_AFTER_MS].filter((t): t is number => t !== null);
-    if (next.length > 0) await this.ctx.storage.setAlarm(Math.max(now + 1_000, Math.min(...next)));
+    if (next.length > 0) await this.ensureAlarm(Math.max(now + 1_000, Math.min(...next)));
   }
 
   /** Evicted worker: charge the full reservation (see docs/limits.md, "Abandoned reservations"). */
@@ -355,9 +356,14 @@ export class ProjectGate extends DurableObject<Env> {
     return this.env.BUDGET_POOL.get(this.env.BUDGET_POOL.idFromName(name));
   }
 
+  /** Cached so the hot path does not read the alarm on every call; undefined = not known yet. */
+  private alarmAt: number | null | undefined;
+
   private async ensureAlarm(at: number): Promise<void> {
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    await this.ctx.storage.setAlarm(at);
   }
 }
 
