@@ -67,6 +67,7 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
     meta,
     includeUsage: chat.stream_options?.include_usage === true,
     promptTokensEstimate: promptEstimate,
+    idleTimeoutMs: settings.upstream_timeout_ms,
     stages,
   });
   admission.settledBy = "handler";

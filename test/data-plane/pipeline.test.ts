@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { entryChecks, inferencePipeline } from "../../src/data-plane/pipeline";
+
+describe("the data-plane pipeline", () => {
+  it("runs the checks in SPEC order", () => {
+    expect(inferencePipeline().map((step) => step.name)).toEqual([
+      "limitPerIp", // per-IP safety net, before anything costs work
+      "resolveProject", // project from Host
+      "projectCors", // CORS (preflights end here)
+      "authenticateUser", // JWT: signature, iss, aud, time, pid = host's project
+      "parseChatRequest", // the body, needed for the reservation
+      "admitRequest", // kill switches → revocation → RPM → budgets, one Durable Object call
+      "enforceOrigin", // live CORS allowlist
+      "checkModelAllowed", // model allowlist
+      "runSentinel", // prompt injection
+      "shieldPii", // PII
+      "injectContext", // memory, system prompt
+    ]);
+  });
+
+  it("gives non-inference routes the entry checks only", () => {
+    expect(entryChecks().map((step) => step.name)).toEqual(["limitPerIp", "resolveProject", "projectCors", "authenticateUser"]);
+  });
+});
