@@ -32,12 +32,21 @@ export function decodeEmbedded(text: string): string[] {
 
 function decodeLayer(text: string): string[] {
   const out: string[] = [];
-  for (const match of text.matchAll(BASE64)) pushReadable(out, fromBase64(match[0]));
+  // A prompt that repeats one hash or id a thousand times is decoded once.
+  const tried = new Set<string>();
+  // Keyed by decoder too: a hex string is also valid base64 alphabet, and must still be tried as hex.
+  const attempt = (kind: string, segment: string, decode: (segment: string) => string | null) => {
+    const key = `${kind}:${segment}`;
+    if (tried.has(key)) return;
+    tried.add(key);
+    pushReadable(out, decode(segment));
+  };
+  for (const match of text.matchAll(BASE64)) attempt("base64", match[0], fromBase64);
   for (const match of text.matchAll(BASE64URL)) {
-    if (/[_-]/.test(match[0])) pushReadable(out, fromBase64(match[0].replace(/-/g, "+").replace(/_/g, "/")));
+    if (/[_-]/.test(match[0])) attempt("base64url", match[0], fromBase64Url);
   }
-  for (const match of text.matchAll(HEX)) pushReadable(out, fromHex(match[0].replace(/\\x/g, "")));
-  for (const match of text.matchAll(PERCENT)) pushReadable(out, fromPercent(match[0]));
+  for (const match of text.matchAll(HEX)) attempt("hex", match[0], fromHex);
+  for (const match of text.matchAll(PERCENT)) attempt("percent", match[0], fromPercent);
   return out;
 }
 
@@ -53,18 +62,37 @@ function pushReadable(out: string[], decoded: string | null): void {
 }
 
 function fromBase64(segment: string): string | null {
+  if (segment.length % 4 === 1) return null; // not decodable at any padding
+  let binary: string;
   try {
-    const padded = segment.padEnd(Math.ceil(segment.length / 4) * 4, "=");
-    return utf8(Uint8Array.from(atob(padded), (char) => char.charCodeAt(0)));
+    binary = atob(segment.padEnd(Math.ceil(segment.length / 4) * 4, "="));
   } catch {
     return null;
   }
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return utf8(bytes);
 }
 
-function fromHex(hex: string): string | null {
+function fromBase64Url(segment: string): string | null {
+  return fromBase64(segment.replace(/-/g, "+").replace(/_/g, "/"));
+}
+
+function fromHex(segment: string): string | null {
+  const hex = segment.replace(/\\x/g, "");
   const bytes = new Uint8Array(hex.length / 2);
   for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return utf8(bytes);
+}
+
+/**
+ * Random bytes (hashes, ids, keys) are rejected by a byte scan before any UTF-8 decoding: control bytes
+ * are common in noise and absent from text, and the scan avoids the cost of a thrown decoding error.
+ */
+function looksTextual(bytes: Uint8Array): boolean {
+  let control = 0;
+  for (const byte of bytes) if ((byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) || byte === 0x7f) control++;
+  return control <= bytes.length * 0.05;
 }
 
 function fromPercent(segment: string): string | null {
@@ -76,6 +104,7 @@ function fromPercent(segment: string): string | null {
 }
 
 function utf8(bytes: Uint8Array): string | null {
+  if (!looksTextual(bytes)) return null;
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
