@@ -1,0 +1,156 @@
+/**
+ * `npm run bench`: what the gateway adds between a client and an OpenAI-compatible upstream. Starts a mock
+ * upstream, a bare pass-through Worker and the bundled gateway (both in workerd through Miniflare's API),
+ * provisions a project through the control plane, then measures the targets interleaved: sequential latency,
+ * throughput at fixed concurrency (autocannon) and streaming first byte. Writes docs/bench/gateway.md.
+ */
+import { cpus, loadavg } from "node:os";
+import { join, resolve } from "node:path";
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { closeClient } from "./bench/http-client";
+import { load, sequential, streaming, warmUp, type BenchTarget } from "./bench/measure";
+import { spawnMockUpstream, type MockUpstream } from "./bench/mock-upstream";
+import { FULL_PIPELINE_SETTINGS, provisionProject, type BenchProject } from "./bench/provision";
+import { goals, renderReport } from "./bench/report";
+import { bundleGateway, startGateway, startPassthrough, tempDir, type RunningWorker } from "./bench/workers";
+
+const HELP = `Usage: npm run bench -- [options]
+
+Measures direct-to-upstream vs a bare pass-through Worker vs the full Tollgate pipeline, interleaved.
+
+  --requests N       sequential and streaming requests per target (default 300; --quick 20)
+  --concurrency C    connections for the load test (default 16; --quick 4)
+  --duration S       load-test seconds per target, split into rounds of at most 5 s (default 15; --quick 2)
+  --guardrails-off   also measure the gateway with PII and Sentinel disabled (where the time goes)
+  --quick            smoke mode for CI: few requests, no report written unless --out is given
+  --out PATH         Markdown report (default docs/bench/gateway.md)
+  -h, --help         this text
+
+Everything listens on 127.0.0.1; every loop is bounded by count or seconds. The machine's load average is
+recorded with the figures: run it when the box is quiet.`;
+
+const ROOT = resolve(import.meta.dirname, "..");
+const ROUND_SECONDS = 5;
+const NAMES = { direct: "direct to upstream", bare: "bare Worker", gateway: "Tollgate, full pipeline" } as const;
+const GUARDRAILS_OFF = "Tollgate, PII + Sentinel off";
+// Bounds, so a typo cannot start an hour-long run.
+const LIMITS = { requests: 20_000, concurrency: 256, duration: 600 };
+
+function positive(name: keyof typeof LIMITS, raw: string | undefined, fallback: number): number {
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > LIMITS[name]) throw new Error(`--${name} must be an integer from 1 to ${LIMITS[name]}`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      requests: { type: "string" },
+      concurrency: { type: "string" },
+      duration: { type: "string" },
+      "guardrails-off": { type: "boolean", default: false },
+      quick: { type: "boolean", default: false },
+      out: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return console.log(HELP);
+  const quick = values.quick;
+  const requests = positive("requests", values.requests, quick ? 20 : 300);
+  const concurrency = positive("concurrency", values.concurrency, quick ? 4 : 16);
+  const duration = positive("duration", values.duration, quick ? 2 : 15);
+  const rounds = Math.ceil(duration / ROUND_SECONDS);
+  const secondsPerRound = Math.max(1, Math.round(duration / rounds));
+  const out = values.out ?? (quick ? undefined : join(ROOT, "docs/bench/gateway.md"));
+
+  const loadBefore = loadavg();
+  console.error(`load average ${loadBefore.map((x) => x.toFixed(2)).join(" ")}; bundling the gateway…`);
+  const bundleDir = tempDir("tollgate-bench-bundle-");
+  const stateDir = tempDir("tollgate-bench-state-");
+  const running: RunningWorker[] = [];
+  let upstream: MockUpstream | undefined;
+  try {
+    const scriptPath = bundleGateway(bundleDir.path);
+    upstream = await spawnMockUpstream();
+    const bare = await startPassthrough(`http://127.0.0.1:${upstream.port}`);
+    running.push(bare);
+    const gateway = await startGateway(scriptPath, stateDir.path);
+    running.push(gateway);
+    console.error(`upstream :${upstream.port}, bare Worker :${bare.port}, gateway :${gateway.port}; provisioning…`);
+
+    const upstreamAuth = { Authorization: `Bearer ${upstream.apiKey}` };
+    const path = "/v1/chat/completions";
+    const direct: BenchTarget = { name: NAMES.direct, port: upstream.port, host: `127.0.0.1:${upstream.port}`, path, headers: upstreamAuth, model: "gpt-4o-mini" };
+    const bareTarget: BenchTarget = { name: NAMES.bare, port: bare.port, host: `127.0.0.1:${bare.port}`, path, headers: upstreamAuth, model: "gpt-4o-mini" };
+    const gatewayTarget = (name: string, project: BenchProject): BenchTarget => ({
+      name,
+      port: gateway.port,
+      host: project.host,
+      path,
+      headers: { Authorization: `Bearer ${project.token}` },
+      model: "openai/gpt-4o-mini",
+    });
+    const provision = (settings = FULL_PIPELINE_SETTINGS as Record<string, unknown>) => provisionProject(gateway.port, gateway.operatorToken, upstream!, settings);
+    const offSettings = { ...FULL_PIPELINE_SETTINGS, pii_mode: "disabled", sentinel_mode: "disabled" };
+
+    // Fresh projects for the load rounds: a project's RPM ceiling (10,000/min) is below what one 5 s round
+    // can send, so each round gets a project whose window is empty.
+    const sequentialTargets = [direct, bareTarget, gatewayTarget(NAMES.gateway, await provision())];
+    if (values["guardrails-off"]) sequentialTargets.push(gatewayTarget(GUARDRAILS_OFF, await provision(offSettings)));
+    const loadTargets: BenchTarget[][] = [];
+    for (let round = 0; round < rounds; round++) {
+      const targets = [direct, bareTarget, gatewayTarget(NAMES.gateway, await provision())];
+      if (values["guardrails-off"]) targets.push(gatewayTarget(GUARDRAILS_OFF, await provision(offSettings)));
+      loadTargets.push(targets);
+    }
+
+    console.error("warming up…");
+    await warmUp(sequentialTargets, quick ? 5 : 50);
+    for (const targets of loadTargets) await warmUp(targets.slice(2), quick ? 2 : 20);
+
+    console.error(`sequential: ${requests} requests per target…`);
+    const seq = await sequential(sequentialTargets, requests);
+    console.error(`streaming: ${requests} requests per target…`);
+    const stream = await streaming(sequentialTargets, requests);
+    console.error(`load: ${concurrency} connections, ${rounds} × ${secondsPerRound} s per target…`);
+    const loaded = await load((round) => loadTargets[round]!, { rounds, secondsPerRound, connections: concurrency });
+
+    const figures = {
+      command: process.argv.length > 2 ? `npm run bench -- ${process.argv.slice(2).join(" ")}` : "npm run bench",
+      machine: `${cpus()[0]?.model ?? "unknown CPU"} × ${cpus().length}, Node ${process.version}, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
+      loadBefore,
+      loadAfter: loadavg(),
+      requests,
+      concurrency,
+      loadSeconds: rounds * secondsPerRound,
+      rounds,
+      names: NAMES,
+      targetNames: sequentialTargets.map((t) => t.name),
+      sequential: seq,
+      streaming: stream,
+      load: loaded,
+    };
+    const report = renderReport(figures);
+    console.log(report);
+    if (out) {
+      writeFileSync(out, report);
+      console.error(`written to ${out}`);
+    }
+    const failed = [...loaded.values()].reduce((sum, r) => sum + r.failed, 0);
+    if (failed > 0) throw new Error(`${failed} requests failed under load; the figures are not comparable`);
+    for (const goal of goals(figures)) console.error(`${goal.met ? "met   " : "MISSED"} ${goal.label}: ${goal.measured}`);
+  } finally {
+    closeClient();
+    for (const worker of running.reverse()) await worker.mf.dispose();
+    await upstream?.close();
+    bundleDir.remove();
+    stateDir.remove();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
