@@ -28,6 +28,8 @@ export default defineConfig({
         ],
         test: {
           name: "workers",
+          // Concurrency tests fire hundreds of requests through one workerd on a 2-core box.
+          testTimeout: 60_000,
           include: ["test/**/*.test.ts"],
           exclude: ["test/node/**"],
           setupFiles: ["./test/setup/apply-migrations.ts"],

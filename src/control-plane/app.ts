@@ -5,7 +5,11 @@ import { handleError } from "../http/error-handler";
 import { requestId } from "../http/request-id";
 import { authenticateActor } from "./actor";
 import { apiKeyRoutes } from "./api-keys";
+import { auditRoutes } from "./audit";
+import { budgetRoutes } from "./budgets";
 import { byokRoutes } from "./byok";
+import { killSwitchRoutes } from "./killswitches";
+import { usageRoutes } from "./usage";
 import { mintRoutes } from "./mint";
 import { controlRouter } from "./openapi-app";
 import { projectRoutes } from "./projects";
@@ -43,5 +47,9 @@ export function controlPlaneApp() {
   app.route("/", apiKeyRoutes());
   app.route("/", tierRoutes());
   app.route("/", byokRoutes());
+  app.route("/", killSwitchRoutes());
+  app.route("/", usageRoutes());
+  app.route("/", budgetRoutes());
+  app.route("/", auditRoutes());
   return app;
 }

@@ -21,7 +21,10 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
   const { chat, settings, admission, project, requestId } = c.var;
   const primary = await payingTarget(c.env, project.tenantId, project.id, chooseModel(chat.model, settings));
   const fallbacks = await Promise.all(settings.fallback_models.map((ref) => payingTarget(c.env, project.tenantId, project.id, ref)));
-  const upstreamRequest = chat.stream ? { ...chat, stream_options: { ...chat.stream_options, include_usage: true } } : chat;
+  // The reservation assumed at most `max_tokens_cap` completion tokens when the client set no limit; say so
+  // upstream, so the provider cannot generate past what the budget reserved.
+  const capped = chat.max_tokens || chat.max_completion_tokens ? chat : { ...chat, max_tokens: settings.max_tokens_cap };
+  const upstreamRequest = chat.stream ? { ...capped, stream_options: { ...chat.stream_options, include_usage: true } } : capped;
   const call = await callProvider({
     ...primary,
     request: upstreamRequest,
