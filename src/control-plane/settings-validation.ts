@@ -1,9 +1,11 @@
 import { GatewayError } from "../errors";
+import { validateBlocklist } from "../guardrails/sentinel/blocklist";
 import type { ProjectSettings, ProjectSettingsPatch } from "../settings/schema";
 
 /**
- * Checks that need more than the zod schema: the chosen model must be in the (new) allowlist. Throws 4xx
- * GatewayErrors naming the field; returns the patch unchanged when it is acceptable.
+ * Checks that need more than the zod schema: the chosen model must be in the (new) allowlist, and every
+ * `sentinel_blocklist` regex must be safe to run on each prompt. Throws 4xx GatewayErrors naming the
+ * field; returns the patch unchanged when it is acceptable.
  */
 export async function validateSettingsPatch(patch: ProjectSettingsPatch, current: ProjectSettings | undefined): Promise<ProjectSettingsPatch> {
   const allowlist = patch.model_allowlist !== undefined ? patch.model_allowlist : current?.model_allowlist;
@@ -11,5 +13,19 @@ export async function validateSettingsPatch(patch: ProjectSettingsPatch, current
   if (allowlist && model && !allowlist.includes(model) && (patch.provider_model !== undefined || patch.model_allowlist !== undefined)) {
     throw new GatewayError("model_not_allowed", `Model '${model}' is not in the project's allowlist.`, { param: "provider_model" });
   }
+  if (patch.sentinel_blocklist !== undefined) checkBlocklist(patch.sentinel_blocklist);
   return patch;
+}
+
+/**
+ * A blocklist regex runs inside the gateway on every prompt of the project, so one that backtracks
+ * catastrophically is refused at save time. The message gives the rule broken, never the entry itself:
+ * an entry may be up to the schema's length and is the caller's own text anyway.
+ */
+function checkBlocklist(entries: readonly string[]): void {
+  const result = validateBlocklist(entries);
+  if (result.ok) return;
+  const [first] = result.errors;
+  if (first === undefined) return;
+  throw new GatewayError("invalid_request", `Blocklist entry ${first.index} is refused: ${first.reason}.`, { param: `sentinel_blocklist.${first.index}` });
 }
