@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { apiKeyLookupIndex, apiKeyPrefix, generateApiKey } from "../auth/api-key-format";
 import { hashSecret } from "../auth/argon2";
+import { auditTarget, recordAudit } from "../audit/writer";
 import { findApiKey, insertApiKey, listApiKeys, revokeApiKey, rotateApiKey, type ApiKeyRow, type NewApiKey } from "../db/api-keys";
 import { database } from "../db/client";
 import { newId } from "../db/ids";
@@ -68,6 +69,7 @@ export function apiKeyRoutes() {
     const body = c.req.valid("json");
     const { row, plaintext } = await newKeyRow(project, body.name ?? null, body.role);
     await insertApiKey(database(c.env), row);
+    await recordAudit(c, { tenantId: project.tenantId, action: "api_key.create", target: auditTarget(["project", project.id], ["api_key", row.id]), after: keyView(row) });
     return c.json({ ...keyView(row), key: plaintext }, 201);
   });
 
@@ -86,6 +88,7 @@ export function apiKeyRoutes() {
       throw new GatewayError("conflict", "This key is already revoked; create a new one instead.");
     }
     await projectGate(c.env, project.id).revokeKeys([old.id]);
+    await recordAudit(c, { tenantId: project.tenantId, action: "api_key.rotate", target: auditTarget(["project", project.id], ["api_key", old.id]), before: keyView(old), after: { revoked: keyView({ ...old, revokedAt: Date.now(), replacedBy: row.id }), successor: keyView(row) } });
     return c.json({ ...keyView(row), key: plaintext }, 201);
   });
 
@@ -99,6 +102,7 @@ export function apiKeyRoutes() {
       return c.json(keyView(existing), 200); // already revoked: revocation is idempotent
     }
     await projectGate(c.env, project.id).revokeKeys([revoked.id]);
+    await recordAudit(c, { tenantId: project.tenantId, action: "api_key.revoke", target: auditTarget(["project", project.id], ["api_key", revoked.id]), before: keyView({ ...revoked, revokedAt: null }), after: keyView(revoked) });
     return c.json(keyView(revoked), 200);
   });
 

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { auditTarget, recordAudit } from "../audit/writer";
 import { database } from "../db/client";
 import { newId } from "../db/ids";
 import { costCenterScope, deleteProviderKey, listProviderKeys, TENANT_SCOPE, upsertProviderKey, type ProviderKeyRow } from "../db/provider-keys";
@@ -84,7 +85,10 @@ export function byokRoutes() {
       createdAt: now,
       updatedAt: now,
     };
+    const previous = (await listProviderKeys(database(c.env), tenantId)).find((key) => key.provider === provider && key.scope === scope);
     await upsertProviderKey(database(c.env), stored);
+    // Fingerprint, scope and base URL only: never the key or its ciphertext.
+    await recordAudit(c, { tenantId, action: "byok.put", target: auditTarget(["tenant", tenantId], ["provider", `${provider}@${scope}`]), before: previous && providerKeyView(previous), after: providerKeyView(stored) });
     return c.json(providerKeyView(stored), 200);
   });
 
@@ -99,6 +103,7 @@ export function byokRoutes() {
     const costCenter = c.req.valid("query").cost_center;
     const deleted = await deleteProviderKey(database(c.env), tenantId, provider, costCenter ? costCenterScope(costCenter) : TENANT_SCOPE);
     if (!deleted) throw new GatewayError("not_found", "No key stored for this provider.");
+    await recordAudit(c, { tenantId, action: "byok.delete", target: auditTarget(["tenant", tenantId], ["provider", `${provider}@${deleted.scope}`]), before: providerKeyView(deleted) });
     return c.json(providerKeyView(deleted), 200);
   });
 

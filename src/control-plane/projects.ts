@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { auditTarget, recordAudit } from "../audit/writer";
 import { database } from "../db/client";
 import { newId } from "../db/ids";
 import { isUniqueViolation } from "../db/unique-violation";
@@ -102,6 +103,7 @@ export function projectRoutes() {
     const dnsStatus = provisionHostnames(projectHostnames(config, project.slug));
     const provisioned = (await updateProject(database(c.env), project.id, { dnsStatus })) ?? project;
     await syncProjectGate(c.env, project.id);
+    await recordAudit(c, { tenantId, action: "project.create", target: auditTarget(["project", project.id]), after: { ...projectView(c.env, provisioned), settings } });
     return c.json(projectView(c.env, provisioned), 201);
   });
 
@@ -121,6 +123,7 @@ export function projectRoutes() {
       updatedAt: Date.now(),
     });
     await syncProjectGate(c.env, project.id);
+    await recordAudit(c, { tenantId: project.tenantId, action: "project.update", target: auditTarget(["project", project.id]), before: projectView(c.env, project), after: projectView(c.env, updated ?? project) });
     return c.json(projectView(c.env, updated ?? project), 200);
   });
 
@@ -131,7 +134,9 @@ export function projectRoutes() {
 
   app.openapi(patchSettings, async (c) => {
     const project = await visibleProject(c.env, c.var.actor, c.req.valid("param").id);
-    return c.json(await applySettings(c.env, project, c.req.valid("json")), 200);
+    const next = await applySettings(c.env, project, c.req.valid("json"));
+    await recordAudit(c, { tenantId: project.tenantId, action: "project.settings.update", target: auditTarget(["project", project.id], ["settings", "project"]), before: storedSettings(project), after: next });
+    return c.json(next, 200);
   });
 
   app.openapi(selectModel, async (c) => {
@@ -141,7 +146,9 @@ export function projectRoutes() {
     if (allowlist && !allowlist.includes(model)) {
       throw new GatewayError("model_not_allowed", `Model '${model}' is not in this project's allowlist.`, { param: "model" });
     }
-    return c.json(await applySettings(c.env, project, { provider_model: model }), 200);
+    const next = await applySettings(c.env, project, { provider_model: model });
+    await recordAudit(c, { tenantId: project.tenantId, action: "project.model.select", target: auditTarget(["project", project.id], ["settings", "provider_model"]), before: { provider_model: storedSettings(project).provider_model }, after: { provider_model: next.provider_model } });
+    return c.json(next, 200);
   });
 
   app.openapi(lifecycle("suspend", "Suspend: revoke every key and admit nothing"), async (c) => {
@@ -150,6 +157,7 @@ export function projectRoutes() {
     await revokeProjectKeys(database(c.env), project.id, now);
     const updated = await updateProject(database(c.env), project.id, { status: "suspended", updatedAt: now });
     await syncProjectGate(c.env, project.id);
+    await recordAudit(c, { tenantId: project.tenantId, action: "project.suspend", target: auditTarget(["project", project.id]), before: { status: project.status }, after: { status: "suspended", keys_revoked: true } });
     return c.json(projectView(c.env, updated ?? project), 200);
   });
 
@@ -160,6 +168,7 @@ export function projectRoutes() {
       throw new GatewayError("plan_limit_reached", "The free plan allows at most 3 active projects.");
     }
     await syncProjectGate(c.env, project.id);
+    await recordAudit(c, { tenantId: project.tenantId, action: "project.resume", target: auditTarget(["project", project.id]), before: { status: project.status }, after: { status: "active" } });
     return c.json(projectView(c.env, await visibleProject(c.env, c.var.actor, project.id)), 200);
   });
 
@@ -169,6 +178,7 @@ export function projectRoutes() {
     await updateProject(database(c.env), project.id, { dnsStatus: "PENDING", updatedAt: Date.now() });
     const dnsStatus = provisionHostnames(projectHostnames(loadConfig(c.env), project.slug));
     const updated = await updateProject(database(c.env), project.id, { dnsStatus, updatedAt: Date.now() });
+    await recordAudit(c, { tenantId: project.tenantId, action: "project.provisioning.retry", target: auditTarget(["project", project.id]), before: { dns_status: project.dnsStatus }, after: { dns_status: dnsStatus } });
     return c.json(projectView(c.env, updated ?? project), 200);
   });
 

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { apiKeyLookupIndex, apiKeyPrefix } from "../auth/api-key-format";
 import { hashSecret } from "../auth/argon2";
+import { auditTarget, recordAudit } from "../audit/writer";
 import { database } from "../db/client";
 import { newId } from "../db/ids";
 import { findTenant, insertTenant, listTenants, updateTenantPlan, type Tenant } from "../db/tenants";
@@ -77,6 +78,7 @@ export function tenantRoutes() {
       },
     );
     const view = tenantView({ id: tenantId, name: body.name, plan: body.plan, createdAt: now, alertWebhookUrl: null });
+    await recordAudit(c, { tenantId, action: "tenant.create", target: auditTarget(["tenant", tenantId]), after: view });
     return c.json({ ...view, admin_credential: credential }, 201);
   });
 
@@ -94,8 +96,10 @@ export function tenantRoutes() {
 
   app.openapi(patchTenant, async (c) => {
     requireOperator(c.var.actor);
+    const before = await findTenant(database(c.env), c.req.valid("param").id);
     const updated = await updateTenantPlan(database(c.env), c.req.valid("param").id, c.req.valid("json").plan);
     if (!updated) throw new GatewayError("not_found", "No such tenant.");
+    await recordAudit(c, { tenantId: updated.id, action: "tenant.update", target: auditTarget(["tenant", updated.id]), before: before && tenantView(before), after: tenantView(updated) });
     return c.json(tenantView(updated), 200);
   });
 

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { auditTarget, recordAudit } from "../audit/writer";
 import { database } from "../db/client";
 import { newId } from "../db/ids";
 import { deleteTier, insertTierWithinCap, listTiers, MAX_TIERS_PER_PROJECT, updateTier, type TierRow } from "../db/projects";
@@ -50,6 +51,7 @@ export function tierRoutes() {
     const overrides = await validateSettingsPatch(c.req.valid("json").overrides, undefined);
     const db = database(c.env);
     const serialised = JSON.stringify(overrides);
+    const previous = (await listTiers(db, project.id)).find((tier) => tier.name === name);
     const updated = await updateTier(db, project.id, name, serialised);
     if (!updated) {
       const created = await insertTierWithinCap(db, { id: newId("tier"), projectId: project.id, name, overrides: serialised, createdAt: Date.now() });
@@ -57,6 +59,7 @@ export function tierRoutes() {
     }
     await syncProjectGate(c.env, project.id);
     const saved = (await listTiers(db, project.id)).find((tier) => tier.name === name)!;
+    await recordAudit(c, { tenantId: project.tenantId, action: "tier.put", target: auditTarget(["project", project.id], ["tier", name]), before: previous && tierView(previous), after: tierView(saved) });
     return c.json(tierView(saved), 200);
   });
 
@@ -66,6 +69,7 @@ export function tierRoutes() {
     const deleted = await deleteTier(database(c.env), project.id, name);
     if (!deleted) throw new GatewayError("not_found", "No such tier.");
     await syncProjectGate(c.env, project.id);
+    await recordAudit(c, { tenantId: project.tenantId, action: "tier.delete", target: auditTarget(["project", project.id], ["tier", name]), before: tierView(deleted) });
     return c.json(tierView(deleted), 200);
   });
 
