@@ -9,11 +9,12 @@ import { join, resolve } from "node:path";
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { closeClient } from "./bench/http-client";
-import { load, sequential, streaming, warmUp, type BenchTarget } from "./bench/measure";
+import { load, sequential, sequentialGet, streaming, warmUp, type BenchTarget } from "./bench/measure";
 import { spawnMockUpstream, type MockUpstream } from "./bench/mock-upstream";
 import { FULL_PIPELINE_SETTINGS, provisionProject, type BenchProject } from "./bench/provision";
 import { goals, renderReport } from "./bench/report";
-import { bundleGateway, startGateway, startPassthrough, tempDir, type RunningWorker } from "./bench/workers";
+import { startCpuProfile, type ProfileSummary } from "./bench/cpu-profile";
+import { bundleGateway, freePort, startGateway, startPassthrough, tempDir, type RunningWorker } from "./bench/workers";
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -23,6 +24,8 @@ Measures direct-to-upstream vs a bare pass-through Worker vs the full Tollgate p
   --concurrency C    connections for the load test (default 16; --quick 4)
   --duration S       load-test seconds per target, split into rounds of at most 5 s (default 15; --quick 2)
   --guardrails-off   also measure the gateway with PII and Sentinel disabled (where the time goes)
+  --profile          also sample the gateway's CPU (V8 inspector) during one extra load round and report
+                     the top modules and functions by self time (the inspector stays attached all run)
   --quick            smoke mode for CI: few requests, no report written unless --out is given
   --out PATH         Markdown report (default docs/bench/gateway.md)
   -h, --help         this text
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
       concurrency: { type: "string" },
       duration: { type: "string" },
       "guardrails-off": { type: "boolean", default: false },
+      profile: { type: "boolean", default: false },
       quick: { type: "boolean", default: false },
       out: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
@@ -76,7 +80,8 @@ async function main(): Promise<void> {
     upstream = await spawnMockUpstream();
     const bare = await startPassthrough(`http://127.0.0.1:${upstream.port}`);
     running.push(bare);
-    const gateway = await startGateway(scriptPath, stateDir.path);
+    const inspectorPort = values.profile ? await freePort() : undefined;
+    const gateway = await startGateway(scriptPath, stateDir.path, { inspectorPort });
     running.push(gateway);
     console.error(`upstream :${upstream.port}, bare Worker :${bare.port}, gateway :${gateway.port}; provisioning…`);
 
@@ -117,6 +122,38 @@ async function main(): Promise<void> {
     console.error(`load: ${concurrency} connections, ${rounds} × ${secondsPerRound} s per target…`);
     const loaded = await load((round) => loadTargets[round]!, { rounds, secondsPerRound, connections: concurrency });
 
+    let profile: ProfileSummary | undefined;
+    const notes: string[] = [];
+    if (inspectorPort !== undefined) {
+      // Decomposition: GET /v1/models runs only the entry checks (per-IP limiter DO, project, CORS, JWT)
+      // and one D1 read, so (gateway − bare) here is their cost, and the rest of the chat gap is inference-only.
+      const project = await provision();
+      const models = (name: string, port: number, host: string, headers: Record<string, string>) => ({ name, port, host, path: "/v1/models", headers });
+      const probes = [models(NAMES.bare, bare.port, `127.0.0.1:${bare.port}`, upstreamAuth), models(NAMES.gateway, gateway.port, project.host, { Authorization: `Bearer ${project.token}` })];
+      await sequentialGet(probes, 10);
+      const probed = await sequentialGet(probes, requests);
+      const entry = probed.get(NAMES.gateway)!.latency.p50 - probed.get(NAMES.bare)!.latency.p50;
+      const chatGap = seq.get(NAMES.gateway)!.latency.p50 - seq.get(NAMES.bare)!.latency.p50;
+      notes.push(
+        `Decomposition (sequential p50, ${requests} requests each, interleaved): \`GET /v1/models\` through the gateway — entry checks`,
+        "(per-IP limiter Durable Object, project from Host, CORS, JWT) plus one D1 read — costs",
+        `${entry.toFixed(2)} ms over the bare Worker forwarding the same GET (${probed.get(NAMES.bare)!.latency.p50.toFixed(2)} → ${probed.get(NAMES.gateway)!.latency.p50.toFixed(2)} ms).`,
+        `The rest of the chat gap, ≈ ${(chatGap - entry).toFixed(2)} ms, is admission, guardrails, key resolution (two D1 reads, AES-GCM),`,
+        "the provider call and usage settlement.",
+        "",
+      );
+
+      console.error("profiling the gateway under load…");
+      const target = gatewayTarget(NAMES.gateway, await provision());
+      await warmUp([target], 5);
+      const session = await startCpuProfile(inspectorPort, scriptPath);
+      const profiled = await load(() => [target], { rounds: 1, secondsPerRound, connections: concurrency });
+      profile = await session.stop();
+      const r = profiled.get(NAMES.gateway)!;
+      console.error(`profiled round: ${r.requestsPerSecond.toFixed(0)} req/s, ${r.completed} requests`);
+      if (profile) profile.perRequestMs = profile.sampledMs / Math.max(1, r.completed);
+    }
+
     const figures = {
       command: process.argv.length > 2 ? `npm run bench -- ${process.argv.slice(2).join(" ")}` : "npm run bench",
       machine: `${cpus()[0]?.model ?? "unknown CPU"} × ${cpus().length}, Node ${process.version}, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
@@ -132,7 +169,7 @@ async function main(): Promise<void> {
       streaming: stream,
       load: loaded,
     };
-    const report = renderReport(figures);
+    const report = renderReport(figures, profile, notes);
     console.log(report);
     if (out) {
       writeFileSync(out, report);

@@ -36,6 +36,19 @@ export function chatBody(target: BenchTarget, stream: boolean): string {
   return JSON.stringify({ model: target.model, stream, messages: [{ role: "user", content: PROMPT }] });
 }
 
+/** One GET per target, interleaved: `GET /v1/models` on the gateway runs the entry checks only. */
+export async function sequentialGet(targets: Target[], requests: number): Promise<Map<string, SequentialResult>> {
+  const samples = new Map(targets.map((t) => [t.name, [] as number[]]));
+  for (let i = 0; i < requests; i++) {
+    for (const target of rotated(targets, i)) {
+      const res = await send(target, "GET");
+      if (res.status !== 200) throw new Error(`${target.name}: HTTP ${res.status}: ${res.body.slice(0, 300)}`);
+      samples.get(target.name)!.push(res.totalMs);
+    }
+  }
+  return new Map([...samples].map(([name, values]) => [name, { latency: summarise(values) }]));
+}
+
 async function call(target: BenchTarget, stream: boolean) {
   const res = await send(target, "POST", chatBody(target, stream));
   if (res.status !== 200) throw new Error(`${target.name}: HTTP ${res.status}: ${res.body.slice(0, 300)}`);

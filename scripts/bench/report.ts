@@ -1,3 +1,4 @@
+import type { ProfileSummary } from "./cpu-profile";
 import type { LoadResult, SequentialResult, StreamingResult } from "./measure";
 
 /** Renders docs/bench/gateway.md: the figures, the goals with a met/missed verdict, and how to reproduce. */
@@ -40,7 +41,25 @@ export function goals(f: BenchFigures): Goal[] {
   ];
 }
 
-export function renderReport(f: BenchFigures, notes: string[] = []): string {
+function renderProfile(p: ProfileSummary): string[] {
+  const rows = (lines: ProfileSummary["byModule"]) => lines.map((line) => `| ${line.label.replace(/\|/g, "\\|")} | ${line.ms.toFixed(0)} | ${(line.share * 100).toFixed(1)}% |`);
+  return [
+    "## Where the gateway's CPU goes (V8 sampling profile under load)",
+    "",
+    `${p.sampledMs.toFixed(0)} ms of JavaScript self time sampled over ${p.isolates} inspector target(s)${p.perRequestMs ? `, ${p.perRequestMs.toFixed(2)} ms per completed request` : ""}; idle excluded, I/O waits not included.`,
+    "",
+    "| module | self ms | share |",
+    "|---|---|---|",
+    ...rows(p.byModule),
+    "",
+    "| function — module | self ms | share |",
+    "|---|---|---|",
+    ...rows(p.byFunction),
+    "",
+  ];
+}
+
+export function renderReport(f: BenchFigures, profile?: ProfileSummary, notes: string[] = []): string {
   const direct = f.sequential.get(f.names.direct)!.latency.p50;
   const bare = f.sequential.get(f.names.bare)!.latency.p50;
   const directTtfb = f.streaming.get(f.names.direct)!.firstByte.p50;
@@ -95,6 +114,7 @@ export function renderReport(f: BenchFigures, notes: string[] = []): string {
       return `| ${name} | ${ms(s.firstByte.p50)} | ${ms(s.firstByte.p99)} | ${ms(s.total.p50)} | ${ms(s.total.p99)} | ${signed(s.firstByte.p50 - directTtfb)} |`;
     }),
     "",
+    ...(profile ? renderProfile(profile) : []),
     ...(notes.length > 0 ? ["## Notes", "", ...notes, ""] : []),
   ].join("\n");
 }

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Miniflare } from "miniflare";
@@ -59,7 +60,7 @@ export async function startPassthrough(upstreamOrigin: string): Promise<RunningW
  * persisted to `stateDir`, as `wrangler dev` keeps them. `IP_RPM_LIMIT` is lifted: every request comes
  * from one loopback address and the per-IP window would otherwise be the thing measured.
  */
-export async function startGateway(scriptPath: string, stateDir: string): Promise<Gateway> {
+export async function startGateway(scriptPath: string, stateDir: string, options: { inspectorPort?: number } = {}): Promise<Gateway> {
   const operatorToken = generateOperatorToken();
   const mf = new Miniflare({
     modules: true,
@@ -92,12 +93,25 @@ export async function startGateway(scriptPath: string, stateDir: string): Promis
     },
     host: "127.0.0.1",
     port: 0,
+    inspectorPort: options.inspectorPort,
   });
   const db = await mf.getD1Database("DB");
   for (const migration of readMigrations(join(ROOT, "schema/migrations"))) {
     for (const statement of migration.statements) await db.prepare(statement).run();
   }
   return { ...(await listening(mf)), operatorToken };
+}
+
+/** A port free on 127.0.0.1 right now (for the inspector, which Miniflare does not pick itself). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export function tempDir(prefix: string): { path: string; remove(): void } {
