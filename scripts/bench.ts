@@ -6,7 +6,7 @@
  */
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { closeClient } from "./bench/http-client";
 import { load, sequential, sequentialGet, streaming, warmUp, type BenchTarget } from "./bench/measure";
@@ -36,6 +36,7 @@ recorded with the figures: run it when the box is quiet.`;
 const ROOT = resolve(import.meta.dirname, "..");
 const ROUND_SECONDS = 5;
 const NAMES = { direct: "direct to upstream", bare: "bare Worker", gateway: "Tollgate, full pipeline" } as const;
+const ANALYSIS_MARKER = "<!-- analysis: written by hand, kept when the figures above are regenerated -->";
 const GUARDRAILS_OFF = "Tollgate, PII + Sentinel off";
 // Bounds, so a typo cannot start an hour-long run.
 const LIMITS = { requests: 20_000, concurrency: 256, duration: 600 };
@@ -172,7 +173,10 @@ async function main(): Promise<void> {
     const report = renderReport(figures, profile, notes);
     console.log(report);
     if (out) {
-      writeFileSync(out, report);
+      // Hand-written analysis below the marker survives regeneration; the figures above it do not.
+      const previous = existsSync(out) ? readFileSync(out, "utf8") : "";
+      const kept = previous.includes(ANALYSIS_MARKER) ? previous.slice(previous.indexOf(ANALYSIS_MARKER)) : "";
+      writeFileSync(out, kept ? `${report}\n${kept}` : report);
       console.error(`written to ${out}`);
     }
     const failed = [...loaded.values()].reduce((sum, r) => sum + r.failed, 0);
