@@ -19,3 +19,13 @@ export const auditLog = sqliteTable(
   },
   (t) => [uniqueIndex("audit_tenant_seq").on(t.tenantId, t.seq)],
 );
+
+/**
+ * Retention sweep watermark per project (src/retention/): conversations last active at or before
+ * `swept_through` (epoch ms) have been cleared under the retention in force at `updated_at`.
+ */
+export const retentionSweeps = sqliteTable("retention_sweeps", {
+  projectId: text("project_id").primaryKey(),
+  sweptThrough: integer("swept_through").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});

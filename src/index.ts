@@ -2,6 +2,7 @@ import { controlPlaneApp } from "./control-plane/app";
 import { dataPlaneApp } from "./data-plane/app";
 import { hostDomains, loadConfig } from "./env";
 import { GatewayError, renderError } from "./errors";
+import { scheduledRetention } from "./retention/scheduled";
 import { routeHost } from "./routing/host";
 
 export { ProjectGate } from "../durable-objects/project-gate";
@@ -25,6 +26,10 @@ export default {
     if (route.plane === "unknown") return plainError(new GatewayError("project_not_found", "No project is served at this hostname."));
     if (route.plane === "control" || servedByControlPlane(new URL(request.url).pathname)) return controlPlane.fetch(request, env, ctx);
     return dataPlane.fetch(request, env, ctx);
+  },
+  /** Cron trigger: the retention sweep (src/retention/). */
+  async scheduled(controller, env): Promise<void> {
+    await scheduledRetention(controller, env);
   },
 } satisfies ExportedHandler<Env>;
 
