@@ -1,0 +1,164 @@
+/**
+ * `npm run deploy`: production deploy in three checked steps — the required secrets exist, the D1
+ * migrations are applied remotely, then `wrangler deploy`. `--dry-run` only builds the bundle offline
+ * and checks its size budget (CI runs it). Operator guide: docs/deployment.md.
+ */
+import { spawnSync } from "node:child_process";
+import { parseArgs } from "node:util";
+import { pathToFileURL } from "node:url";
+import { buildBundle, BUNDLE_BUDGET_BYTES, DEFAULT_OUTDIR, measureBundle } from "./bundle-size";
+
+export const REQUIRED_SECRETS = ["JWT_SIGNING_KEYS", "BYOK_MASTER_KEYS", "OPERATOR_TOKEN"] as const;
+export type RequiredSecret = (typeof REQUIRED_SECRETS)[number];
+
+/** Values the operator must replace in wrangler.toml before a real deploy (docs/deployment.md, step 2). */
+const PLACEHOLDER_DATABASE_ID = "00000000-0000-0000-0000-000000000000";
+const PLACEHOLDER_DOMAIN = /(^|\.)tollgate\.example$/;
+
+/** The parts of the resolved wrangler environment the pre-flight reads. */
+export interface DeployConfig {
+  name: string | undefined;
+  routes: readonly (string | { pattern: string; zone_name?: string })[] | undefined;
+  vars: Record<string, unknown>;
+  d1_databases: readonly { binding: string; database_id?: string }[];
+}
+
+/**
+ * `wrangler secret list --format json` prints `[{ "name": …, "type": "secret_text" }, …]`. Returns the
+ * names, or null when the output is not that shape (a wrangler change must fail loudly, not pass).
+ */
+export function parseSecretList(stdout: string): string[] | null {
+  const start = stdout.indexOf("[");
+  if (start === -1) return null;
+  try {
+    const parsed: unknown = JSON.parse(stdout.slice(start));
+    if (!Array.isArray(parsed)) return null;
+    const names = parsed.map((entry: unknown) => (entry as { name?: unknown } | null)?.name);
+    return names.every((name): name is string => typeof name === "string") ? names : null;
+  } catch {
+    return null;
+  }
+}
+
+export function missingSecrets(present: readonly string[]): RequiredSecret[] {
+  return REQUIRED_SECRETS.filter((name) => !present.includes(name));
+}
+
+/** Generates the value and pipes it straight into wrangler, so it never lands in a file or the shell history. */
+export function secretPutCommand(name: RequiredSecret, env: string): string {
+  return `npx tsx scripts/generate-secrets.ts --print ${name} | npx wrangler secret put ${name} --env ${env}`;
+}
+
+/** Placeholders still in the resolved config: deploying them would bind a dummy database or foreign domains. */
+export function placeholderProblems(config: DeployConfig): string[] {
+  const problems: string[] = [];
+  for (const db of config.d1_databases) {
+    if (!db.database_id || db.database_id === PLACEHOLDER_DATABASE_ID) {
+      problems.push(`d1_databases ${db.binding}: set database_id to the id printed by \`npx wrangler d1 create tollgate\``);
+    }
+  }
+  for (const name of ["API_HOST", "PROJECT_DOMAIN", "DEV_PROJECT_DOMAIN", "JWT_ISSUER"]) {
+    const value = config.vars[name];
+    if (typeof value === "string" && hostOf(value).split(",").some((host) => PLACEHOLDER_DOMAIN.test(host.trim()))) {
+      problems.push(`vars.${name} still uses the placeholder domain tollgate.example`);
+    }
+  }
+  for (const route of config.routes ?? []) {
+    const pattern = typeof route === "string" ? route : route.pattern;
+    if (PLACEHOLDER_DOMAIN.test(pattern.split("/")[0]!)) problems.push(`route ${pattern} still uses the placeholder domain`);
+  }
+  return problems;
+}
+
+function hostOf(value: string): string {
+  return value.replace(/^https?:\/\//, "").split("/")[0]!;
+}
+
+const HELP = `Usage: npm run deploy [-- options]
+
+Deploys Tollgate to Cloudflare (docs/deployment.md):
+  1. checks wrangler.toml holds no placeholder (database_id, tollgate.example domains)
+  2. checks the secrets ${REQUIRED_SECRETS.join(", ")} exist
+     (wrangler secret list); prints the command that creates each missing one
+  3. applies the D1 migrations remotely (wrangler d1 migrations apply DB --remote)
+  4. wrangler deploy
+
+  --dry-run        build the bundle offline (wrangler deploy --dry-run), check the
+                   ${BUNDLE_BUDGET_BYTES / 1024 / 1024} MiB gzipped budget; no account or network needed
+  --env NAME       wrangler environment (default: production)
+  --outdir DIR     dry-run output directory (default: ${DEFAULT_OUTDIR})
+  -h, --help       this text`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      "dry-run": { type: "boolean", default: false },
+      env: { type: "string", default: "production" },
+      outdir: { type: "string", default: DEFAULT_OUTDIR },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return void console.log(HELP);
+  if (values["dry-run"]) return dryRun(values.outdir, values.env);
+  return deploy(values.env);
+}
+
+function dryRun(outdir: string, env: string): void {
+  const build = buildBundle(outdir, env);
+  if (!build.ok) fail(`the dry-run build failed:\n${build.output}`);
+  const report = measureBundle(outdir);
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+  console.log(`deploy --dry-run: bundle in ${outdir}: ${kib(report.totalGzipBytes)} gzipped (budget ${kib(report.budgetBytes)})`);
+  if (!report.withinBudget) fail("the bundle is over its size budget; see npm run bundle:size for the largest dependencies");
+  console.log("deploy --dry-run: ok (nothing was uploaded)");
+}
+
+async function deploy(env: string): Promise<void> {
+  // Loaded only here: reading the config pulls in all of wrangler, which the dry run does not need.
+  const { unstable_readConfig } = await import("wrangler");
+  const config = unstable_readConfig({ config: "wrangler.toml", env }, { hideWarnings: true });
+  const problems = placeholderProblems({ ...config, vars: config.vars as Record<string, unknown> });
+  if (problems.length > 0) fail(`replace the placeholders in wrangler.toml [env.${env}] first:\n  - ${problems.join("\n  - ")}`);
+
+  step(`checking secrets of ${config.name} (${env})`);
+  const list = wrangler(["secret", "list", "--env", env, "--format", "json"], { capture: true });
+  // A Worker that was never deployed has no secrets yet; `wrangler secret put` creates it.
+  const present = list.status === 0 ? parseSecretList(list.stdout) : /not found/i.test(list.stderr) ? [] : null;
+  if (present === null) fail(`could not list the secrets (is wrangler logged in? \`npx wrangler login\`):\n${list.stderr}`);
+  const missing = missingSecrets(present);
+  if (missing.length > 0) {
+    const commands = missing.map((name) => `  ${secretPutCommand(name, env)}`).join("\n");
+    fail(`missing secret(s) ${missing.join(", ")}. Create each with:\n${commands}\nKeep JWT_SIGNING_KEYS and BYOK_MASTER_KEYS in your password manager as well: rotation starts from them.`);
+  }
+
+  step("applying D1 migrations (remote)");
+  if (wrangler(["d1", "migrations", "apply", "DB", "--remote", "--env", env]).status !== 0) fail("D1 migrations failed; nothing was deployed");
+
+  step("deploying");
+  if (wrangler(["deploy", "--env", env]).status !== 0) fail("wrangler deploy failed");
+  console.log(`\ndeploy: done. Check it: curl https://${String(config.vars.API_HOST).split(",")[0]}/healthz`);
+}
+
+function wrangler(args: string[], options: { capture?: boolean } = {}): { status: number; stdout: string; stderr: string } {
+  const result = spawnSync("npx", ["wrangler", ...args], {
+    encoding: "utf8",
+    // CI=true answers wrangler's confirmation prompts (the migrations one) with their defaults.
+    env: { ...process.env, CI: "true" },
+    stdio: options.capture ? ["ignore", "pipe", "pipe"] : "inherit",
+  });
+  return { status: result.status ?? 1, stdout: result.stdout ?? "", stderr: result.stderr ?? "" };
+}
+
+function step(message: string): void {
+  console.log(`\n▸ ${message}`);
+}
+
+function fail(message: string): never {
+  console.error(`deploy: ${message}`);
+  process.exit(1);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+}
