@@ -6,6 +6,7 @@ import { GatewayError } from "../errors";
 import type { DataPlaneEnv } from "../http/app-env";
 import { handleError } from "../http/error-handler";
 import { requestId } from "../http/request-id";
+import { requestLog } from "../http/request-log";
 import { catalogModels } from "../providers/registry";
 import { chatCompletions } from "./chat-handler";
 import { clearMemory, readMemory } from "./memory-routes";
@@ -15,6 +16,7 @@ import { entryChecks, inferencePipeline } from "./pipeline";
 export function dataPlaneApp() {
   const app = new Hono<DataPlaneEnv>();
   app.use("*", requestId());
+  app.use("*", requestLog());
   app.onError(handleError);
 
   app.post("/v1/chat/completions", every(...inferencePipeline()), chatCompletions);

@@ -1,0 +1,99 @@
+import { createMiddleware } from "hono/factory";
+import { GatewayError } from "../errors";
+import { microToUsd } from "../limits/budget-headers";
+import { costMicroUsd } from "../usage/pricing";
+import type { AdmissionState, DataPlaneEnv, GuardrailEvent, ProjectClaims, ProjectRef } from "./app-env";
+
+/**
+ * One structured line per data-plane request, written when the response is ready.
+ *
+ * Every field is read from typed context the pipeline set (ids, model, status, counts), never from the
+ * request: no header, no body, no query string is copied, so a key, a JWT, a BYOK secret or prompt text
+ * cannot reach the log however a client phrases its request. Guardrail events carry types, counts and
+ * families only (AdmissionState's contract).
+ *
+ * Streams: tokens and cost are known only after the last chunk, when the handler settles in `waitUntil`.
+ * The line is written at response time with `streamed: true` and null tokens/cost; the final figures are
+ * the usage-ledger row with the same `request_id` (GET /v1/audit/requests?request_id=…). A non-streamed
+ * answer carries its `usage` block, so its line has tokens and the cost priced from them.
+ */
+export interface RequestLogLine {
+  level: "info" | "warn";
+  msg: "request";
+  request_id: string | null;
+  method: string;
+  path: string;
+  tenant_id: string | null;
+  project_id: string | null;
+  user_id: string | null;
+  model: string | null;
+  status: number;
+  error_code: string | null;
+  latency_ms: number;
+  streamed: boolean;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  cost_usd: string | null;
+  guardrail_events: GuardrailEvent[];
+}
+
+export function requestLog(options: { write?: (line: string) => void; now?: () => number } = {}) {
+  const write = options.write ?? ((line: string) => console.log(line));
+  const now = options.now ?? Date.now;
+  return createMiddleware<DataPlaneEnv>(async function requestLog(c, next) {
+    const startedAt = now();
+    await next();
+    // Set only by the steps that ran: an early refusal (unknown host, bad JWT) leaves these undefined.
+    const project: ProjectRef | undefined = c.var.project;
+    const claims: ProjectClaims | undefined = c.var.claims;
+    const admission: AdmissionState | undefined = c.var.admission;
+    const streamed = (c.res.headers.get("Content-Type") ?? "").includes("text/event-stream");
+    const usage = admission && !streamed && c.res.ok ? await readUsage(c.res) : null;
+    const line: RequestLogLine = {
+      level: c.res.status >= 500 ? "warn" : "info",
+      msg: "request",
+      request_id: c.var.requestId ?? null,
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      tenant_id: project?.tenantId ?? null,
+      project_id: project?.id ?? null,
+      user_id: claims?.uid ?? null,
+      model: admission ? `${admission.target.provider}/${admission.target.model}` : null,
+      status: c.res.status,
+      error_code: c.error instanceof GatewayError ? c.error.code : c.error ? "internal_error" : null,
+      latency_ms: now() - startedAt,
+      streamed,
+      prompt_tokens: usage?.promptTokens ?? null,
+      completion_tokens: usage?.completionTokens ?? null,
+      cost_usd: usage && admission ? priced(admission.target, usage) : null,
+      guardrail_events: admission?.guardrailEvents ?? [],
+    };
+    write(JSON.stringify(line));
+  });
+}
+
+interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** Only the `usage` numbers of a JSON answer are read from a copy; the content is never looked at. */
+async function readUsage(response: Response): Promise<Usage | null> {
+  if (!(response.headers.get("Content-Type") ?? "").includes("application/json")) return null;
+  try {
+    const body = (await response.clone().json()) as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } };
+    const prompt = body.usage?.prompt_tokens;
+    const completion = body.usage?.completion_tokens;
+    return Number.isSafeInteger(prompt) && Number.isSafeInteger(completion) ? { promptTokens: prompt as number, completionTokens: completion as number } : null;
+  } catch {
+    return null;
+  }
+}
+
+function priced(target: AdmissionState["target"], usage: Usage): string | null {
+  try {
+    return microToUsd(costMicroUsd({ provider: target.provider, model: target.model, ...usage }).microUsd);
+  } catch {
+    return null;
+  }
+}
