@@ -5,6 +5,8 @@ interface Env {
   MEMORY: DurableObjectNamespace<import("./durable-objects/conversation-memory").ConversationMemory>;
   BUDGET_POOL: DurableObjectNamespace<import("./durable-objects/budget-pool").BudgetPool>;
   IP_LIMITER: DurableObjectNamespace<import("./durable-objects/ip-limiter").IpLimiter>;
+  /** The built dashboard (wrangler.toml [assets]); read only by src/control-plane/dashboard.ts. */
+  ASSETS: Fetcher;
   UPSTASH_REDIS_REST_URL?: string;
   UPSTASH_REDIS_REST_TOKEN?: string;
   API_HOST: string;
@@ -17,6 +19,11 @@ interface Env {
   OPERATOR_TOKEN?: string;
   JWT_SIGNING_KEYS?: string;
   BYOK_MASTER_KEYS?: string;
+  /** Optional operator-managed default model (src/data-plane/operator-default.ts). */
+  OPERATOR_DEFAULT_MODEL?: string;
+  OPERATOR_PROVIDER_KEY?: string;
+  OPERATOR_PROVIDER_BASE_URL?: string;
+  OPERATOR_TOKENS_PER_TENANT_DAY?: string;
   TEST_MIGRATIONS?: import("cloudflare:test").D1Migration[];
 }
 declare namespace Cloudflare { interface Env extends globalThis.Env {} }

@@ -5,8 +5,9 @@ import { newId } from "../db/ids";
 import { costCenterScope, deleteProviderKey, listProviderKeys, TENANT_SCOPE, upsertProviderKey, type ProviderKeyRow } from "../db/provider-keys";
 import { loadConfig } from "../env";
 import { GatewayError } from "../errors";
-import { findProvider } from "../providers/catalog";
-import { validateProviderKey } from "../providers/validate-key";
+import { findProvider, type ProviderRow } from "../providers/catalog";
+import { credentialIdentity, EnterpriseKeyFields, isEnterpriseProvider, storedCredential } from "../providers/enterprise-credentials";
+import { validateEnterpriseCredential, validateProviderKey } from "../providers/validate-key";
 import { encryptProviderKey, keyFingerprint } from "../secrets/byok-cipher";
 import { parseMasterKeys } from "../secrets/master-keys";
 import { controlRouter } from "./openapi-app";
@@ -18,9 +19,11 @@ const ScopeQuery = z.object({ cost_center: z.string().min(1).max(100).optional()
 
 const PutProviderKey = z
   .object({
-    api_key: z.string().min(8).max(4_096),
+    // Required for API-key providers; Vertex reads `service_account` (or its JSON text here), Bedrock the aws_* fields.
+    api_key: z.string().min(8).max(16_384).optional(),
     base_url: z.url({ protocol: /^https?$/ }).optional().describe("Override the provider's API base URL (self-hosted or regional)"),
     cost_center: z.string().min(1).max(100).optional().describe("Attach to one cost center instead of the whole tenant"),
+    ...EnterpriseKeyFields.shape,
   })
   .strict();
 
@@ -66,7 +69,10 @@ export function byokRoutes() {
     const row = findProvider(provider);
     if (!row || row.mock) throw new GatewayError("invalid_request", `Unknown provider '${provider}'.`, { param: "provider" });
     const body = c.req.valid("json");
-    const validation = await validateProviderKey(provider, body.api_key, { baseUrl: body.base_url });
+    const credential = await credentialToStore(row, body);
+    const validation = isEnterpriseProvider(row)
+      ? await validateEnterpriseCredential(provider, credential.secret, credential.baseUrl ?? row.baseUrl)
+      : await validateProviderKey(provider, credential.secret, { baseUrl: body.base_url });
     if (!validation.ok) {
       const reason = validation.reason === "invalid_key" ? "the provider rejected the key" : `the provider could not confirm the key (${validation.reason})`;
       throw new GatewayError("provider_key_invalid", `Key not stored: ${reason}.`, { param: "api_key" });
@@ -79,9 +85,9 @@ export function byokRoutes() {
       tenantId,
       provider,
       scope,
-      ciphertext: await encryptProviderKey(body.api_key, { tenantId, provider, scope }, ring),
-      fingerprint: await keyFingerprint(body.api_key),
-      baseUrl: body.base_url ?? null,
+      ciphertext: await encryptProviderKey(credential.secret, { tenantId, provider, scope }, ring),
+      fingerprint: await keyFingerprint(credential.identity),
+      baseUrl: credential.baseUrl,
       createdAt: now,
       updatedAt: now,
     };
@@ -108,6 +114,17 @@ export function byokRoutes() {
   });
 
   return app;
+}
+
+/** The plaintext to seal, what its fingerprint names, and the base URL to store, per credential shape. */
+async function credentialToStore(row: ProviderRow, body: z.infer<typeof PutProviderKey>): Promise<{ secret: string; identity: string; baseUrl: string | null }> {
+  if (isEnterpriseProvider(row)) {
+    const stored = storedCredential(row, body);
+    if (!stored.ok) throw new GatewayError("invalid_request", stored.message, { param: stored.param });
+    return { secret: stored.secret, identity: credentialIdentity(row, stored.secret), baseUrl: stored.baseUrl };
+  }
+  if (!body.api_key) throw new GatewayError("invalid_request", "api_key is required for this provider.", { param: "api_key" });
+  return { secret: body.api_key, identity: body.api_key, baseUrl: body.base_url ?? null };
 }
 
 function providerKeyView(row: Pick<ProviderKeyRow, "provider" | "scope" | "fingerprint" | "baseUrl" | "updatedAt">) {

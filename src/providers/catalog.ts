@@ -3,15 +3,19 @@
  * the endpoint that proves a key works, and its default models, so each is one row over one shared
  * adapter; the `protocol` column picks the adapter for the providers that need translating.
  */
-export type Protocol = "openai" | "anthropic" | "google" | "cohere";
+export type Protocol = "openai" | "anthropic" | "google" | "cohere" | "vertex" | "bedrock";
 
 export interface ProviderRow {
   id: string;
   label: string;
   protocol: Protocol;
   baseUrl: string;
-  /** How the API key travels: `Authorization: Bearer`, Anthropic's `x-api-key`, Google's `x-goog-api-key`. */
-  auth: "bearer" | "x-api-key" | "x-goog-api-key";
+  /**
+   * How the API key travels: `Authorization: Bearer`, Anthropic's `x-api-key`, Google's `x-goog-api-key`;
+   * or no static header at all — a per-request OAuth token (Vertex) or SigV4 signature (Bedrock) added by
+   * the provider's transport (enterprise-credentials.ts).
+   */
+  auth: "bearer" | "x-api-key" | "x-goog-api-key" | "google-oauth" | "aws-sigv4";
   /** GET path (relative to baseUrl) that answers 200 only for a valid key. */
   keyCheckPath: string;
   defaultModels: readonly string[];
@@ -112,6 +116,26 @@ export const PROVIDER_CATALOG = [
     defaultModels: ["command-r-08-2024", "command-r-plus-08-2024"],
   },
   {
+    // Base URL is per project and region, derived from the stored credential (vertex.ts vertexBaseUrl).
+    id: "vertex",
+    label: "Google Vertex AI",
+    protocol: "vertex",
+    baseUrl: "https://us-central1-aiplatform.googleapis.com/v1",
+    auth: "google-oauth",
+    keyCheckPath: "",
+    defaultModels: ["gemini-2.0-flash", "gemini-2.5-flash"],
+  },
+  {
+    // Base URL is per region, derived from the stored credential (bedrock-transport.ts bedrockRuntimeUrl).
+    id: "bedrock",
+    label: "AWS Bedrock",
+    protocol: "bedrock",
+    baseUrl: "https://bedrock-runtime.us-east-1.amazonaws.com",
+    auth: "aws-sigv4",
+    keyCheckPath: "",
+    defaultModels: ["anthropic.claude-3-5-haiku-20241022-v1:0", "amazon.nova-lite-v1:0"],
+  },
+  {
     // Speaks the OpenAI protocol through an in-process fake fetch (providers/mock.ts); no network.
     id: "mock",
     label: "Mock (no network)",
@@ -141,6 +165,9 @@ export function authHeaders(row: Pick<ProviderRow, "auth">, apiKey: string): Rec
       return { "x-api-key": apiKey, "anthropic-version": ANTHROPIC_VERSION };
     case "x-goog-api-key":
       return { "x-goog-api-key": apiKey };
+    case "google-oauth":
+    case "aws-sigv4":
+      return {};
   }
 }
 

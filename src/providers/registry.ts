@@ -1,11 +1,13 @@
 import type { ProviderAdapter } from "./adapter";
 import type { CallTarget } from "./call";
 import { anthropicAdapter } from "./anthropic";
+import { bedrockAdapter } from "./bedrock";
 import { findProvider, PROVIDER_CATALOG, type Protocol, type ProviderRow } from "./catalog";
 import { cohereAdapter } from "./cohere";
 import { geminiAdapter } from "./gemini";
 import { createMockFetch, type MockOptions } from "./mock";
 import { openAICompatibleAdapter } from "./openai-compatible";
+import { vertexAdapter } from "./vertex";
 
 /** Catalog row → adapter, and `provider/model` strings → everything needed to call it. */
 
@@ -13,6 +15,8 @@ const TRANSLATING: Record<Exclude<Protocol, "openai">, ProviderAdapter> = {
   anthropic: anthropicAdapter,
   google: geminiAdapter,
   cohere: cohereAdapter,
+  vertex: vertexAdapter,
+  bedrock: bedrockAdapter,
 };
 
 const ADAPTERS = new Map<string, ProviderAdapter>(
