@@ -51,6 +51,7 @@ export function admitRequest() {
     c.set("admission", {
       startedAt: Date.now(),
       remaining: decision.remaining,
+      reserved: { tokens: decision.reservation.tokens, microUsd: decision.reservation.microUsd },
       target: { provider: target?.provider.id ?? "unknown", model: target?.model ?? chooseModel(chat.model, decision.settings) },
       sessionId,
       guardrailEvents: [],

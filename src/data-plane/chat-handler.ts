@@ -11,7 +11,7 @@ import { estimatePromptTokens } from "../usage/token-count";
 import { payingTarget } from "./credentials";
 import { rememberTurn } from "./memory-append";
 import { chooseModel } from "./model-policy";
-import { settleRequest } from "./settle";
+import { costOf, remainingAfter, settleRequest } from "./settle";
 
 /**
  * `POST /v1/chat/completions` after every pipeline check passed: call the provider with the tenant's key,
@@ -48,10 +48,14 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
       if (text !== null && settings.pii_scan_output) text = scanOutput(c, text);
       if (text !== null) choice.message.content = restorePlaceholders(text, placeholders);
     }
+    // Settlement (one Durable Object write) runs after the answer: the client does not wait for bookkeeping.
     admission.settledBy = "handler";
-    const settled = await settleRequest(c.env, project.id, requestId, admission, { status: "ok", promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, credentialFingerprint: paidBy.fingerprint });
+    const report = { status: "ok" as const, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, credentialFingerprint: paidBy.fingerprint };
+    c.executionCtx.waitUntil(settleRequest(c.env, project.id, requestId, admission, report).catch(() => undefined));
     if (providerAnswer) c.executionCtx.waitUntil(rememberTurn(c, providerAnswer).catch(() => undefined));
-    return c.json(completion, 200, budgetHeaders(settled));
+    const cost = costOf(admission, report).microUsd;
+    const remaining = remainingAfter(admission, { tokens: usage.promptTokens + usage.completionTokens, microUsd: cost });
+    return c.json(completion, 200, budgetHeaders({ remaining, chargedMicroUsd: cost }));
   }
 
   // The collector sits before the restore stage: memory keeps what the provider wrote.

@@ -1,7 +1,7 @@
 import type { GatewayError } from "../errors";
 import type { AdmissionState } from "../http/app-env";
 import { projectGate } from "../limits/gate-client";
-import type { SettleResult, SettleStatus } from "../limits/gate-types";
+import type { Remaining, SettleResult, SettleStatus } from "../limits/gate-types";
 import { costMicroUsd } from "../usage/pricing";
 
 export interface UsageReport {
@@ -18,7 +18,7 @@ export interface UsageReport {
  */
 export async function settleRequest(env: Env, projectId: string, requestId: string, admission: AdmissionState, report: UsageReport): Promise<SettleResult> {
   const { provider, model } = admission.target;
-  const cost = costMicroUsd({ provider, model, promptTokens: report.promptTokens, completionTokens: report.completionTokens });
+  const cost = costOf(admission, report);
   return projectGate(env, projectId).settle({
     requestId,
     promptTokens: report.promptTokens,
@@ -33,6 +33,24 @@ export async function settleRequest(env: Env, projectId: string, requestId: stri
     guardrailEvents: admission.guardrailEvents,
     credentialFingerprint: report.credentialFingerprint ?? null,
   });
+}
+
+/** What the request cost at the versioned price table (pure; the gate charges exactly this). */
+export function costOf(admission: AdmissionState, report: Pick<UsageReport, "promptTokens" | "completionTokens">) {
+  const { provider, model } = admission.target;
+  return costMicroUsd({ provider, model, promptTokens: report.promptTokens, completionTokens: report.completionTokens });
+}
+
+/**
+ * The budget left after this request, as the response headers report it without waiting for settlement:
+ * what admission left after reserving the worst case, plus the part of the reservation not used.
+ */
+export function remainingAfter(admission: AdmissionState, charged: { tokens: number; microUsd: number }): Remaining {
+  const { remaining, reserved } = admission;
+  return {
+    tokens: remaining.tokens + Math.max(0, reserved.tokens - charged.tokens),
+    microUsd: remaining.microUsd === null ? null : remaining.microUsd + Math.max(0, reserved.microUsd - charged.microUsd),
+  };
 }
 
 /** The ledger status of a request that ended with an error before any token was generated. */

@@ -49,7 +49,9 @@ export interface DataPlaneEnv {
 /** What one admitted request carries from admission to settlement. */
 export interface AdmissionState {
   startedAt: number;
+  /** Budget left after this request's worst-case reservation, and that reservation. */
   remaining: Remaining;
+  reserved: { tokens: number; microUsd: number };
   /** The provider/model this request will call (request's model or the project's). */
   target: { provider: string; model: string };
   sessionId: string | null;
