@@ -2,6 +2,8 @@ import { Hono } from "hono";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { budgetAlertSettings, projects, sharedBudgets, tenants } from "../../schema";
+import { alertSettingsForAudit } from "../audit/prior-state";
+import { auditTarget, recordAudit } from "../audit/writer";
 import { database, type Database } from "../db/client";
 import { newId } from "../db/ids";
 import { findTenant } from "../db/tenants";
@@ -67,6 +69,7 @@ export function budgetRoutes() {
     const inserted = await db.insert(sharedBudgets).values(row).onConflictDoNothing().returning().get();
     if (!inserted) throw new GatewayError("conflict", "A budget for this scope and period exists; update it instead.");
     await reconfigureGates(c.env, db, await affectedProjects(db, row));
+    await recordAudit(c, { tenantId, action: "budget.create", target: auditTarget(["tenant", tenantId], ["budget", row.id]), after: budgetView(row) });
     return c.json(budgetView(row), 201);
   });
 
@@ -77,6 +80,7 @@ export function budgetRoutes() {
     const updated = { ...row, limitMicroUsd: usdToMicro(body.limit_usd) };
     await db.update(sharedBudgets).set({ limitMicroUsd: updated.limitMicroUsd }).where(eq(sharedBudgets.id, row.id)).run();
     await reconfigureGates(c.env, db, await affectedProjects(db, row));
+    await recordAudit(c, { tenantId: row.tenantId, action: "budget.update", target: auditTarget(["tenant", row.tenantId], ["budget", row.id]), before: budgetView(row), after: budgetView(updated) });
     return c.json(budgetView(updated));
   });
 
@@ -85,6 +89,7 @@ export function budgetRoutes() {
     const row = await visibleBudget(db, c.var.actor, c.req.param("id"));
     await db.delete(sharedBudgets).where(eq(sharedBudgets.id, row.id)).run();
     await reconfigureGates(c.env, db, await affectedProjects(db, row));
+    await recordAudit(c, { tenantId: row.tenantId, action: "budget.delete", target: auditTarget(["tenant", row.tenantId], ["budget", row.id]), before: budgetView(row) });
     return c.json(budgetView(row));
   });
 
@@ -98,6 +103,7 @@ export function budgetRoutes() {
     const db = database(c.env);
     const tenantId = await visibleTenant(db, c.var.actor, c.req.param("id"));
     const body = parseQuery(AlertSettings, await jsonBody(c.req.raw));
+    const before = await alertView(db, tenantId);
     await db.update(tenants).set({ alertWebhookUrl: body.webhook_url }).where(eq(tenants.id, tenantId)).run();
     if (body.thresholds) {
       const thresholds = JSON.stringify([...new Set(body.thresholds)].sort((a, b) => a - b));
@@ -109,7 +115,9 @@ export function budgetRoutes() {
     }
     const ids = (await db.select({ id: projects.id }).from(projects).where(eq(projects.tenantId, tenantId)).all()).map((p) => p.id);
     await reconfigureGates(c.env, db, ids);
-    return c.json(await alertView(db, tenantId));
+    const after = await alertView(db, tenantId);
+    await recordAudit(c, { tenantId, action: "budget_alerts.update", target: auditTarget(["tenant", tenantId], ["budget_alerts", "tenant"]), before: alertSettingsForAudit(before), after: alertSettingsForAudit(after) });
+    return c.json(after);
   });
 
   return app;

@@ -2,6 +2,9 @@ import { Hono } from "hono";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { killSwitches, projects } from "../../schema";
+import { GLOBAL_CHAIN } from "../audit/chain";
+import { killSwitchEnabled } from "../audit/prior-state";
+import { auditTarget, recordAudit } from "../audit/writer";
 import { database, type Database } from "../db/client";
 import { findTenant } from "../db/tenants";
 import { GatewayError } from "../errors";
@@ -25,7 +28,10 @@ export function killSwitchRoutes() {
     const { enabled } = parseQuery(Body, await jsonBody(c.req.raw));
     const db = database(c.env);
     const ids = (await db.select({ id: projects.id }).from(projects).all()).map((p) => p.id);
-    return c.json(await flip(c.env, db, "global", GLOBAL_SCOPE_ID, enabled, ids));
+    const before = await killSwitchEnabled(db, "global", GLOBAL_SCOPE_ID);
+    const result = await flip(c.env, db, "global", GLOBAL_SCOPE_ID, enabled, ids);
+    await recordAudit(c, { tenantId: GLOBAL_CHAIN, action: "killswitch.set", target: auditTarget(["killswitch", "global"]), before: { enabled: before }, after: { enabled } });
+    return c.json(result);
   });
 
   app.post("/v1/admin/killswitch/tenant/:id", async (c) => {
@@ -37,13 +43,19 @@ export function killSwitchRoutes() {
     }
     const { enabled } = parseQuery(Body, await jsonBody(c.req.raw));
     const ids = (await db.select({ id: projects.id }).from(projects).where(eq(projects.tenantId, tenantId)).all()).map((p) => p.id);
-    return c.json(await flip(c.env, db, "tenant", tenantId, enabled, ids));
+    const before = await killSwitchEnabled(db, "tenant", tenantId);
+    const result = await flip(c.env, db, "tenant", tenantId, enabled, ids);
+    await recordAudit(c, { tenantId, action: "killswitch.set", target: auditTarget(["tenant", tenantId], ["killswitch", "tenant"]), before: { enabled: before }, after: { enabled } });
+    return c.json(result);
   });
 
   app.post("/v1/admin/killswitch/project/:id", async (c) => {
     const project = await visibleProject(c, c.req.param("id"));
     const { enabled } = parseQuery(Body, await jsonBody(c.req.raw));
-    return c.json(await flip(c.env, database(c.env), "project", project.id, enabled, [project.id]));
+    const before = await killSwitchEnabled(database(c.env), "project", project.id);
+    const result = await flip(c.env, database(c.env), "project", project.id, enabled, [project.id]);
+    await recordAudit(c, { tenantId: project.tenantId, action: "killswitch.set", target: auditTarget(["project", project.id], ["killswitch", "project"]), before: { enabled: before }, after: { enabled } });
+    return c.json(result);
   });
 
   return app;
