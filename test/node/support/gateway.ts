@@ -28,7 +28,7 @@ export interface RunningGateway {
   /** `http://{slug}.localhost:{port}{path}`: the hostname a client of the project calls. */
   projectUrl(slug: string, path?: string): string;
   /** Runs SQL against the gateway's local D1 with `wrangler d1 execute` and returns the rows. */
-  queryD1(sql: string): Record<string, unknown>[];
+  queryD1(sql: string): Promise<Record<string, unknown>[]>;
   stop(): Promise<void>;
 }
 
@@ -109,14 +109,17 @@ export async function startGateway(options: { vars?: Record<string, string> } = 
   };
 }
 
-function queryLocalD1(persist: string, env: NodeJS.ProcessEnv, sql: string): Record<string, unknown>[] {
-  const result = spawnSync(WRANGLER, ["d1", "execute", "DB", "--local", "--persist-to", persist, "--config", join(REPO, "wrangler.toml"), "--json", "--command", sql], {
-    cwd: REPO,
-    env,
-    encoding: "utf8",
-  });
-  if (result.status !== 0) throw new Error(`wrangler d1 execute failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
-  const parsed = JSON.parse(result.stdout) as { results: Record<string, unknown>[] }[];
+/** Asynchronous on purpose: a blocked event loop would leave the test's keep-alive sockets to go stale. */
+async function queryLocalD1(persist: string, env: NodeJS.ProcessEnv, sql: string): Promise<Record<string, unknown>[]> {
+  const args = ["d1", "execute", "DB", "--local", "--persist-to", persist, "--config", join(REPO, "wrangler.toml"), "--json", "--command", sql];
+  const child = spawn(WRANGLER, args, { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
+  child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+  const code = await new Promise<number | null>((done) => child.once("close", done));
+  if (code !== 0) throw new Error(`wrangler d1 execute failed (${code}):\n${stdout}\n${stderr}`);
+  const parsed = JSON.parse(stdout) as { results: Record<string, unknown>[] }[];
   return parsed.flatMap((statement) => statement.results);
 }
 
