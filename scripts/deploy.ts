@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
+import { z } from "zod";
 import { buildBundle, BUNDLE_BUDGET_BYTES, DEFAULT_OUTDIR, measureBundle } from "./bundle-size";
 
 export const REQUIRED_SECRETS = ["JWT_SIGNING_KEYS", "BYOK_MASTER_KEYS", "OPERATOR_TOKEN"] as const;
@@ -15,12 +16,30 @@ export type RequiredSecret = (typeof REQUIRED_SECRETS)[number];
 const PLACEHOLDER_DATABASE_ID = "00000000-0000-0000-0000-000000000000";
 const PLACEHOLDER_DOMAIN = /(^|\.)tollgate\.example$/;
 
-/** The parts of the resolved wrangler environment the pre-flight reads. */
-export interface DeployConfig {
-  name: string | undefined;
-  routes: readonly (string | { pattern: string; zone_name?: string })[] | undefined;
-  vars: Record<string, unknown>;
-  d1_databases: readonly { binding: string; database_id?: string }[];
+/**
+ * The parts of a resolved wrangler environment that deploy and its tests read. Wrangler's own `Config` type
+ * does not resolve outside its package, so the boundary is a zod schema rather than an `any`.
+ */
+const WranglerEnvConfig = z.object({
+  name: z.string().optional(),
+  compatibility_date: z.string(),
+  compatibility_flags: z.array(z.string()),
+  routes: z.array(z.union([z.string(), z.object({ pattern: z.string(), zone_name: z.string().optional() })])).optional(),
+  vars: z.record(z.string(), z.unknown()),
+  d1_databases: z.array(z.object({ binding: z.string(), database_id: z.string().optional(), migrations_dir: z.string().optional() })),
+  durable_objects: z.object({ bindings: z.array(z.object({ name: z.string(), class_name: z.string() })) }),
+  migrations: z.array(z.object({ tag: z.string(), new_sqlite_classes: z.array(z.string()).optional() })),
+  triggers: z.object({ crons: z.array(z.string()).optional() }),
+  minify: z.boolean().optional(),
+});
+export type WranglerEnvConfig = z.infer<typeof WranglerEnvConfig>;
+export type DeployConfig = Pick<WranglerEnvConfig, "routes" | "vars" | "d1_databases">;
+
+/** wrangler.toml resolved for one environment (undefined: the top-level local default), as wrangler reads it. */
+export async function readWranglerConfig(env?: string, configPath = "wrangler.toml"): Promise<WranglerEnvConfig> {
+  // Loaded lazily: it pulls in all of wrangler, which the dry run does not need.
+  const { unstable_readConfig } = await import("wrangler");
+  return WranglerEnvConfig.parse(unstable_readConfig({ config: configPath, env }, { hideWarnings: true }));
 }
 
 /**
@@ -115,13 +134,11 @@ function dryRun(outdir: string, env: string): void {
 }
 
 async function deploy(env: string): Promise<void> {
-  // Loaded only here: reading the config pulls in all of wrangler, which the dry run does not need.
-  const { unstable_readConfig } = await import("wrangler");
-  const config = unstable_readConfig({ config: "wrangler.toml", env }, { hideWarnings: true });
-  const problems = placeholderProblems({ ...config, vars: config.vars as Record<string, unknown> });
+  const config = await readWranglerConfig(env);
+  const problems = placeholderProblems(config);
   if (problems.length > 0) fail(`replace the placeholders in wrangler.toml [env.${env}] first:\n  - ${problems.join("\n  - ")}`);
 
-  step(`checking secrets of ${config.name} (${env})`);
+  step(`checking secrets of ${config.name ?? "the Worker"} (${env})`);
   const list = wrangler(["secret", "list", "--env", env, "--format", "json"], { capture: true });
   // A Worker that was never deployed has no secrets yet; `wrangler secret put` creates it.
   const present = list.status === 0 ? parseSecretList(list.stdout) : /not found/i.test(list.stderr) ? [] : null;

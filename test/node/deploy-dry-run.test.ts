@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { unstable_readConfig } from "wrangler";
 import { BUNDLE_BUDGET_BYTES, measureBundle, METAFILE_NAME, type BundleReport } from "../../scripts/bundle-size";
+import { readWranglerConfig } from "../../scripts/deploy";
 import { readMigrations } from "../../scripts/lib/migrations";
 import { generateMasterKey, generateOperatorToken, generateSigningKeysSecret } from "../../src/secrets/generate";
 
@@ -14,7 +14,7 @@ import { generateMasterKey, generateOperatorToken, generateSigningKeysSecret } f
  * network. A wrangler.toml or bundling error, a bundle over budget, or a minified bundle that does not
  * boot in workerd fails here instead of at the operator's first deploy.
  */
-const production = unstable_readConfig({ config: "wrangler.toml", env: "production" }, { hideWarnings: true });
+const production = await readWranglerConfig("production");
 let outdir: string;
 let run: { status: number | null; output: string };
 let report: BundleReport;
@@ -69,7 +69,7 @@ describe("the minified production bundle boots in workerd", () => {
       modules: files.map((file) => ({ type: file.endsWith(".wasm") ? "CompiledWasm" : "ESModule", path: path.join(outdir, file) })),
       compatibilityDate: production.compatibility_date,
       compatibilityFlags: production.compatibility_flags,
-      bindings: { ...(production.vars as Record<string, string>), ...extra },
+      bindings: { ...production.vars, ...extra },
       d1Databases: production.d1_databases.map((db) => db.binding),
       durableObjects: Object.fromEntries(
         production.durable_objects.bindings.map((b) => [b.name, { className: b.class_name, useSQLite: true }]),
