@@ -7,6 +7,7 @@ import { authenticateActor } from "./actor";
 import { apiKeyRoutes } from "./api-keys";
 import { auditRoutes } from "./audit";
 import { budgetRoutes } from "./budgets";
+import { dashboardRoutes } from "./dashboard";
 import { byokRoutes } from "./byok";
 import { killSwitchRoutes } from "./killswitches";
 import { usageRoutes } from "./usage";
@@ -40,6 +41,8 @@ export function controlPlaneApp() {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Tollgate API reference" }));
   app.get("/healthz", (c) => c.json({ ok: true }));
+
+  app.route("/", dashboardRoutes());
 
   for (const prefix of ["/v1/*", "/auth/v1/tenants/*", "/auth/v1/projects/*"]) app.use(prefix, authenticateActor());
   app.route("/", tenantRoutes());
