@@ -1,4 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
+import { chooseModel } from "../src/data-plane/model-policy";
+import { microUsdPerMillion } from "../src/usage/pricing";
 import { mergeTier, type ProjectSettings, type TierOverrides } from "../src/settings/schema";
 import type { RateLimitState } from "../src/http/app-env";
 import { database } from "../src/db/client";
@@ -127,7 +129,9 @@ export class ProjectGate extends DurableObject<Env> {
     // Budgets: reserve the worst case, in tokens and (when the model is priced) in micro-USD.
     const worst = worstCaseTokens(input.estimatedPromptTokens, input.maxTokens, settings.max_tokens_cap);
     const tokens = worst.prompt + worst.completion;
-    const microUsd = microUsdFor(worst.prompt, worst.completion, input.priceMicroUsdPerMillion);
+    // A request without an explicit model runs on the project's (tier-merged) model: price that one.
+    const price = input.priceMicroUsdPerMillion ?? microUsdPerMillion(chooseModel(input.model ?? undefined, settings));
+    const microUsd = microUsdFor(worst.prompt, worst.completion, price);
     const lines: ReservedLine[] = [];
     for (const line of localBudgets(settings, input.userId)) {
       const counter = currentCounter(store.readCounter(this.sql, line.key), line.period, now);

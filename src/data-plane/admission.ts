@@ -7,7 +7,7 @@ import { projectGate } from "../limits/gate-client";
 import type { AdmitInput } from "../limits/gate-types";
 import { resolveModel } from "../providers/registry";
 import { SessionId } from "../memory/key";
-import { priceOf } from "../usage/pricing";
+import { microUsdPerMillion } from "../usage/pricing";
 import { estimatePromptTokens } from "../usage/token-count";
 import { chooseModel } from "./model-policy";
 import { settleRequest, statusForError } from "./settle";
@@ -24,7 +24,7 @@ export function admitRequest() {
     const { chat, claims, project } = c.var;
     const sessionId = readSessionId(c.req.header("X-Session-Id"));
     const requestedModel = chat.model && !["default", "auto", "tollgate", ""].includes(chat.model.toLowerCase()) ? chat.model : null;
-    const explicit = requestedModel ? resolveModel(requestedModel.includes("/") ? requestedModel : "") : null;
+    const explicit = requestedModel?.includes("/") ? resolveModel(requestedModel) : null;
     const completions = (chat.max_completion_tokens ?? chat.max_tokens ?? undefined) as number | undefined;
     const input: AdmitInput = {
       requestId: c.var.requestId,
@@ -35,7 +35,8 @@ export function admitRequest() {
       model: requestedModel,
       estimatedPromptTokens: estimatePromptTokens(chat.messages, chat.tools),
       ...(completions !== undefined && { maxTokens: completions * (chat.n ?? 1) }),
-      ...(explicit && { priceMicroUsdPerMillion: microPrice(explicit.provider.id, explicit.model) }),
+      // Without an explicit model the gate prices the project's (tier-merged) model itself.
+      ...(explicit && { priceMicroUsdPerMillion: microUsdPerMillion(`${explicit.provider.id}/${explicit.model}`) }),
     };
     const gate = projectGate(c.env, project.id);
     let decision = await gate.admit(input);
@@ -70,12 +71,6 @@ export function admitRequest() {
       c.executionCtx.waitUntil(settling.catch(() => undefined));
     }
   });
-}
-
-/** Price per million tokens in integer micro-USD, as the gate reserves it. */
-function microPrice(provider: string, model: string) {
-  const { price } = priceOf(provider, model);
-  return { input: Math.round(price.input * 1_000_000), output: Math.round(price.output * 1_000_000) };
 }
 
 function readSessionId(header: string | undefined): string | null {

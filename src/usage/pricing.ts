@@ -62,3 +62,13 @@ export function costMicroUsd(input: CostInput, prices: PriceTable = PRICES): Cos
   const nano = input.promptTokens * toNano(price.input) + input.completionTokens * toNano(price.output);
   return { microUsd: Math.ceil(nano / NANO_PER_MICRO), priceVersion: prices.version, source };
 }
+
+/**
+ * Price of `provider/model` per million tokens in integer micro-USD, the unit budget reservations use.
+ * Unknown models get the table's (deliberately high) fallback, so they cannot slip past a dollar budget.
+ */
+export function microUsdPerMillion(modelRef: string, prices: PriceTable = PRICES): { input: number; output: number } {
+  const slash = modelRef.indexOf("/");
+  const { price } = priceOf(modelRef.slice(0, slash), modelRef.slice(slash + 1), prices);
+  return { input: Math.round(price.input * 1_000_000), output: Math.round(price.output * 1_000_000) };
+}

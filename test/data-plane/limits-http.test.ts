@@ -161,3 +161,15 @@ describe("limits over HTTP", () => {
     await Promise.all(responses.map(discard));
   });
 });
+
+describe("dollar budgets on the project's default model", () => {
+  it("prices a request that names no model at the project's model", async () => {
+    // $0.0002 a day at mock/tollgate-mock's $1/$2 per million: a max_tokens=20 request reserves ~$0.00005.
+    const { project, token } = await setupProject({ settings: { budget_usd: { project: { day: 0.0002 } }, rpm_limit: 1000, user_rpm_fraction: 1 } });
+    const responses = await Promise.all(Array.from({ length: 20 }, () => post(project.slug, token, { messages: [{ role: "user", content: "Hi" }], max_tokens: 20 })));
+    const statuses = responses.map((res) => res.status);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    await Promise.all(responses.map(discard));
+  });
+});

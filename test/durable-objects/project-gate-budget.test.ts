@@ -103,12 +103,18 @@ describe("project gate: dollar budgets", () => {
     expect((await gate.admit(admitInput({ ...RESERVE, userId: "user_b", priceMicroUsdPerMillion: price, now: T0 }))).ok).toBe(true);
   });
 
-  it("an unpriced request passes while the budget has room and is refused once it is spent", async () => {
+  it("prices a request without its own price at the project's model, so a dollar budget holds from the first request", async () => {
     const { projectId, gate } = freshGate();
+    // $0.00001 cannot cover a worst case at mock/tollgate-mock's price: refused before anything is spent.
     await gate.configure(snapshot(projectId, {}, { budget_usd: { project: { day: 0.00001 } } }));
-    const decision = await gate.admit(admitInput({ ...RESERVE, now: T0 }));
-    if (!decision.ok) throw new Error("not admitted");
-    await gate.settle(settleInput(decision.reservation.requestId, { costMicroUsd: 10, now: T0 }));
     expect(await gate.admit(admitInput({ ...RESERVE, now: T0 }))).toMatchObject({ ok: false, reason: "budget" });
+    // A budget with room admits, and a spent one refuses.
+    const roomy = freshGate();
+    await roomy.gate.configure(snapshot(roomy.projectId, {}, { budget_usd: { project: { day: 1 } } }));
+    const decision = await roomy.gate.admit(admitInput({ ...RESERVE, now: T0 }));
+    if (!decision.ok) throw new Error("not admitted");
+    expect(decision.reservation.microUsd).toBeGreaterThan(0);
+    await roomy.gate.settle(settleInput(decision.reservation.requestId, { costMicroUsd: 1_000_000, now: T0 }));
+    expect(await roomy.gate.admit(admitInput({ ...RESERVE, now: T0 }))).toMatchObject({ ok: false, reason: "budget" });
   });
 });
