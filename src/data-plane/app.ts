@@ -9,6 +9,7 @@ import { requestId } from "../http/request-id";
 import { requestLog } from "../http/request-log";
 import { catalogModels } from "../providers/registry";
 import { chatCompletions } from "./chat-handler";
+import { describeModelRoutes } from "./credentials";
 import { clearMemory, readMemory } from "./memory-routes";
 import { entryChecks, inferencePipeline } from "./pipeline";
 
@@ -21,15 +22,19 @@ export function dataPlaneApp() {
 
   app.post("/v1/chat/completions", every(...inferencePipeline()), chatCompletions);
   app.get("/v1/models", every(...entryChecks()), async (c) => {
-    const settings = projectSettings(await findProject(database(c.env), c.var.project.id));
+    const project = await findProject(database(c.env), c.var.project.id);
+    const settings = projectSettings(project);
     const labels = new Map(catalogModels().map((model) => [model.id, model]));
     const ids = [...new Set([settings.provider_model, ...settings.fallback_models, ...(settings.model_allowlist ?? [])])];
+    // Which provider, region and credential (BYOK scope + fingerprint, or "operator") each model will use.
+    const routes = await describeModelRoutes(c.env, c.var.project.tenantId, project?.costCenter ?? null, ids);
     const data = ids.map((id) => ({
       id,
       object: "model" as const,
       created: 0,
       owned_by: id.split("/")[0]!,
       ...(labels.get(id)?.mock && { mock: true, label: labels.get(id)!.label }),
+      ...(routes.get(id) && { provider: routes.get(id)!.provider, region: routes.get(id)!.region, credential: routes.get(id)!.credential }),
     }));
     return c.json({ object: "list", data });
   });
