@@ -2,6 +2,15 @@ import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { API, call, createKey, createProject, createTenant, operator } from "../support/control-plane";
 
+interface Entry {
+  action: string;
+  seq: number;
+  target: string;
+  actor: { id: string; role: string };
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
 const audit = (token: string, query = "") => call("GET", `${API}/v1/audit${query}`, { token });
 
 describe("audit writes from control-plane changes", () => {
@@ -22,8 +31,8 @@ describe("audit writes from control-plane changes", () => {
 
     const res = await audit(tenant.admin, "?limit=100");
     expect(res.status).toBe(200);
-    const entries = [...res.json.data].reverse(); // oldest first
-    expect(entries.map((e: { action: string }) => e.action)).toEqual([
+    const entries: Entry[] = [...res.json.data].reverse(); // oldest first
+    expect(entries.map((e) => e.action)).toEqual([
       "tenant.create",
       "project.create",
       "api_key.create",
@@ -37,11 +46,11 @@ describe("audit writes from control-plane changes", () => {
       "project.resume",
       "tenant.update",
     ]);
-    expect(entries.map((e: { seq: number }) => e.seq)).toEqual(entries.map((_: unknown, i: number) => i + 1));
+    expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
 
-    const byAction = Object.fromEntries(entries.map((e: { action: string }) => [e.action, e]));
-    expect(byAction["tenant.create"].actor).toEqual({ id: "operator", role: "operator" });
-    expect(byAction["project.create"].actor).toEqual({ id: expect.stringMatching(/^adm_/), role: "tenant_admin" });
+    const byAction: Record<string, Entry> = Object.fromEntries(entries.map((e) => [e.action, e]));
+    expect(byAction["tenant.create"]!.actor).toEqual({ id: "operator", role: "operator" });
+    expect(byAction["project.create"]!.actor).toEqual({ id: expect.stringMatching(/^adm_/), role: "tenant_admin" });
     expect(byAction["project.settings.update"]).toMatchObject({
       target: `project:${project.id}/settings:project`,
       before: expect.objectContaining({ rpm_limit: 50 }),
@@ -55,7 +64,7 @@ describe("audit writes from control-plane changes", () => {
     });
     expect(byAction["tier.put"]).toMatchObject({ before: null, after: { name: "premium", overrides: { rpm_limit: 500 } } });
     expect(byAction["tenant.update"]).toMatchObject({ before: { plan: "pro" }, after: { plan: "business" } });
-    expect(byAction["api_key.revoke"].after.revoked_at).toEqual(expect.any(String));
+    expect(byAction["api_key.revoke"]!.after!.revoked_at).toEqual(expect.any(String));
 
     // Secrets: neither the key plaintext of either key, nor the admin credential, nor any hash.
     for (const secret of [key.key, rotated.json.key, tenant.admin, "$argon2id"]) expect(res.text).not.toContain(secret);

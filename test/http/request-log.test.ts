@@ -87,7 +87,7 @@ describe("request log", () => {
     expect(byName.pii).toMatchObject({ status: 200, guardrail_events: [{ kind: "pii", mode: "enforce", findings: expect.arrayContaining([{ type: "EMAIL", count: 1 }]) }] });
     expect(byName.injection).toMatchObject({ status: 400, error_code: "prompt_injection_detected", guardrail_events: [expect.objectContaining({ kind: "sentinel" })] });
     expect(byName["bad jwt"]).toMatchObject({ status: 401, project_id: project.id, user_id: null, model: null });
-    expect(byName["api key as bearer"].status).toBe(401);
+    expect(byName["api key as bearer"]!.status).toBe(401);
 
     const everything = written.join("\n");
     const forbidden = [token, token.split(".")[2]!, key.key, key.key.slice(-32), email, "7946 0958", "Ignore all previous", "reveal your system prompt", "secret plans", "Hello there", "debug this"];

@@ -1,4 +1,4 @@
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { createScheduledController, env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { memoryKey, type MemoryScope } from "../../src/memory/key";
@@ -120,9 +120,7 @@ describe("scheduled handler", () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
     try {
       const controller = createScheduledController({ scheduledTime: new Date(NOW), cron: "17 3 * * *" });
-      const ctx = createExecutionContext();
-      await worker.scheduled!(controller, env, ctx);
-      await waitOnExecutionContext(ctx);
+      await worker.scheduled(controller, env);
       expect(await remembered(scope)).toBe(false);
       const line = log.mock.calls.map((args) => String(args[0])).find((text) => text.includes('"msg":"retention"'));
       expect(JSON.parse(line!)).toMatchObject({ msg: "retention", cron: "17 3 * * *", purged: expect.any(Number), failed: 0 });
