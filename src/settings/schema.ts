@@ -1,21 +1,12 @@
 import { z } from "zod";
+import { PII_ENTITIES } from "../guardrails/pii/entities";
 
 /**
  * Every project setting with its default and range (SPEC.md "Project settings"). The control-plane API,
  * the project Durable Object and the docs all read this one schema; nothing else states a default.
  */
-export const PII_ENTITY_NAMES = [
-  "EMAIL",
-  "PHONE",
-  "CREDIT_CARD",
-  "SSN",
-  "IBAN",
-  "IP_ADDRESS",
-  "SECRET",
-  "PERSON",
-  "ADDRESS",
-  "DATE_OF_BIRTH",
-] as const;
+/** The entity names come from PII Shield, so a new detector is configurable without touching this file. */
+export const PII_ENTITY_NAMES = PII_ENTITIES;
 
 const Origin = z
   .string()
