@@ -30,12 +30,17 @@ const SNIPPETS = [
   "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt. ",
 ];
 
+/**
+ * Snippets in a seeded pseudo-random order. The LCG runs in 32-bit integer arithmetic (`Math.imul`): in
+ * doubles the product overflows 2^53 and the low bits collapse to zero, which once made every "prompt"
+ * one snippet repeated. The high bits pick the snippet because an LCG's low bits have short periods.
+ */
 function prompt(bytes: number, seed: number): string {
   let out = "";
-  let state = seed;
+  let state = seed >>> 0;
   while (out.length < bytes) {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    out += SNIPPETS[state % SNIPPETS.length];
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    out += SNIPPETS[(state >>> 16) % SNIPPETS.length];
   }
   return out.slice(0, bytes);
 }

@@ -1,7 +1,8 @@
 /**
  * Payload smuggling: instructions hidden as base64, hex or percent-encoding. `decodeEmbedded` finds such
  * segments, decodes those that turn out to be readable text, and recurses into the results (an attacker may
- * nest encodings). Work is bounded: at most MAX_DEPTH levels, MAX_SEGMENTS decoded segments in total, and
+ * nest encodings). Segments are looked for only inside candidate stretches found by one character pass
+ * (see `candidates`), so ordinary prose costs one loop rather than four regex scans. Work is bounded: at most MAX_DEPTH levels, MAX_SEGMENTS decoded segments in total, and
  * decoded output is never more than the input length, so the cost stays linear in the prompt size.
  */
 const MAX_DEPTH = 3;
@@ -41,13 +42,60 @@ function decodeLayer(text: string): string[] {
     tried.add(key);
     pushReadable(out, decode(segment));
   };
-  for (const match of text.matchAll(BASE64)) attempt("base64", match[0], fromBase64);
-  for (const match of text.matchAll(BASE64URL)) {
-    if (/[_-]/.test(match[0])) attempt("base64url", match[0], fromBase64Url);
+  const { runs, percentTokens } = candidates(text);
+  // Same order as four scans of the whole text: every base64 match first, then base64url, hex, percent.
+  for (const run of runs) for (const match of run.matchAll(BASE64)) attempt("base64", match[0], fromBase64);
+  for (const run of runs) {
+    for (const match of run.matchAll(BASE64URL)) if (/[_-]/.test(match[0])) attempt("base64url", match[0], fromBase64Url);
   }
-  for (const match of text.matchAll(HEX)) attempt("hex", match[0], fromHex);
-  for (const match of text.matchAll(PERCENT)) attempt("percent", match[0], fromPercent);
+  for (const run of runs) for (const match of run.matchAll(HEX)) attempt("hex", match[0], fromHex);
+  for (const token of percentTokens) for (const match of token.matchAll(PERCENT)) attempt("percent", match[0], fromPercent);
   return out;
+}
+
+/** Shortest text any of BASE64, BASE64URL or HEX can match (16 base64 or hex characters, 4 × `\xHH`). */
+const MIN_RUN = 16;
+
+/**
+ * The stretches of `text` the decoders could match, found in one pass instead of four regex scans:
+ * - runs of `[A-Za-z0-9+/=_\\-]` at least MIN_RUN long. Every character BASE64, BASE64URL and HEX match,
+ *   and every character their look-arounds test, is in that class, so running them on a maximal run
+ *   finds exactly the matches they find inside it in the whole text;
+ * - whitespace-delimited tokens holding a "%": PERCENT starts at a token's start and never crosses
+ *   whitespace, so running it on each such token is equivalent too.
+ * Distinct stretches only, in order of first appearance.
+ */
+function candidates(text: string): { runs: string[]; percentTokens: string[] } {
+  const runs = new Set<string>();
+  const percentTokens = new Set<string>();
+  let runStart = 0;
+  let tokenStart = 0;
+  let tokenHasPercent = false;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 32;
+    if (!isEncodedChar(code)) {
+      if (i - runStart >= MIN_RUN) runs.add(text.slice(runStart, i));
+      runStart = i + 1;
+    }
+    if (code === 37) tokenHasPercent = true;
+    else if (isWhitespace(code)) {
+      if (tokenHasPercent) percentTokens.add(text.slice(tokenStart, i));
+      tokenStart = i + 1;
+      tokenHasPercent = false;
+    }
+  }
+  return { runs: [...runs], percentTokens: [...percentTokens] };
+}
+
+/** `[A-Za-z0-9+/=_\-]` and the backslash of `\xHH`. */
+function isEncodedChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 47 && code <= 57) || code === 43 || code === 61 || code === 95 || code === 45 || code === 92;
+}
+
+/** RegExp's `\s` (PERCENT's token boundary). */
+function isWhitespace(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  return code >= 0xa0 && /\s/.test(String.fromCharCode(code));
 }
 
 /** Keeps decodings that read as text: binary (hashes, ids, random keys) decodes to noise and is dropped. */

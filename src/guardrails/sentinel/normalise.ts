@@ -8,67 +8,192 @@ import { foldConfusables } from "./confusables";
  * 4. leetspeak undone inside words that mix letters and digits ("1gn0re" → "ignore"); pure numbers stay;
  * 5. letter-spaced words joined ("i g n o r e", "i.g.n.o.r.e" → "ignore");
  * 6. runs of three or more of one punctuation mark collapsed, whitespace runs collapsed to one space
- *    (line breaks kept, one per run).
- * Every step is a single linear pass; the output is never longer than the input except for ß/æ/œ folds.
+ *    (a run holding a line break becomes one line break), ends trimmed.
+ * Steps 2–3 only concern non-ASCII text and are skipped without it. Steps 4–6 are two passes over a
+ * UTF-16 buffer (leet, then everything else) instead of one regex replacement per step: on a 100 KB
+ * prompt the replacements cost several times the passes. The output is never longer than the input
+ * except for ß/æ/œ folds.
  */
 export function normalise(text: string): string {
-  let out = text.normalize("NFKC").toLowerCase();
-  out = out.replace(INVISIBLE, "");
-  out = foldConfusables(out);
-  out = undoLeetWords(out);
-  out = out.replace(SPACED_LETTERS, (run) => run.replace(/[ .\-_*]/g, ""));
-  out = out.replace(PUNCTUATION_RUN, "$1");
-  out = out.replace(WHITESPACE_RUN, " ");
-  if (out.includes("\n")) out = out.replace(LINE_BREAKS, "\n");
-  return out.trim();
+  return codesToString(normaliseToScratch(text));
 }
-
-/** Zero-width space/joiners, word joiner, BOM, soft hyphen, Mongolian vowel separator, bidi embeddings/isolates. */
-const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
 
 /**
- * Leet is undone only in words that mix letters with leet characters ("pr3vious", "1gn0re", "@dmin").
- * Rather than visiting every word, the scan jumps between letter/leet *adjacencies* (rare in ordinary text)
- * and expands each to its word; one linear pass, and ordinary prose costs almost nothing.
+ * `normalise` as UTF-16 code units, for scanners that walk the result once more (see cue-scan.ts).
+ * The result is a view of a module scratch buffer and is overwritten by the next call: read it (or
+ * `codesToString` it) before normalising anything else. Reusing the buffers matters: a fresh 200 KB
+ * typed array is page-faulted in on first write, which cost more than the passes themselves.
  */
-const LEET_ADJACENCY = /[a-z][0-9@$]|[0-9@$!][a-z]/g;
-const WORD_CHAR = /[a-z0-9@$!]/;
-
-const LEET: Readonly<Record<string, string>> = {
-  "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a", $: "s", "!": "i",
-};
-
-function undoLeetWords(text: string): string {
-  let out = "";
-  let copied = 0;
-  for (const match of text.matchAll(LEET_ADJACENCY)) {
-    if (match.index < copied) continue; // inside a word already rewritten
-    let start = match.index;
-    while (start > 0 && WORD_CHAR.test(text.charAt(start - 1))) start--;
-    let end = match.index + 2;
-    while (end < text.length && WORD_CHAR.test(text.charAt(end))) end++;
-    out += text.slice(copied, start) + undoLeet(text.slice(start, end));
-    copied = end;
-  }
-  return copied === 0 ? text : out + text.slice(copied);
+export function normaliseToScratch(text: string): Uint16Array {
+  let folded = text.normalize("NFKC").toLowerCase();
+  const ascii = !NON_ASCII.test(folded);
+  if (!ascii) folded = foldConfusables(folded.replace(INVISIBLE, ""));
+  const leet = scratch(0, folded.length);
+  undoLeetWords(folded, leet);
+  const compacted = compact(leet, scratch(1, folded.length));
+  if (ascii) return compacted;
+  // Non-ASCII punctuation runs ("。。。", "😀😀😀") need Unicode classes; rare, so a regex does them.
+  const collapsed = codesToString(compacted).replace(PUNCTUATION_RUN, "$1");
+  const codes = scratch(0, collapsed.length);
+  for (let i = 0; i < collapsed.length; i++) codes[i] = collapsed.charCodeAt(i);
+  return codes;
 }
 
-function undoLeet(word: string): string {
-  // "!" ends sentences: only treat it as a letter inside a word.
-  const body = word.replace(/!+$/, "");
-  let out = "";
-  for (let i = 0; i < body.length; i++) {
-    const char = body.charAt(i);
-    // "@" inside a word is an email address ("me@evil.example"), not an "a": only a leading "@" is leet.
-    out += char === "@" && i > 0 ? char : (LEET[char] ?? char);
+const buffers = [new Uint16Array(1024), new Uint16Array(1024)];
+
+/** A view of `length` code units over scratch buffer `slot`, grown (doubling) when too small. */
+function scratch(slot: 0 | 1, length: number): Uint16Array {
+  let buffer = buffers[slot]!;
+  if (buffer.length < length) {
+    buffer = new Uint16Array(Math.max(length, buffer.length * 2));
+    buffers[slot] = buffer;
   }
-  return out + word.slice(body.length);
+  return buffer.subarray(0, length);
 }
 
-/** Three or more single letters separated by one repeated separator: "i g n o r e", "i.g.n.o.r.e". */
-const SPACED_LETTERS = /(?<![a-z])[a-z]([ .\-_*])(?:[a-z]\1)+[a-z](?![a-z])/g;
-/** Three or more of one punctuation mark ("!!!", "----") become one; pairs like "//" in URLs are kept. */
+const NON_ASCII = /[^\x00-\x7f]/;
+/** Zero-width space/joiners, word joiner, BOM, soft hyphen, Mongolian vowel separator, bidi embeddings/isolates. */
+const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
 const PUNCTUATION_RUN = /([^\p{L}\p{N}\s])\1{2,}/gu;
-/** Line breaks are kept (one per run): role tags are recognised at the start of a line. */
-const WHITESPACE_RUN = /[^\S\n]{2,}|[^\S \n]/g; // single spaces are left alone: replacing them costs time
-const LINE_BREAKS = / ?\n\s*/g;
+
+const LOWER_A = 97;
+const LOWER_Z = 122;
+const NEWLINE = 10;
+const SPACE = 32;
+const BANG = 33;
+const AT = 64;
+const DOLLAR = 36;
+
+/** Leet digits and symbols, by code: "0" → "o", "1" → "i", "@" → "a", "$" → "s", "!" → "i", … */
+const LEET = new Uint16Array(128);
+for (const [from, to] of Object.entries({ "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a", $: "s", "!": "i" })) {
+  LEET[from.charCodeAt(0)] = to.charCodeAt(0);
+}
+
+function isLetter(code: number): boolean {
+  return code >= LOWER_A && code <= LOWER_Z;
+}
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+/** A leet word is a run of letters, digits, "@", "$" and "!". */
+function isWordChar(code: number): boolean {
+  return isLetter(code) || isDigit(code) || code === AT || code === DOLLAR || code === BANG;
+}
+
+/**
+ * Leet is undone only in words that mix letters with leet characters ("pr3vious", "1gn0re", "@dmin"): a
+ * letter followed by a digit/"@"/"$", or a digit/"@"/"$"/"!" followed by a letter. Pure numbers ("2024")
+ * and a trailing "!" ("hi!") do not make a word mixed. The buffer is rewritten in place (the map is 1:1).
+ */
+function undoLeetWords(text: string, codes: Uint16Array): void {
+  let start = -1;
+  let mixed = false;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : SPACE;
+    if (i < text.length) codes[i] = code;
+    if (!isWordChar(code)) {
+      if (mixed) undoLeet(codes, start, i);
+      start = -1;
+      mixed = false;
+      continue;
+    }
+    if (start < 0) {
+      start = i;
+      continue;
+    }
+    const previous = codes[i - 1]!;
+    if (!mixed) mixed = (isLetter(previous) && (isDigit(code) || code === AT || code === DOLLAR)) || ((isDigit(previous) || previous === AT || previous === DOLLAR || previous === BANG) && isLetter(code));
+  }
+}
+
+function undoLeet(codes: Uint16Array, start: number, end: number): void {
+  // "!" ends sentences: only treat it as a letter inside a word.
+  let body = end;
+  while (body > start && codes[body - 1] === BANG) body--;
+  for (let i = start; i < body; i++) {
+    const code = codes[i]!;
+    // "@" inside a word is an email address ("me@evil.example"), not an "a": only a leading "@" is leet.
+    if (code === AT && i > start) continue;
+    const letter = code < 128 ? LEET[code]! : 0;
+    if (letter !== 0) codes[i] = letter;
+  }
+}
+
+/** Separators of letter-spaced words: "i g n o r e", "i.g.n.o.r.e", "i-g-n-o-r-e", "i_g…", "i*g…". */
+function isSpacer(code: number): boolean {
+  return code === SPACE || code === 46 || code === 45 || code === 95 || code === 42;
+}
+
+/** JavaScript's `\s`, which is what the patterns' "whitespace" means. */
+function isSpace(code: number): boolean {
+  if (code <= SPACE) return code === SPACE || (code >= 9 && code <= 13);
+  if (code < 0xa0) return false;
+  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+
+/** ASCII that is neither letter, digit nor whitespace (controls included, as `[^\p{L}\p{N}\s]` has them). */
+function isAsciiPunctuation(code: number): boolean {
+  return code < 128 && !isSpace(code) && !isLetter(code) && !isDigit(code) && !(code >= 65 && code <= 90);
+}
+
+/**
+ * Steps 5–6 in one pass. Letter spacing: a letter not preceded by a letter, then `sep letter` at least
+ * twice with one repeated separator, ending on a letter not followed by a letter; when the last letter
+ * is followed by another letter, the run ends one letter earlier (as a backtracking regex would).
+ */
+function compact(codes: Uint16Array, out: Uint16Array): Uint16Array {
+  let length = 0;
+  let i = 0;
+  while (i < codes.length) {
+    const code = codes[i]!;
+    if (isSpace(code)) {
+      let newline = false;
+      while (i < codes.length && isSpace(codes[i]!)) newline = codes[i++] === NEWLINE || newline;
+      if (length > 0 && i < codes.length) out[length++] = newline ? NEWLINE : SPACE;
+      continue;
+    }
+    if (isLetter(code) && (i === 0 || !isLetter(codes[i - 1]!))) {
+      const end = spacedRunEnd(codes, i);
+      if (end > 0) {
+        for (let j = i; j < end; j += 2) out[length++] = codes[j]!;
+        i = end;
+        continue;
+      }
+    }
+    if (isAsciiPunctuation(code) && at(codes, i + 1) === code && at(codes, i + 2) === code) {
+      out[length++] = code;
+      while (i < codes.length && codes[i] === code) i++;
+      continue;
+    }
+    out[length++] = code;
+    i++;
+  }
+  return out.subarray(0, length);
+}
+
+/** End (exclusive) of a letter-spaced run starting at `start`, or 0 when there is none. */
+function spacedRunEnd(codes: Uint16Array, start: number): number {
+  const separator = at(codes, start + 1);
+  if (!isSpacer(separator)) return 0;
+  let k = start + 2;
+  let repeats = 0;
+  while (isLetter(at(codes, k)) && at(codes, k + 1) === separator) {
+    k += 2;
+    repeats++;
+  }
+  if (isLetter(at(codes, k)) && !isLetter(at(codes, k + 1))) return repeats >= 1 ? k + 1 : 0;
+  return repeats >= 2 ? k - 1 : 0;
+}
+
+/** Bounds-checked read (-1 past the end, which matches no class): out-of-range typed-array reads make V8 deoptimise the loop. */
+function at(codes: Uint16Array, index: number): number {
+  return index < codes.length ? codes[index]! : -1;
+}
+
+// Uint16Array holds platform-endian code units; every platform Workers and Node run on is little-endian.
+const UTF16 = new TextDecoder("utf-16le", { fatal: false, ignoreBOM: true });
+
+export function codesToString(codes: Uint16Array): string {
+  return UTF16.decode(codes);
+}

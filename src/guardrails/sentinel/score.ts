@@ -1,6 +1,7 @@
 import { EMPTY_BLOCKLIST, validateBlocklist, type CompiledBlocklist } from "./blocklist";
+import { buildCueIndex, scanCues } from "./cue-scan";
 import { decodeEmbedded } from "./decode";
-import { normalise } from "./normalise";
+import { codesToString, normaliseToScratch } from "./normalise";
 import { PATTERNS, type Family } from "./patterns";
 
 /**
@@ -36,13 +37,15 @@ export function scoreInjection(text: string, options: SentinelOptions = {}): Sen
   const byFamily = new Map<Family, number>();
   const add = (family: Family, weight: number) => byFamily.set(family, (byFamily.get(family) ?? 0) + weight);
 
-  const normalised = normalise(text);
+  const codes = normaliseToScratch(text);
+  const normalised = codesToString(codes);
   const seen = new Set<string>();
-  matchPatterns(normalised, seen, add);
+  matchPatterns(codes, normalised, seen, add);
   let decodedHits = false;
   for (const decoded of decodeEmbedded(text)) {
     const before = seen.size;
-    matchPatterns(normalise(decoded), seen, add);
+    const decodedCodes = normaliseToScratch(decoded);
+    matchPatterns(decodedCodes, codesToString(decodedCodes), seen, add);
     if (seen.size > before) decodedHits = true;
   }
   if (decodedHits) add("payload_smuggling", SMUGGLING_BONUS);
@@ -55,12 +58,26 @@ export function scoreInjection(text: string, options: SentinelOptions = {}): Sen
   return { score, threshold: THRESHOLD, flagged: score >= THRESHOLD, families };
 }
 
-function matchPatterns(text: string, seen: Set<string>, add: (family: Family, weight: number) => void): void {
-  for (const { id, family, weight, pattern } of PATTERNS) {
-    if (seen.has(id) || !pattern.test(text)) continue;
+/**
+ * Each pattern's regex runs only when one of its cues occurs: one automaton pass over the text replaces
+ * forty regex scans, and on ordinary prompts only a handful of patterns are left to run.
+ */
+const CUE_LIST = [...new Set(PATTERNS.flatMap((pattern) => pattern.cues))];
+const CUE_INDEX = buildCueIndex(CUE_LIST);
+/** Cue id → indexes of the patterns it enables. */
+const PATTERNS_BY_CUE = CUE_LIST.map((cue) => PATTERNS.flatMap((pattern, index) => (pattern.cues.includes(cue) ? [index] : [])));
+
+function matchPatterns(codes: Uint16Array, text: string, seen: Set<string>, add: (family: Family, weight: number) => void): void {
+  const cues = scanCues(CUE_INDEX, codes);
+  const enabled = new Uint8Array(PATTERNS.length);
+  for (let cue = 0; cue < cues.length; cue++) {
+    if (cues[cue] === 1) for (const index of PATTERNS_BY_CUE[cue] ?? []) enabled[index] = 1;
+  }
+  PATTERNS.forEach(({ id, family, weight, pattern }, index) => {
+    if (enabled[index] === 0 || seen.has(id) || !pattern.test(text)) return;
     seen.add(id);
     add(family, weight);
-  }
+  });
 }
 
 function matchesBlocklist(raw: string, normalised: string, blocklist: CompiledBlocklist): boolean {

@@ -14,6 +14,19 @@ describe("normalise", () => {
     ["punctuation runs", "stop!!!!! now-----", "stop! now-"],
     ["whitespace runs, line breaks kept", "a \t  b\n\n\n  c", "a b\nc"],
     ["emails keep their @", "mail me@evil.example", "mail me@evil.example"],
+    // Edge cases of the single-pass rewrite, each checked against the earlier regex-per-step version.
+    ["spaced run backs off a trailing word", "a b c dd", "abc dd"],
+    ["spaced run needs three letters", "a b cd", "a b cd"],
+    ["spaced run after a digit", "2a b c", "2abc"],
+    ["leet next to a spaced run", "1a b c", "ia b c"],
+    ["spaced run ends before punctuation", "a.b.c...", "abc."],
+    ["separators must repeat", "a b.c.d", "a bcd"],
+    ["trailing bang is punctuation", "h3llo!", "hello!"],
+    ["leading @ is leet, inner @ is not", "@dm1n me@x.io", "admin me@x.io"],
+    ["control characters collapse like punctuation", "a\u0000\u0000\u0000b\u0000\u0000", "a\u0000b\u0000\u0000"],
+    ["CRLF and tabs", "\tline one\r\n\r\n line two \t", "line one\nline two"],
+    ["non-ASCII punctuation runs", "wait。。。 ok😀😀😀", "wait。 ok😀"],
+    ["Unicode spaces", "a\u1680\u00a0b", "a b"],
   ])("%s", (_name, input, expected) => {
     expect(normalise(input)).toBe(expected);
   });
