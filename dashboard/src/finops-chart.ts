@@ -27,7 +27,7 @@ export function spendChart(series: DailySeries): HTMLElement {
         scales: { x: { time: true }, usd: { auto: true }, tokens: { auto: true } },
         axes: [
           {},
-          { scale: "usd", values: (_u, ticks) => ticks.map((v) => `$${v.toFixed(v < 1 ? 4 : 2)}`), size: 70 },
+          { scale: "usd", values: (_u, ticks) => ticks.map(usdTick), size: 80 },
           { scale: "tokens", side: 1, grid: { show: false } },
         ],
         series: [
@@ -43,4 +43,9 @@ export function spendChart(series: DailySeries): HTMLElement {
   // Drawn once attached (the observer's first call), when the figure has a width; redrawn when that changes.
   new ResizeObserver(() => requestAnimationFrame(draw)).observe(figure);
   return figure;
+}
+
+/** Tiny per-day costs (a mock request costs micro-dollars) keep two significant digits instead of rounding to $0.00. */
+function usdTick(value: number): string {
+  return value === 0 || Math.abs(value) >= 1 ? `$${value.toFixed(2)}` : `$${Number(value.toPrecision(2))}`;
 }

@@ -186,6 +186,15 @@ describe.skipIf(!haveChromium)("the dashboard in Chromium", () => {
     await shot("activity");
   });
 
+  it("offers a one-click allow of the dashboard origin for a project that does not allow it yet", async () => {
+    const other = await client.createProject(tenant.admin);
+    await page.goto(`${dashboard}#/try`);
+    await page.getByLabel("Project").selectOption(other.id);
+    await page.getByRole("button", { name: "Allow this dashboard origin" }).click();
+    await page.getByText(`Allowed ${origin} for ${other.slug}.`).waitFor();
+    expect((await client.expect(200, "GET", `/v1/projects/${other.id}/settings`, tenant.admin)).cors_origins).toEqual([origin]);
+  });
+
   it("engages the kill switch after a confirmation, and the next try-it request is refused", async () => {
     await page.goto(`${dashboard}#/projects/${encodeURIComponent(project.id)}`);
     await page.getByRole("button", { name: "Engage kill switch" }).click();

@@ -39,8 +39,12 @@ export async function renderFinops(main: HTMLElement): Promise<void> {
       return spendChart(dailySeries(range.from, range.to, series.data));
     });
     void section(breakdowns, async () => {
-      const results = await Promise.all(BREAKDOWNS.map(({ by }) => api<Grouped>("GET", `/v1/usage${query({ ...range, group_by: by })}`)));
-      return h("div", { class: "grid" }, BREAKDOWNS.map(({ by, title }, i) => breakdownTable(title, by, results[i]!.data.slice(0, TOP))));
+      const [projects, ...results] = await Promise.all([
+        api<List<Project>>("GET", "/v1/projects"),
+        ...BREAKDOWNS.map(({ by }) => api<Grouped>("GET", `/v1/usage${query({ ...range, group_by: by })}`)),
+      ]);
+      const names = new Map(projects.data.map((p) => [p.id, p.name]));
+      return h("div", { class: "grid" }, BREAKDOWNS.map(({ by, title }, i) => breakdownTable(title, by, results[i]!.data.slice(0, TOP), names)));
     });
   };
   controls.addEventListener("submit", (event) => {
@@ -54,11 +58,12 @@ export async function renderFinops(main: HTMLElement): Promise<void> {
   await renderBudgets(budgets);
 }
 
-function breakdownTable(title: string, by: string, rows: UsageGroup[]): HTMLElement {
+function breakdownTable(title: string, by: string, rows: UsageGroup[], projectNames: Map<string, string>): HTMLElement {
+  const label = (key: string) => (by === "project" && projectNames.has(key) ? h("span", {}, projectNames.get(key)!, " ", h("code", { class: "muted" }, key)) : h("code", {}, key));
   return table(
     title,
     [by.replace("_", " "), "Requests", "Tokens", "Cost"],
-    rows.map((row) => [h("code", {}, String(row[by] ?? "—")), row.requests, row.total_tokens, formatUsd(row.cost_usd)]),
+    rows.map((row) => [row[by] == null ? "—" : label(String(row[by])), row.requests, row.total_tokens, formatUsd(row.cost_usd)]),
     "no usage in this range.",
   );
 }
