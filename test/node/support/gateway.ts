@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -57,18 +57,13 @@ export async function startGateway(options: { vars?: Record<string, string> } = 
     FORCE_COLOR: "0",
   };
   const persist = join(stateDir, "state");
-  const migrate = spawnSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist, "--config", join(REPO, "wrangler.toml")], {
-    cwd: REPO,
-    env: childEnv,
-    encoding: "utf8",
-  });
-  if (migrate.status !== 0) {
-    rmSync(stateDir, { recursive: true, force: true });
-    throw new Error(`D1 migrations failed (${migrate.status}):\n${migrate.stdout}\n${migrate.stderr}`);
-  }
+  const config = join(REPO, "wrangler.toml");
+  // Migrations run while wrangler dev boots: the D1 database is only opened by the first request that
+  // needs it, and startGateway returns no earlier than both are done.
+  const migrated = runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist, "--config", config], childEnv);
 
   const [port, inspectorPort] = [await freePort(), await freePort()];
-  const args = ["dev", "--config", join(REPO, "wrangler.toml"), "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort)];
+  const args = ["dev", "--config", config, "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort)];
   args.push("--persist-to", persist, "--env-file", envFile, "--show-interactive-dev-session=false", "--log-level", "log");
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
   // Its own process group, so stop() reaches workerd too, by this group's id only.
@@ -88,9 +83,12 @@ export async function startGateway(options: { vars?: Record<string, string> } = 
       await exited;
       clearTimeout(timer);
     }
+    killGroup(child, "SIGKILL"); // workerd, should it outlive the wrangler process that started it
     rmSync(stateDir, { recursive: true, force: true });
   };
   try {
+    const migration = await migrated;
+    if (migration.code !== 0) throw new Error(`D1 migrations failed (${migration.code}):\n${migration.stdout}\n${migration.stderr}`);
     await Promise.race([waitForHealth(`${apiUrl}/healthz`), exited.then((code) => Promise.reject(new Error(`wrangler dev exited with ${code}`)))]);
   } catch (err) {
     await stop();
@@ -104,23 +102,24 @@ export async function startGateway(options: { vars?: Record<string, string> } = 
     stateDir,
     logs,
     projectUrl: (slug, path = "") => `http://${slug}.localhost:${port}${path}`,
-    queryD1: (sql) => queryLocalD1(persist, childEnv, sql),
+    queryD1: async (sql) => {
+      const result = await runWrangler(["d1", "execute", "DB", "--local", "--persist-to", persist, "--config", config, "--json", "--command", sql], childEnv);
+      if (result.code !== 0) throw new Error(`wrangler d1 execute failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+      return (JSON.parse(result.stdout) as { results: Record<string, unknown>[] }[]).flatMap((statement) => statement.results);
+    },
     stop,
   };
 }
 
 /** Asynchronous on purpose: a blocked event loop would leave the test's keep-alive sockets to go stale. */
-async function queryLocalD1(persist: string, env: NodeJS.ProcessEnv, sql: string): Promise<Record<string, unknown>[]> {
-  const args = ["d1", "execute", "DB", "--local", "--persist-to", persist, "--config", join(REPO, "wrangler.toml"), "--json", "--command", sql];
+async function runWrangler(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(WRANGLER, args, { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
   child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
   const code = await new Promise<number | null>((done) => child.once("close", done));
-  if (code !== 0) throw new Error(`wrangler d1 execute failed (${code}):\n${stdout}\n${stderr}`);
-  const parsed = JSON.parse(stdout) as { results: Record<string, unknown>[] }[];
-  return parsed.flatMap((statement) => statement.results);
+  return { code, stdout, stderr };
 }
 
 function captureLines(child: ChildProcess, logs: string[]): void {
