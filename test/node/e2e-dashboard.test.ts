@@ -249,6 +249,8 @@ describe.skipIf(!haveChromium)("the dashboard in Chromium", () => {
     }
     await page.goto(`${dashboard}#/finops`);
     await page.getByTestId("spend-chart").locator("canvas").waitFor();
+    await page.getByRole("region", { name: "By project" }).waitFor();
+    await page.locator(".budget .bar").first().waitFor();
     await shot("finops-mobile");
   });
 });
