@@ -3,28 +3,36 @@
  * accounts or keys needed. Creates .dev.vars secrets when missing, applies D1 migrations locally, starts
  * `wrangler dev`, seeds a demo tenant/project/key and prints copy-paste commands to call it.
  *
- *   tsx scripts/dev.ts [--port 8787] [--no-seed]
+ *   tsx scripts/dev.ts [--port 8787] [--no-seed] [--redis]
+ *
+ * With --redis, memory and the per-IP limit use a real local redis-server (Debian package) through the
+ * Upstash REST bridge in scripts/redis-bridge.ts, exactly as production uses Upstash.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { randomBytes } from "node:crypto";
 import { readDevVars } from "../src/secrets/dev-vars";
+import { startRedisServer } from "./lib/redis-server";
+import { startRedisBridge } from "./redis-bridge";
 import { seedDemo } from "./seed";
 
 const { values } = parseArgs({
-  options: { port: { type: "string", default: "8787" }, "no-seed": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+  options: { port: { type: "string", default: "8787" }, "no-seed": { type: "boolean" }, redis: { type: "boolean" }, help: { type: "boolean", short: "h" } },
 });
 if (values.help) {
-  console.log("Usage: npm run dev [-- --port 8787] [--no-seed]\nStarts the gateway locally on embedded defaults and seeds a demo project.");
+  console.log("Usage: npm run dev [-- --port 8787] [--no-seed] [--redis]\nStarts the gateway locally on embedded defaults and seeds a demo project.\n--redis: use a local redis-server through the Upstash REST bridge for memory and the per-IP limit.");
   process.exit(0);
 }
 const port = Number(values.port);
 const base = `http://localhost:${port}`;
 
 run("npx", ["tsx", "scripts/generate-secrets.ts", "--write-dev-vars"]);
+run("npx", ["tsx", "dashboard/build.ts"]);
 run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"], { CI: "true" });
 
-const wrangler = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"], {
+const redisVars = values.redis ? await startLocalRedis() : [];
+const wrangler = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", ...redisVars], {
   stdio: ["ignore", "inherit", "inherit"],
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => wrangler.kill(signal));
@@ -55,9 +63,20 @@ if (!values["no-seed"]) {
    Add "stream": true for server-sent events (curl -N).
 
  Tenant admin credential (control plane): ${demo.adminCredential}
+ Dashboard: ${base}/dashboard/ (sign in with the tenant admin credential)
  API reference: ${base}/docs
 ──────────────────────────────────────────────────────────────────────────────
 `);
+}
+
+/** redis-server + the Upstash REST bridge, both on loopback; returns the `--var` flags for wrangler dev. */
+async function startLocalRedis(): Promise<string[]> {
+  const redis = await startRedisServer();
+  const token = randomBytes(16).toString("hex");
+  const bridge = await startRedisBridge({ token, redisPort: redis.port });
+  process.on("exit", () => void redis.stop());
+  console.log(`Redis: redis-server on 127.0.0.1:${redis.port}, Upstash REST bridge on ${bridge.url}`);
+  return ["--var", `UPSTASH_REDIS_REST_URL:${bridge.url}`, "--var", `UPSTASH_REDIS_REST_TOKEN:${token}`];
 }
 
 function run(command: string, args: string[], extraEnv: Record<string, string> = {}): void {

@@ -173,11 +173,27 @@ export function replyToJson(reply: RespReply, base64: boolean): Json {
 
 function parseCommand(value: unknown): Command {
   if (!Array.isArray(value) || value.length === 0) throw new HttpFault(400, "ERR command must be a non-empty JSON array");
-  return value.map((arg) => {
+  const command = value.map((arg) => {
     if (typeof arg === "string") return arg;
     if (typeof arg === "number" || typeof arg === "boolean") return String(arg);
     throw new HttpFault(400, "ERR command arguments must be strings, numbers or booleans");
   });
+  return withLocalScriptFlags(command);
+}
+
+/**
+ * Upstash accepts the Lua shebang flag `allow-key-locking` (used by @upstash/ratelimit); Debian's Redis 7.0
+ * refuses it. Dropping the flag keeps the script's meaning on a single local server. The client's EVALSHA of
+ * the original text then misses and it falls back to EVAL, as it does on any cold script cache.
+ */
+export function withLocalScriptFlags(command: Command): Command {
+  const name = command[0]!.toUpperCase();
+  if ((name !== "EVAL" && name !== "EVAL_RO") || !command[1]?.startsWith("#!lua")) return command;
+  const script = command[1].replace(/^(#!lua[^\n]*?)\s*flags=([^\s]*)/, (_line, head: string, flags: string) => {
+    const kept = flags.split(",").filter((flag) => flag && flag !== "allow-key-locking");
+    return kept.length > 0 ? `${head} flags=${kept.join(",")}` : head;
+  });
+  return [command[0]!, script, ...command.slice(2)];
 }
 
 function parseCommandList(body: string): Command[] {
