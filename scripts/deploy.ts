@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import { buildBundle, BUNDLE_BUDGET_BYTES, DEFAULT_OUTDIR, measureBundle } from "./bundle-size";
+import { applyLibsqlMigrations } from "./lib/migrations";
 
 export const REQUIRED_SECRETS = ["JWT_SIGNING_KEYS", "BYOK_MASTER_KEYS", "OPERATOR_TOKEN"] as const;
 export type RequiredSecret = (typeof REQUIRED_SECRETS)[number];
@@ -99,7 +100,8 @@ Deploys Tollgate to Cloudflare (docs/deployment.md):
   1. checks wrangler.toml holds no placeholder (database_id, tollgate.example domains)
   2. checks the secrets ${REQUIRED_SECRETS.join(", ")} exist
      (wrangler secret list); prints the command that creates each missing one
-  3. applies the D1 migrations remotely (wrangler d1 migrations apply DB --remote)
+  3. applies the D1 migrations remotely (wrangler d1 migrations apply DB --remote),
+     or, when LIBSQL_URL (and LIBSQL_AUTH_TOKEN) are set in this shell, to that libSQL/Turso database
   4. wrangler deploy
 
   --dry-run        build the bundle offline (wrangler deploy --dry-run), check the
@@ -149,8 +151,17 @@ async function deploy(env: string): Promise<void> {
     fail(`missing secret(s) ${missing.join(", ")}. Create each with:\n${commands}\nKeep JWT_SIGNING_KEYS and BYOK_MASTER_KEYS in your password manager as well: rotation starts from them.`);
   }
 
-  step("applying D1 migrations (remote)");
-  if (wrangler(["d1", "migrations", "apply", "DB", "--remote", "--env", env]).status !== 0) fail("D1 migrations failed; nothing was deployed");
+  const libsqlUrl = process.env.LIBSQL_URL;
+  if (libsqlUrl) {
+    // The Worker reads LIBSQL_URL as a secret; the same value in this shell points the migrations at Turso.
+    step("applying migrations to libSQL (LIBSQL_URL)");
+    const { createClient } = await import("@libsql/client");
+    const applied = await applyLibsqlMigrations(createClient({ url: libsqlUrl, authToken: process.env.LIBSQL_AUTH_TOKEN }));
+    console.log(`applied: ${applied.join(", ") || "nothing new"}`);
+  } else {
+    step("applying D1 migrations (remote)");
+    if (wrangler(["d1", "migrations", "apply", "DB", "--remote", "--env", env]).status !== 0) fail("D1 migrations failed; nothing was deployed");
+  }
 
   step("deploying");
   if (wrangler(["deploy", "--env", env]).status !== 0) fail("wrangler deploy failed");
