@@ -5,6 +5,7 @@
  *
  *   npm run bench:guardrails [-- --markdown] [-- --runs 200]
  */
+import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { detectPii } from "../src/guardrails/pii/scan";
 import { scoreInjection } from "../src/guardrails/sentinel/score";
@@ -45,16 +46,27 @@ function prompt(bytes: number, seed: number): string {
   return out.slice(0, bytes);
 }
 
-function measure(run: (text: string) => unknown, text: string): { median: number; p99: number } {
+/**
+ * Wall-clock median and p99 (the target is on wall time), plus the median process CPU time: on a loaded
+ * machine a call longer than a scheduler slice is often descheduled mid-run, and CPU time shows the
+ * detector's own cost apart from that wait.
+ */
+function measure(run: (text: string) => unknown, text: string): { median: number; p99: number; cpu: number } {
   for (let i = 0; i < 20; i++) run(text); // warm the JIT and the regex compiler
   const samples: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < RUNS; i++) {
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     run(text);
     samples.push(performance.now() - start);
+    const used = process.cpuUsage(cpuStart);
+    cpu.push((used.user + used.system) / 1000);
   }
   samples.sort((a, b) => a - b);
-  return { median: samples[Math.floor(samples.length / 2)] ?? 0, p99: samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.99))] ?? 0 };
+  cpu.sort((a, b) => a - b);
+  const middle = Math.floor(samples.length / 2);
+  return { median: samples[middle] ?? 0, p99: samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.99))] ?? 0, cpu: cpu[middle] ?? 0 };
 }
 
 const detectors = [
@@ -63,21 +75,21 @@ const detectors = [
 ];
 
 const rows: string[][] = [];
-let slow = false;
+const missed: string[] = [];
 for (const detector of detectors) {
   const medians: number[] = [];
   for (const size of SIZES) {
-    const { median, p99 } = measure(detector.run, prompt(size, size));
+    const { median, p99, cpu } = measure(detector.run, prompt(size, size));
     medians.push(median);
-    if (size === 102_400 && median > TARGET_100KB_MEDIAN_MS) slow = true;
+    if (size === 102_400 && median > TARGET_100KB_MEDIAN_MS) missed.push(detector.name);
     const perKb = median / (size / 1024);
-    rows.push([detector.name, `${size / 1024} KB`, median.toFixed(3), p99.toFixed(3), (perKb * 1000).toFixed(1)]);
+    rows.push([detector.name, `${size / 1024} KB`, median.toFixed(3), p99.toFixed(3), cpu.toFixed(3), (perKb * 1000).toFixed(1)]);
   }
   const ratio = (medians[2] ?? 0) / 100 / ((medians[1] ?? 1) / 10);
-  rows.push([detector.name, "100 KB vs 10 KB per-KB cost", ratio.toFixed(2), "", ""]);
+  rows.push([detector.name, "100 KB vs 10 KB per-KB cost", ratio.toFixed(2), "", "", ""]);
 }
 
-const header = ["detector", "prompt", "median ms", "p99 ms", "µs per KB"];
+const header = ["detector", "prompt", "median ms", "p99 ms", "CPU median ms", "µs per KB"];
 if (markdown) {
   console.log(`| ${header.join(" | ")} |\n|${header.map(() => "---").join("|")}|`);
   for (const row of rows) console.log(`| ${row.join(" | ")} |`);
@@ -85,5 +97,5 @@ if (markdown) {
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? "").length)));
   for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  "));
 }
-console.log(`\nNode ${process.version}, ${RUNS} runs per cell. Target: 100 KB median under ${TARGET_100KB_MEDIAN_MS} ms — ${slow ? "MISSED" : "met"}.`);
-process.exit(slow ? 1 : 0);
+console.log(`\nNode ${process.version}, ${RUNS} runs per cell, load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} CPUs. Target: 100 KB median under ${TARGET_100KB_MEDIAN_MS} ms — ${missed.length > 0 ? `MISSED by ${missed.join(", ")}` : "met"}.`);
+process.exit(missed.length > 0 ? 1 : 0);

@@ -76,10 +76,6 @@ function isLetter(code: number): boolean {
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
-/** A leet word is a run of letters, digits, "@", "$" and "!". */
-function isWordChar(code: number): boolean {
-  return isLetter(code) || isDigit(code) || code === AT || code === DOLLAR || code === BANG;
-}
 
 /**
  * Leet is undone only in words that mix letters with leet characters ("pr3vious", "1gn0re", "@dmin"): a
@@ -87,25 +83,36 @@ function isWordChar(code: number): boolean {
  * and a trailing "!" ("hi!") do not make a word mixed. The buffer is rewritten in place (the map is 1:1).
  */
 function undoLeetWords(text: string, codes: Uint16Array): void {
-  let start = -1;
-  let mixed = false;
-  for (let i = 0; i <= text.length; i++) {
-    const code = i < text.length ? text.charCodeAt(i) : SPACE;
-    if (i < text.length) codes[i] = code;
-    if (!isWordChar(code)) {
-      if (mixed) undoLeet(codes, start, i);
-      start = -1;
-      mixed = false;
-      continue;
-    }
-    if (start < 0) {
-      start = i;
-      continue;
-    }
-    const previous = codes[i - 1]!;
-    if (!mixed) mixed = (isLetter(previous) && (isDigit(code) || code === AT || code === DOLLAR)) || ((isDigit(previous) || previous === AT || previous === DOLLAR || previous === BANG) && isLetter(code));
+  // Branch-light: the class of each character comes from a table, "mixed" accumulates through a 4×4
+  // adjacency table, and only the (rare) end of a mixed word branches.
+  let start = 0;
+  let mixed = 0;
+  let previous = NOT_WORD;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    codes[i] = code;
+    const kind = LEET_CLASS[code]!;
+    if (kind === NOT_WORD && mixed !== 0) undoLeet(codes, start, i);
+    mixed = (mixed | ADJACENT[previous * 4 + kind]!) * (kind === NOT_WORD ? 0 : 1);
+    start = kind === NOT_WORD ? i + 1 : start;
+    previous = kind;
   }
+  if (mixed !== 0) undoLeet(codes, start, text.length);
 }
+
+const NOT_WORD = 0;
+const LETTER = 1;
+const LEET_SYMBOL = 2; // digits, "@", "$"
+const BANG_CLASS = 3; // "!" is leet only before a letter
+const LEET_CLASS = new Uint8Array(0x10000);
+for (let code = LOWER_A; code <= LOWER_Z; code++) LEET_CLASS[code] = LETTER;
+for (const char of "0123456789@$") LEET_CLASS[char.charCodeAt(0)] = LEET_SYMBOL;
+LEET_CLASS[BANG] = BANG_CLASS;
+/** ADJACENT[previous * 4 + current] = 1 when the pair makes a word mixed. */
+const ADJACENT = new Uint8Array(16);
+ADJACENT[LETTER * 4 + LEET_SYMBOL] = 1;
+ADJACENT[LEET_SYMBOL * 4 + LETTER] = 1;
+ADJACENT[BANG_CLASS * 4 + LETTER] = 1;
 
 function undoLeet(codes: Uint16Array, start: number, end: number): void {
   // "!" ends sentences: only treat it as a letter inside a word.
