@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { GatewayError } from "./errors";
+import { SigningKeysSecret } from "./auth/signing-keys";
 import type { HostDomains } from "./routing/host";
 
 /**
@@ -17,7 +18,7 @@ const EnvSchema = z.object({
   JWT_ISSUER: z.string().min(1),
   JWT_AUDIENCE: z.string().min(1),
   OPERATOR_TOKEN: z.string().min(24, "must be at least 24 characters"),
-  JWT_SIGNING_KEYS: z.string().startsWith("[", "must be a JSON array of private JWKs"),
+  JWT_SIGNING_KEYS: z.string().refine(isSigningKeySet, "must be a JSON array of RS256 private JWKs with kid"),
   BYOK_MASTER_KEYS: z.string().regex(/^v\d+:[A-Za-z0-9+/=_-]{43,44}(,v\d+:[A-Za-z0-9+/=_-]{43,44})*$/, "must be v<n>:<base64 32 bytes>[,…]"),
   IP_RPM_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
   UPSTASH_REDIS_REST_URL: z.url().optional(),
@@ -26,9 +27,18 @@ const EnvSchema = z.object({
   LIBSQL_AUTH_TOKEN: z.string().optional(),
 });
 
+/** Parsed without ever echoing the value: a JSON error message would quote part of the secret. */
+function isSigningKeySet(value: string): boolean {
+  try {
+    return SigningKeysSecret.safeParse(JSON.parse(value)).success;
+  } catch {
+    return false;
+  }
+}
+
 export type GatewayConfig = z.infer<typeof EnvSchema>;
 
-const REQUIRED_BINDINGS = ["DB", "PROJECT_GATE", "MEMORY"] as const;
+const REQUIRED_BINDINGS = ["DB", "PROJECT_GATE", "MEMORY", "BUDGET_POOL", "IP_LIMITER"] as const;
 
 let cached: { source: Env; config: GatewayConfig } | undefined;
 

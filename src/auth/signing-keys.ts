@@ -33,7 +33,7 @@ const PrivateRsaJwk = z.object({
   retired_at: z.iso.datetime({ offset: true }).optional(),
 });
 
-const SigningKeysSecret = z
+export const SigningKeysSecret = z
   .array(PrivateRsaJwk)
   .min(1, "must hold at least one key")
   .refine((keys) => new Set(keys.map((key) => key.kid)).size === keys.length, "kids must be unique")

@@ -4,6 +4,7 @@ import { loadSigningKeys } from "../auth/signing-keys";
 import { handleError } from "../http/error-handler";
 import { requestId } from "../http/request-id";
 import { authenticateActor } from "./actor";
+import { adminByokRoutes } from "./admin-byok";
 import { apiKeyRoutes } from "./api-keys";
 import { auditRoutes } from "./audit";
 import { budgetRoutes } from "./budgets";
@@ -50,6 +51,7 @@ export function controlPlaneApp() {
   app.route("/", apiKeyRoutes());
   app.route("/", tierRoutes());
   app.route("/", byokRoutes());
+  app.route("/", adminByokRoutes());
   app.route("/", killSwitchRoutes());
   app.route("/", usageRoutes());
   app.route("/", budgetRoutes());
