@@ -7,13 +7,13 @@ import type { PiiSpan } from "../entities";
  */
 const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 const IPV4 = new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}(?!\\.?\\d|\\w)`, "g");
-const IPV6_CANDIDATE = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4}|:)?(?![\w:]|\.\d)/g;
+const IPV6_CANDIDATE = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4}|:)?(?![\w:]|\.\d)/y;
 const VERSION_CUE = /(?:version|ver\.?|release|v)\s*$/i;
 
 export function detectIpAddress(text: string): PiiSpan[] {
   const v6: PiiSpan[] = [];
-  for (const match of text.matchAll(IPV6_CANDIDATE)) {
-    if (isIpv6(match[0])) v6.push({ type: "IP_ADDRESS", start: match.index, end: match.index + match[0].length });
+  for (const [start, end] of ipv6Candidates(text)) {
+    if (isIpv6(text.slice(start, end))) v6.push({ type: "IP_ADDRESS", start, end });
   }
   const v4: PiiSpan[] = [];
   for (const match of text.matchAll(IPV4)) {
@@ -23,6 +23,31 @@ export function detectIpAddress(text: string): PiiSpan[] {
     v4.push({ type: "IP_ADDRESS", start: match.index, end: match.index + match[0].length });
   }
   return [...v4, ...v6].sort((a, b) => a.start - b.start);
+}
+
+/**
+ * What a left-to-right scan with the candidate pattern finds, tried only next to colons: a candidate opens
+ * with at most four hex digits and a ":", and by the lookbehind it starts where the hex run before that
+ * colon starts, so each colon gives one anchored attempt instead of one per position of the text.
+ */
+function ipv6Candidates(text: string): Array<[number, number]> {
+  const found: Array<[number, number]> = [];
+  let scanned = 0;
+  for (let colon = text.indexOf(":"); colon >= 0; colon = text.indexOf(":", Math.max(colon + 1, scanned))) {
+    let start = colon;
+    while (start > 0 && colon - start <= 4 && isHexChar(text.charCodeAt(start - 1))) start--;
+    if (start < scanned || colon - start > 4) continue;
+    IPV6_CANDIDATE.lastIndex = start;
+    if (IPV6_CANDIDATE.test(text)) {
+      found.push([start, IPV6_CANDIDATE.lastIndex]);
+      scanned = IPV6_CANDIDATE.lastIndex;
+    }
+  }
+  return found;
+}
+
+function isHexChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
 }
 
 /**
