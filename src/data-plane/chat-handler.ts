@@ -81,6 +81,8 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
   c.executionCtx.waitUntil(
     outcome.then(async (ended) => {
       const status = ended.status === "completed" ? "ok" : ended.status === "cancelled" ? "aborted" : "provider_error";
+      // A streamed answer has already been sent: PII the model emitted is recorded (types and counts), not rewritten.
+      if (settings.pii_scan_output) recordOutputPii(c, collected.text());
       await settleRequest(c.env, project.id, requestId, admission, { status, promptTokens: ended.usage.promptTokens, completionTokens: ended.usage.completionTokens, credentialFingerprint: paidBy.fingerprint });
       if (ended.status === "completed") await rememberTurn(c, { role: "assistant", content: collected.text() });
     }).catch(() => undefined),
@@ -90,11 +92,16 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
 
 /** PII the model emitted (SPEC output setting): recorded, and under enforce redacted or refused. */
 function scanOutput(c: Context<DataPlaneEnv>, text: string): string {
+  const result = recordOutputPii(c, text);
+  if (result.blocked) throw new GatewayError("pii_detected", "The answer contained personal data this project does not allow.");
+  return result.text;
+}
+
+function recordOutputPii(c: Context<DataPlaneEnv>, text: string) {
   const { settings, admission } = c.var;
   const result = applyPiiPolicyToOutput(text, { mode: settings.pii_mode, action: settings.pii_action, entities: settings.pii_entities });
   if (result.findings.length > 0 && settings.pii_mode !== "disabled") {
     admission.guardrailEvents.push({ kind: "pii_output", mode: settings.pii_mode, findings: result.findings.map(({ type, count }) => ({ type, count })) });
   }
-  if (result.blocked) throw new GatewayError("pii_detected", "The answer contained personal data this project does not allow.");
-  return result.text;
+  return result;
 }

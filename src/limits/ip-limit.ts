@@ -36,12 +36,19 @@ const limiters = new Map<string, Ratelimit>();
 export async function checkIpLimit(env: IpEnv, ip: string, limitPerMinute: number): Promise<IpLimitResult> {
   if (env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN) {
     const limiter = upstashLimiter(env.UPSTASH_REDIS_REST_URL, env.UPSTASH_REDIS_REST_TOKEN, limitPerMinute);
-    const res = await limiter.limit(ip);
+    // A Redis outage must not take the whole data plane down with it: the safety net falls back to the
+    // embedded limiter (exact per IP, just not shared with Redis' count) rather than failing requests.
+    const res = await limiter.limit(ip).catch(() => null);
+    if (!res) return embeddedCheck(env, ip, limitPerMinute);
     const reset = Math.ceil(res.reset / 1000);
     const result: IpLimitResult = { ok: res.success, limit: res.limit, remaining: Math.max(0, res.remaining), reset };
     if (!res.success) result.retryAfter = Math.max(1, reset - Math.floor(Date.now() / 1000));
     return result;
   }
+  return embeddedCheck(env, ip, limitPerMinute);
+}
+
+function embeddedCheck(env: IpEnv, ip: string, limitPerMinute: number): Promise<IpLimitResult> {
   const stub = env.IP_LIMITER.get(env.IP_LIMITER.idFromName(`ip-shard-${ipShard(ip)}`));
   return stub.check(ip, limitPerMinute);
 }
@@ -53,6 +60,8 @@ function upstashLimiter(url: string, token: string, limit: number): Ratelimit {
     limiter = new Ratelimit({
       redis: new Redis({ url, token }),
       limiter: Ratelimit.slidingWindow(limit, "60 s"),
+      // Bounded wait on Redis; past it @upstash/ratelimit lets the request through (fail open).
+      timeout: 1_000,
       prefix: "tollgate:ip",
     });
     limiters.set(key, limiter);

@@ -68,3 +68,29 @@ describe("guardrails on the request path", () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe("PII in the provider's answer (pii_scan_output)", () => {
+  it("records what the model emitted, whole and streamed, as types and counts only", async () => {
+    // Shadow mode leaves the request as it is, so mock/echo answers with the address: the answer carries PII.
+    const { project, token } = await setupProject({ settings: { pii_mode: "shadow", pii_scan_output: true, pii_entities: ["EMAIL"] } });
+    const prompt = "write to jane.doe@example.com";
+    const whole = await call("POST", chatUrl(project.slug), { token, body: ask(prompt) });
+    expect(whole.json.choices[0].message.content).toBe(prompt);
+    expect(await streamText(project.slug, token, ask(prompt, { stream: true }))).toBe(prompt);
+
+    const { env } = await import("cloudflare:test");
+    const gate = env.PROJECT_GATE.get(env.PROJECT_GATE.idFromName(project.id));
+    let rows: { guardrail_events: string }[] = [];
+    for (let attempt = 0; attempt < 60 && rows.length < 2; attempt++) {
+      await gate.flushLedger();
+      rows = (await env.DB.prepare("SELECT guardrail_events FROM usage_ledger WHERE project_id = ?").bind(project.id).all<{ guardrail_events: string }>()).results;
+      if (rows.length < 2) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      const events = JSON.parse(row.guardrail_events) as { kind: string; findings?: { type: string; count: number }[] }[];
+      expect(events.find((event) => event.kind === "pii_output")?.findings).toEqual([{ type: "EMAIL", count: 1 }]);
+      expect(row.guardrail_events).not.toContain("jane.doe");
+    }
+  });
+});
