@@ -40,11 +40,12 @@ export type GatewayConfig = z.infer<typeof EnvSchema>;
 
 const REQUIRED_BINDINGS = ["DB", "PROJECT_GATE", "MEMORY", "BUDGET_POOL", "IP_LIMITER"] as const;
 
-let cached: { source: Env; config: GatewayConfig } | undefined;
+let cached: { source: object; config: GatewayConfig } | undefined;
 
-export function loadConfig(env: Env): GatewayConfig {
-  if (cached?.source === env) return cached.config;
-  const missingBindings = REQUIRED_BINDINGS.filter((name) => !(env as unknown as Record<string, unknown>)[name]);
+/** Takes the Worker's `env` (typed structurally, so Node-side checks of the config can call it too). */
+export function loadConfig(env: object): GatewayConfig {
+  if (cached && cached.source === env) return cached.config;
+  const missingBindings = REQUIRED_BINDINGS.filter((name) => !(env as Record<string, unknown>)[name]);
   if (missingBindings.length > 0) {
     throw new GatewayError("misconfigured", `Gateway misconfigured: missing binding ${missingBindings.join(", ")}.`);
   }
