@@ -24,6 +24,19 @@ describe("detectEmail", () => {
     expect(found(detectEmail, text)).toEqual(expected);
   });
 
+  // Matching starts from each "@" and walks back to where the local part begins; these pin the edges of that.
+  it.each([
+    ["64-character local part", `${"a".repeat(64)}@example.com`, [`${"a".repeat(64)}@example.com`]],
+    ["65-character local part", `${"a".repeat(65)}@example.com`, []],
+    ["local part starting with a dot", ".ab@example.com", []],
+    ["second address glued with _ to the first", "ann@ex.com_bo@ex.org", ["ann@ex.com"]],
+    ["addresses separated by a space", "ann@ex.com bo@ex.org", ["ann@ex.com", "bo@ex.org"]],
+    ["double @", "ann@@ex.com and bo@ex.org", ["bo@ex.org"]],
+    ["address after a non-ASCII letter", "é bo@ex.org", ["bo@ex.org"]],
+  ])("at the boundary case: %s", (_case, text, expected) => {
+    expect(found(detectEmail, text)).toEqual(expected);
+  });
+
   it("finishes on a long a@a@a@… run and reports sane spans", () => {
     const text = "a@".repeat(50_000);
     expect(detectEmail(text)).toEqual([]);

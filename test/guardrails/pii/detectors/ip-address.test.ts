@@ -10,6 +10,8 @@ describe("detectIpAddress", () => {
     ["2001:db8::8a2e:370:7334 and fe80::1:2:3", ["2001:db8::8a2e:370:7334", "fe80::1:2:3"]],
     ["::ffff:192.0.2.128 mapped", ["::ffff:192.0.2.128"]],
     ["2001:db8:1:2:3:4:192.0.2.1", ["2001:db8:1:2:3:4:192.0.2.1"]],
+    ["(1:2:3:4:5:6:7:8) in brackets", ["1:2:3:4:5:6:7:8"]],
+    ["fe80::1:2:3, fe80::4:5:6", ["fe80::1:2:3", "fe80::4:5:6"]],
   ])("finds addresses in %j", (text, expected) => {
     expect(found(detectIpAddress, text)).toEqual(expected);
   });
@@ -24,6 +26,8 @@ describe("detectIpAddress", () => {
     ["std::vector and std::map"],
     ["at 10:30:00 sharp"],
     ["MAC 00:1A:2B:3C:4D:5E"],
+    ["hash deadbeef01:2:3:4:5:6:7:8 is not an address"],
+    ["x1:2:3:4:5:6:7:8 starts inside a word"],
     ["The ratio was 3.14159 and the p-value 0.0139."],
   ])("ignores %j", (text) => {
     expect(found(detectIpAddress, text)).toEqual([]);

@@ -26,6 +26,12 @@ describe("detectPhone", () => {
     expect(found(detectPhone, text)).toEqual([]);
   });
 
+  // Verdicts are reused within a call: a repeated number must be reported (or rejected) every time.
+  it("reports each occurrence of a repeated number and rejects each repeated look-alike", () => {
+    const text = "+44 20 7946 0958 or (170) 000-0210, again +44 20 7946 0958 or (170) 000-0210; +44 20 7946 0958 2024";
+    expect(found(detectPhone, text)).toEqual(["+44 20 7946 0958", "+44 20 7946 0958", "+44 20 7946 0958"]);
+  });
+
   it("finishes on 100k digits, pluses and separators", () => {
     expect(detectPhone("+1 ".repeat(30_000) + "9".repeat(20_000))).toEqual([]);
   });
