@@ -54,7 +54,9 @@ describe("wrangler.toml [env.production]", () => {
       DB: {},
       PROJECT_GATE: {},
       MEMORY: {},
-    } as unknown as Parameters<typeof loadConfig>[0];
+      BUDGET_POOL: {},
+      IP_LIMITER: {},
+    };
     const domains = hostDomains(loadConfig(env));
     expect(domains.apiHosts).toContain(production.vars.API_HOST);
     expect(domains.projectDomains).toEqual(expect.arrayContaining([production.vars.PROJECT_DOMAIN, production.vars.DEV_PROJECT_DOMAIN]));

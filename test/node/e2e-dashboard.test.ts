@@ -160,7 +160,7 @@ describe.skipIf(!haveChromium)("the dashboard in Chromium", () => {
         await page.getByRole("button", { name: "Show" }).click();
         await chart.locator("canvas").waitFor();
         return chart.locator("figcaption").textContent();
-      })
+      }, { timeout: 20_000, interval: 500 })
       .toMatch(/ [1-9]\d* tokens over 30 days/);
     const byProject = page.getByRole("region", { name: "By project" });
     await byProject.waitFor();
