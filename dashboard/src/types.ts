@@ -118,3 +118,11 @@ export interface AuditVerification {
 export interface List<T> {
   data: T[];
 }
+
+export interface ModelRoute {
+  id: string;
+  provider?: string;
+  region?: string | null;
+  credential?: { source?: string; scope?: string; fingerprint?: string; reason?: string };
+  mock?: boolean;
+}

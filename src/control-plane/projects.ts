@@ -5,6 +5,7 @@ import { newId } from "../db/ids";
 import { isUniqueViolation } from "../db/unique-violation";
 import { projectSettings, findTenantProject, insertProjectWithinPlan, listProjects, resumeProjectWithinPlan, updateProject, type ProjectRow } from "../db/projects";
 import { revokeProjectKeys } from "../db/api-keys";
+import { projectModels } from "../data-plane/model-list";
 import { loadConfig } from "../env";
 import { GatewayError } from "../errors";
 import type { Actor } from "../http/app-env";
@@ -79,6 +80,23 @@ const patchSettings = route({
 const lifecycle = (action: "suspend" | "resume" | "provisioning/retry", summary: string) =>
   route({ method: "post", path: `/v1/projects/{id}/${action}`, summary, request: { params: IdParam }, responses: { 200: jsonResponse(ProjectView, "The project"), ...commonErrors } });
 
+const ModelRoute = z
+  .object({
+    id: z.string(),
+    provider: z.string().optional(),
+    region: z.string().nullable().optional(),
+    credential: z.record(z.string(), z.unknown()).optional(),
+    mock: z.boolean().optional(),
+  })
+  .openapi("ModelRoute");
+const listModels = route({
+  method: "get",
+  path: "/v1/projects/{id}/models",
+  summary: "The project's models with the provider, region and credential each will use",
+  request: { params: IdParam },
+  responses: { 200: jsonResponse(z.object({ data: z.array(ModelRoute) }), "Models and their routing"), ...commonErrors },
+});
+
 const SelectModel = z.object({ model: z.string().min(3).max(200).describe("provider/model, e.g. openai/gpt-4o-mini") }).strict();
 const selectModel = route({
   method: "put",
@@ -137,6 +155,11 @@ export function projectRoutes() {
     const next = await applySettings(c.env, project, c.req.valid("json"));
     await recordAudit(c, { tenantId: project.tenantId, action: "project.settings.update", target: auditTarget(["project", project.id], ["settings", "project"]), before: storedSettings(project), after: next });
     return c.json(next, 200);
+  });
+
+  app.openapi(listModels, async (c) => {
+    const project = await visibleProject(c.env, c.var.actor, c.req.valid("param").id);
+    return c.json({ data: await projectModels(c.env, project) }, 200);
   });
 
   app.openapi(selectModel, async (c) => {

@@ -1,15 +1,14 @@
 import { Hono } from "hono";
 import { every } from "hono/combine";
 import { database } from "../db/client";
-import { findProject, projectSettings } from "../db/projects";
+import { findProject } from "../db/projects";
 import { GatewayError } from "../errors";
 import type { DataPlaneEnv } from "../http/app-env";
 import { handleError } from "../http/error-handler";
 import { requestId } from "../http/request-id";
 import { requestLog } from "../http/request-log";
-import { catalogModels } from "../providers/registry";
 import { chatCompletions } from "./chat-handler";
-import { describeModelRoutes } from "./credentials";
+import { projectModels } from "./model-list";
 import { clearMemory, readMemory } from "./memory-routes";
 import { entryChecks, inferencePipeline } from "./pipeline";
 
@@ -23,19 +22,7 @@ export function dataPlaneApp() {
   app.post("/v1/chat/completions", every(...inferencePipeline()), chatCompletions);
   app.get("/v1/models", every(...entryChecks()), async (c) => {
     const project = await findProject(database(c.env), c.var.project.id);
-    const settings = projectSettings(project);
-    const labels = new Map(catalogModels().map((model) => [model.id, model]));
-    const ids = [...new Set([settings.provider_model, ...settings.fallback_models, ...(settings.model_allowlist ?? [])])];
-    // Which provider, region and credential (BYOK scope + fingerprint, or "operator") each model will use.
-    const routes = await describeModelRoutes(c.env, c.var.project.tenantId, project?.costCenter ?? null, ids);
-    const data = ids.map((id) => ({
-      id,
-      object: "model" as const,
-      created: 0,
-      owned_by: id.split("/")[0]!,
-      ...(labels.get(id)?.mock && { mock: true, label: labels.get(id)!.label }),
-      ...(routes.get(id) && { provider: routes.get(id)!.provider, region: routes.get(id)!.region, credential: routes.get(id)!.credential }),
-    }));
+    const data = project ? await projectModels(c.env, project) : [];
     return c.json({ object: "list", data });
   });
   app.get("/v1/memory/:session", every(...entryChecks()), readMemory);

@@ -109,6 +109,11 @@ describe.skipIf(!haveChromium)("the dashboard in Chromium", () => {
     expect(facts).toContain(`${project.slug}.tollgate.example`);
     expect(facts).toContain(`${project.slug}.dev.tollgate.example`);
     expect(await page.getByTestId("project-status").textContent()).toBe("active");
+    // Which provider, region and credential each model will use.
+    const models = page.getByRole("table", { name: "Models of this project" });
+    await models.waitFor();
+    expect(await models.textContent()).toContain("mock/tollgate-mock");
+    expect(await models.textContent()).toContain("mock (no network, no key)");
   });
 
   it("shows a settings error with its code and changes nothing, then saves an allowed origin", async () => {

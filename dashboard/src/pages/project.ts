@@ -3,10 +3,11 @@ import { h, replace } from "../dom";
 import { busy, confirmAction, errorBox, loading, notice } from "../feedback";
 import type { Project, Settings } from "../types";
 import { renderApiKeys } from "./api-keys";
+import { renderModels } from "./models";
 import { renderSettingsForm } from "./settings-form";
 import { renderTiers } from "./tiers";
 
-/** One project: its hostnames and status, kill switch and suspension, settings, API keys and tiers. */
+/** One project: its hostnames and status, kill switch and suspension, settings, model routing, API keys and tiers. */
 export async function renderProject(main: HTMLElement, projectId: string | undefined): Promise<void> {
   if (!projectId) return;
   replace(main, h("h1", { tabindex: -1 }, "Project"), loading());
@@ -23,6 +24,7 @@ export async function renderProject(main: HTMLElement, projectId: string | undef
   }
   const keys = h("section", { class: "card", "aria-labelledby": "keys-title" });
   const tiers = h("section", { class: "card", "aria-labelledby": "tiers-title" });
+  const models = h("section", { class: "card", "aria-labelledby": "models-title" });
   replace(
     main,
     h("p", { class: "crumbs" }, h("a", { href: "#/projects" }, "Projects"), " / ", project.name),
@@ -30,10 +32,11 @@ export async function renderProject(main: HTMLElement, projectId: string | undef
     summary(project),
     controls(project),
     renderSettingsForm(project, settings),
+    models,
     keys,
     tiers,
   );
-  await Promise.all([renderApiKeys(keys, project), renderTiers(tiers, project)]);
+  await Promise.all([renderModels(models, project), renderApiKeys(keys, project), renderTiers(tiers, project)]);
 }
 
 function summary(project: Project): HTMLElement {
