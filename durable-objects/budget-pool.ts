@@ -1,3 +1,4 @@
+import { AlarmSchedule } from "../src/limits/alarm-schedule";
 import { DurableObject } from "cloudflare:workers";
 import { currentCounter, fits, remaining, reserve, settle, type Counter } from "../src/limits/budget";
 import { periodKey, secondsUntilRollover, type Period } from "../src/limits/periods";
@@ -38,6 +39,7 @@ interface PoolReservation {
 }
 
 export class BudgetPool extends DurableObject<Env> {
+  private readonly alarms = new AlarmSchedule(this.ctx.storage);
   private readonly sql: SqlStorage;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -66,7 +68,7 @@ export class BudgetPool extends DurableObject<Env> {
       };
       this.sql.exec(`INSERT INTO reservations (request_id, created_at, body) VALUES (?, ?, ?)`, input.requestId, now, JSON.stringify(body));
     });
-    await this.ensureAlarm(now + POOL_ABANDON_AFTER_MS);
+    await this.alarms.ensure(now + POOL_ABANDON_AFTER_MS);
     return { ok: true, remainingMicroUsd: this.smallestRemaining(input.budgets, now) };
   }
 
@@ -95,7 +97,7 @@ export class BudgetPool extends DurableObject<Env> {
       this.sql.exec(`DELETE FROM settled WHERE at < ?`, now - 86_400_000);
       if (alerts.length > 0) recordAlerts(this.sql, input.alerts?.webhookUrl ?? null, alerts, now);
     });
-    if (alerts.length > 0) await this.ensureAlarm(now);
+    if (alerts.length > 0) await this.alarms.ensure(now);
     return { found: true };
   }
 
@@ -116,7 +118,7 @@ export class BudgetPool extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    this.alarmAt = null;
+    this.alarms.fired();
     const now = Date.now();
     const stale = this.sql
       .exec<{ request_id: string; body: string }>(`SELECT request_id, body FROM reservations WHERE created_at <= ?`, now - POOL_ABANDON_AFTER_MS)
@@ -130,7 +132,7 @@ export class BudgetPool extends DurableObject<Env> {
     const candidates = [nextAlertAt(this.sql), oldest === null ? null : oldest + POOL_ABANDON_AFTER_MS].filter(
       (t): t is number => t !== null,
     );
-    if (candidates.length > 0) await this.ensureAlarm(Math.max(now + 1000, Math.min(...candidates)));
+    if (candidates.length > 0) await this.alarms.ensure(Math.max(now + 1000, Math.min(...candidates)));
   }
 
   private counter(period: Period, now: number): Counter {
@@ -163,15 +165,6 @@ export class BudgetPool extends DurableObject<Env> {
     return this.sql.exec(`SELECT 1 FROM settled WHERE request_id = ?`, requestId).toArray().length > 0;
   }
 
-  /** Cached so the hot path does not read the alarm on every call; undefined = not known yet. */
-  private alarmAt: number | null | undefined;
-
-  private async ensureAlarm(at: number): Promise<void> {
-    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
-    if (this.alarmAt !== null && this.alarmAt <= at) return;
-    this.alarmAt = at;
-    await this.ctx.storage.setAlarm(at);
-  }
 }
 
 function budgetName(budget: SharedBudgetLimit): string {

@@ -1,3 +1,5 @@
+import { AlarmSchedule } from "../src/limits/alarm-schedule";
+import { budgetPool } from "../src/limits/gate-client";
 import { DurableObject } from "cloudflare:workers";
 import { chooseModel } from "../src/data-plane/model-policy";
 import { microUsdPerMillion } from "../src/usage/pricing";
@@ -62,6 +64,7 @@ interface StoredReservation {
  * settles it after, writing the ledger row in the same transaction. Arithmetic lives in src/limits.
  */
 export class ProjectGate extends DurableObject<Env> {
+  private readonly alarms = new AlarmSchedule(this.ctx.storage);
   private readonly sql: SqlStorage;
   private snapshot: Snapshot | null;
   /** Sliding-window logs (memory only; see docs/limits.md for why a restart may reset them). */
@@ -177,7 +180,7 @@ export class ProjectGate extends DurableObject<Env> {
       this.releaseLocal(reservation, now);
       return { ...pools, rateLimit };
     }
-    await this.ensureAlarm(now + ABANDON_AFTER_MS);
+    await this.alarms.ensure(now + ABANDON_AFTER_MS);
     const local = this.remainingOf(lines, now);
     const usdLeft = [local.microUsd, pools.remainingMicroUsd].filter((v): v is number => v !== null);
     return {
@@ -217,7 +220,7 @@ export class ProjectGate extends DurableObject<Env> {
       return settled;
     });
     await this.drainPools(reservation.pools);
-    await this.ensureAlarm(now + FLUSH_DELAY_MS);
+    await this.alarms.ensure(now + FLUSH_DELAY_MS);
     return result;
   }
 
@@ -231,7 +234,7 @@ export class ProjectGate extends DurableObject<Env> {
       return { name: line.key, unit: line.unit, period: line.period, periodKey: counter.period, limit: line.limit, spent: counter.spent, reserved: counter.reserved, remaining: remaining(counter, line.limit) };
     });
     for (const pool of poolsFor(snap.tenantId, snap.sharedBudgets)) {
-      budgets.push(...(await this.pool(pool.name).status(pool.budgets, now)));
+      budgets.push(...(await budgetPool(this.env, pool.name).status(pool.budgets, now)));
     }
     return { configured: true, budgets };
   }
@@ -250,7 +253,7 @@ export class ProjectGate extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    this.alarmAt = null;
+    this.alarms.fired();
     const now = Date.now();
     for (const requestId of store.staleReservationIds(this.sql, now - ABANDON_AFTER_MS)) {
       await this.settleAbandoned(requestId, now);
@@ -267,7 +270,7 @@ export class ProjectGate extends DurableObject<Env> {
     await deliverDueAlerts(this.sql, now);
     const oldest = store.oldestReservationAt(this.sql);
     const next = [retryAt, nextAlertAt(this.sql), oldest === null ? null : oldest + ABANDON_AFTER_MS].filter((t): t is number => t !== null);
-    if (next.length > 0) await this.ensureAlarm(Math.max(now + 1_000, Math.min(...next)));
+    if (next.length > 0) await this.alarms.ensure(Math.max(now + 1_000, Math.min(...next)));
   }
 
   /** Evicted worker: charge the full reservation (see docs/limits.md, "Abandoned reservations"). */
@@ -288,9 +291,9 @@ export class ProjectGate extends DurableObject<Env> {
     let smallest: number | null = null;
     const reserved: PoolRef[] = [];
     for (const pool of reservation.pools) {
-      const result = await this.pool(pool.name).reserve({ requestId: reservation.requestId, microUsd: reservation.microUsd, budgets: pool.budgets, now });
+      const result = await budgetPool(this.env, pool.name).reserve({ requestId: reservation.requestId, microUsd: reservation.microUsd, budgets: pool.budgets, now });
       if (!result.ok) {
-        for (const done of reserved) await this.pool(done.name).settle({ requestId: reservation.requestId, chargedMicroUsd: 0, budgets: done.budgets, now });
+        for (const done of reserved) await budgetPool(this.env, done.name).settle({ requestId: reservation.requestId, chargedMicroUsd: 0, budgets: done.budgets, now });
         return { ok: false, reason: "budget", budget: result.budget, retryAfter: result.retryAfter };
       }
       reserved.push(pool);
@@ -316,7 +319,7 @@ export class ProjectGate extends DurableObject<Env> {
     for (const pending of store.pendingPoolSettlements(this.sql)) {
       if (only && !budgetsOf.has(pending.pool)) continue;
       const alerts = snap ? { tenantId: snap.tenantId, webhookUrl: snap.alerts.webhookUrl, thresholds: snap.alerts.thresholds } : undefined;
-      await this.pool(pending.pool).settle({
+      await budgetPool(this.env, pending.pool).settle({
         requestId: pending.requestId, chargedMicroUsd: pending.charged, budgets: budgetsOf.get(pending.pool) ?? [], alerts, now: pending.at,
       });
       store.dropPoolSettlement(this.sql, pending);
@@ -356,19 +359,6 @@ export class ProjectGate extends DurableObject<Env> {
     this.snapshot = snapshot;
   }
 
-  private pool(name: string) {
-    return this.env.BUDGET_POOL.get(this.env.BUDGET_POOL.idFromName(name));
-  }
-
-  /** Cached so the hot path does not read the alarm on every call; undefined = not known yet. */
-  private alarmAt: number | null | undefined;
-
-  private async ensureAlarm(at: number): Promise<void> {
-    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
-    if (this.alarmAt !== null && this.alarmAt <= at) return;
-    this.alarmAt = at;
-    await this.ctx.storage.setAlarm(at);
-  }
 }
 
 function toState(check: WindowCheck): RateLimitState {
