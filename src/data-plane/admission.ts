@@ -9,7 +9,7 @@ import { resolveModel } from "../providers/registry";
 import { SessionId } from "../memory/key";
 import { microUsdPerMillion } from "../usage/pricing";
 import { estimatePromptTokens } from "../usage/token-count";
-import { chooseModel } from "./model-policy";
+import { chooseModel, isDefaultAlias } from "./model-policy";
 import { settleRequest, statusForError } from "./settle";
 
 /**
@@ -23,7 +23,7 @@ export function admitRequest() {
   return createMiddleware<DataPlaneEnv>(async function admitRequest(c, next) {
     const { chat, claims, project } = c.var;
     const sessionId = readSessionId(c.req.header("X-Session-Id"));
-    const requestedModel = chat.model && !["default", "auto", "tollgate", ""].includes(chat.model.toLowerCase()) ? chat.model : null;
+    const requestedModel = chat.model && !isDefaultAlias(chat.model) ? chat.model : null;
     const explicit = requestedModel?.includes("/") ? resolveModel(requestedModel) : null;
     const completions = (chat.max_completion_tokens ?? chat.max_tokens ?? undefined) as number | undefined;
     const input: AdmitInput = {

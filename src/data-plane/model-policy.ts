@@ -3,6 +3,11 @@ import type { ProjectSettings } from "../settings/schema";
 /** Names a client may send to mean "the project's model" (OpenAI SDKs require some `model`). */
 const DEFAULT_ALIASES = new Set(["", "default", "auto", "tollgate"]);
 
+/** True when the client named no model of its own (absent, empty, or an alias such as `default`). */
+export function isDefaultAlias(requested: string | undefined): boolean {
+  return DEFAULT_ALIASES.has((requested ?? "").trim().toLowerCase());
+}
+
 /**
  * The `provider/model` a request will call, pure. No model or an alias → the project's (tier-merged)
  * `provider_model`; a bare name (`gpt-4o-mini`) → that name at the project's provider; otherwise the
@@ -10,7 +15,7 @@ const DEFAULT_ALIASES = new Set(["", "default", "auto", "tollgate"]);
  */
 export function chooseModel(requested: string | undefined, settings: Pick<ProjectSettings, "provider_model">): string {
   const name = (requested ?? "").trim();
-  if (DEFAULT_ALIASES.has(name.toLowerCase())) return settings.provider_model;
+  if (isDefaultAlias(name)) return settings.provider_model;
   if (!name.includes("/")) return `${settings.provider_model.split("/")[0]}/${name}`;
   return name;
 }
