@@ -11,6 +11,7 @@ import { localBudgets, poolsFor, type LocalBudget, type PoolRef } from "../src/l
 import { periodKey, secondsUntilRollover } from "../src/limits/periods";
 import { checkWindow, pruneLog, recordHit, removeHit, userRpmLimit, type WindowCheck } from "../src/limits/sliding-window";
 import * as store from "../src/limits/gate-store";
+import { GateState } from "../src/limits/gate-state";
 import {
   GateSnapshot,
   type AdmitDecision,
@@ -66,6 +67,8 @@ interface StoredReservation {
 export class ProjectGate extends DurableObject<Env> {
   private readonly alarms = new AlarmSchedule(this.ctx.storage);
   private readonly sql: SqlStorage;
+  /** Counters and open reservations, written behind (src/limits/gate-state.ts). */
+  private readonly state: GateState;
   private snapshot: Snapshot | null;
   /** Sliding-window logs (memory only; see docs/limits.md for why a restart may reset them). */
   private readonly windows = new Map<string, number[]>();
@@ -73,6 +76,7 @@ export class ProjectGate extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.state = new GateState(this.sql, ctx.storage);
     store.migrateGate(this.sql);
     migrateAlerts(this.sql);
     this.snapshot = store.readMeta<Snapshot>(this.sql, "snapshot") ?? null;
@@ -115,7 +119,7 @@ export class ProjectGate extends DurableObject<Env> {
       if (!overrides) return { ok: false, reason: "unknown_tier" };
     }
     const settings = mergeTier(snap.settings, overrides);
-    if (store.readReservation(this.sql, input.requestId) || store.readSettled(this.sql, input.requestId)) {
+    if (this.state.reservation(input.requestId) || store.readSettled(this.sql, input.requestId)) {
       throw new Error(`request id ${input.requestId} was already admitted`);
     }
 
@@ -137,7 +141,7 @@ export class ProjectGate extends DurableObject<Env> {
     const microUsd = microUsdFor(worst.prompt, worst.completion, price);
     const lines: ReservedLine[] = [];
     for (const line of localBudgets(settings, input.userId)) {
-      const counter = currentCounter(store.readCounter(this.sql, line.key), line.period, now);
+      const counter = currentCounter(this.state.counter(line.key), line.period, now);
       const amount = line.unit === "tokens" ? tokens : microUsd;
       if (!fits(counter, line.limit, amount)) {
         const reason = line.unit === "tokens" ? "tokens" : "budget";
@@ -163,13 +167,13 @@ export class ProjectGate extends DurableObject<Env> {
       projectId: snap.projectId,
       costCenter: snap.costCenter,
     };
-    this.ctx.storage.transactionSync(() => {
-      for (const line of lines) {
-        const counter = currentCounter(store.readCounter(this.sql, line.key), line.period, now);
-        store.writeCounter(this.sql, line.key, reserve(counter, line.amount));
-      }
-      store.insertReservation(this.sql, input.requestId, now, reservation);
-    });
+    // In memory now, committed right after this turn: the reply is not held for the write (gate-state.ts).
+    for (const line of lines) {
+      const counter = currentCounter(this.state.counter(line.key), line.period, now);
+      this.state.setCounter(line.key, reserve(counter, line.amount));
+    }
+    this.state.addReservation(input.requestId, now, reservation);
+    this.state.scheduleCommit();
 
     // Shared budgets: other admits may interleave while we wait; they see our local reservation, so the
     // worst they can do is be refused conservatively. A refusal here undoes everything, RPM slots included.
@@ -194,34 +198,54 @@ export class ProjectGate extends DurableObject<Env> {
 
   /** Idempotent by request id. Charges what the caller reports; a failed upstream call reports zeros. */
   async settle(input: SettleInput): Promise<SettleResult> {
+    const [result] = await this.settleMany([input]);
+    return result!;
+  }
+
+  /**
+   * Settles a batch (workers queue settlements for a few milliseconds, src/data-plane/settle-queue.ts) in one
+   * transaction — one commit for many requests. Returns one result per input, in order.
+   */
+  async settleMany(inputs: readonly SettleInput[]): Promise<SettleResult[]> {
+    const pools = new Map<string, PoolRef>();
+    const results = this.ctx.storage.transactionSync(() =>
+      inputs.map((input) => {
+        const outcome = this.settleInTurn(input);
+        for (const pool of outcome.pools) pools.set(pool.name, pool);
+        return outcome.result;
+      }),
+    );
+    if (pools.size > 0) await this.drainPools([...pools.values()]);
+    await this.alarms.ensure(Date.now() + FLUSH_DELAY_MS);
+    return results;
+  }
+
+  /** One settlement, inside the caller's transaction; also commits whatever admission left pending. */
+  private settleInTurn(input: SettleInput): { result: SettleResult; pools: PoolRef[] } {
     const now = input.now ?? Date.now();
     const done = store.readSettled<SettleResult>(this.sql, input.requestId);
-    if (done) return done;
-    const reservation = store.readReservation<StoredReservation>(this.sql, input.requestId);
-    if (!reservation) return { found: false, chargedTokens: 0, chargedMicroUsd: 0, remaining: { tokens: 0, microUsd: null } };
+    if (done) return { result: done, pools: [] };
+    const reservation = this.state.reservation<StoredReservation>(input.requestId);
+    if (!reservation) return { result: { found: false, chargedTokens: 0, chargedMicroUsd: 0, remaining: { tokens: 0, microUsd: null } }, pools: [] };
     const chargedTokens = Math.max(0, Math.round(input.promptTokens + input.completionTokens));
     const chargedMicroUsd = Math.max(0, Math.round(input.costMicroUsd));
     const alerts: BudgetAlert[] = [];
-    const result = this.ctx.storage.transactionSync((): SettleResult => {
-      for (const line of reservation.lines) {
-        const before = currentCounter(store.readCounter(this.sql, line.key), line.period, now);
-        const after = settle(before, line.periodKey, line.amount, line.unit === "tokens" ? chargedTokens : chargedMicroUsd);
-        store.writeCounter(this.sql, line.key, after);
-        if (line.alerts) alerts.push(...this.alertsFor(line, before.spent, after.spent, after.period, now));
-      }
-      store.deleteReservation(this.sql, input.requestId);
-      store.enqueueLedger(this.sql, input.requestId, ledgerRow(reservation, input));
-      for (const pool of reservation.pools) {
-        store.enqueuePoolSettlement(this.sql, { requestId: input.requestId, pool: pool.name, charged: chargedMicroUsd, at: now });
-      }
-      recordAlerts(this.sql, this.snapshot?.alerts.webhookUrl ?? null, alerts, now);
-      const settled: SettleResult = { found: true, chargedTokens, chargedMicroUsd, remaining: this.remainingOf(reservation.lines, now) };
-      store.writeSettled(this.sql, input.requestId, now, settled);
-      return settled;
-    });
-    await this.drainPools(reservation.pools);
-    await this.alarms.ensure(now + FLUSH_DELAY_MS);
-    return result;
+    for (const line of reservation.lines) {
+      const before = currentCounter(this.state.counter(line.key), line.period, now);
+      const after = settle(before, line.periodKey, line.amount, line.unit === "tokens" ? chargedTokens : chargedMicroUsd);
+      this.state.setCounter(line.key, after);
+      if (line.alerts) alerts.push(...this.alertsFor(line, before.spent, after.spent, after.period, now));
+    }
+    this.state.removeReservation(input.requestId);
+    this.state.writePending();
+    store.enqueueLedger(this.sql, input.requestId, ledgerRow(reservation, input));
+    for (const pool of reservation.pools) {
+      store.enqueuePoolSettlement(this.sql, { requestId: input.requestId, pool: pool.name, charged: chargedMicroUsd, at: now });
+    }
+    recordAlerts(this.sql, this.snapshot?.alerts.webhookUrl ?? null, alerts, now);
+    const result: SettleResult = { found: true, chargedTokens, chargedMicroUsd, remaining: this.remainingOf(reservation.lines, now) };
+    store.writeSettled(this.sql, input.requestId, now, result);
+    return { result, pools: reservation.pools };
   }
 
   /** Spent / reserved / remaining for each budget of the project (and of `userId` when given), pools included. */
@@ -230,7 +254,7 @@ export class ProjectGate extends DurableObject<Env> {
     if (!snap) return { configured: false, budgets: [] };
     const lines = localBudgets(snap.settings, userId ?? "").filter((l) => userId !== undefined || !l.key.startsWith("user:"));
     const budgets: BudgetLine[] = lines.map((line) => {
-      const counter = currentCounter(store.readCounter(this.sql, line.key), line.period, now);
+      const counter = currentCounter(this.state.counter(line.key), line.period, now);
       return { name: line.key, unit: line.unit, period: line.period, periodKey: counter.period, limit: line.limit, spent: counter.spent, reserved: counter.reserved, remaining: remaining(counter, line.limit) };
     });
     for (const pool of poolsFor(snap.tenantId, snap.sharedBudgets)) {
@@ -255,6 +279,7 @@ export class ProjectGate extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     this.alarms.fired();
     const now = Date.now();
+    this.ctx.storage.transactionSync(() => this.state.writePending());
     for (const requestId of store.staleReservationIds(this.sql, now - ABANDON_AFTER_MS)) {
       await this.settleAbandoned(requestId, now);
     }
@@ -275,7 +300,7 @@ export class ProjectGate extends DurableObject<Env> {
 
   /** Evicted worker: charge the full reservation (see docs/limits.md, "Abandoned reservations"). */
   private async settleAbandoned(requestId: string, now: number): Promise<void> {
-    const r = store.readReservation<StoredReservation>(this.sql, requestId);
+    const r = this.state.reservation<StoredReservation>(requestId);
     if (!r) return;
     const prompt = r.tokens;
     await this.settle({
@@ -303,13 +328,12 @@ export class ProjectGate extends DurableObject<Env> {
   }
 
   private releaseLocal(reservation: StoredReservation, now: number): void {
-    this.ctx.storage.transactionSync(() => {
-      for (const line of reservation.lines) {
-        const counter = currentCounter(store.readCounter(this.sql, line.key), line.period, now);
-        store.writeCounter(this.sql, line.key, settle(counter, line.periodKey, line.amount, 0));
-      }
-      store.deleteReservation(this.sql, reservation.requestId);
-    });
+    for (const line of reservation.lines) {
+      const counter = currentCounter(this.state.counter(line.key), line.period, now);
+      this.state.setCounter(line.key, settle(counter, line.periodKey, line.amount, 0));
+    }
+    this.state.removeReservation(reservation.requestId);
+    this.state.scheduleCommit();
   }
 
   /** Pushes queued pool settlements (all, or those of the given pools' refs); failures stay queued for the alarm. */
@@ -337,7 +361,7 @@ export class ProjectGate extends DurableObject<Env> {
 
   private remainingOf(lines: readonly LocalBudget[], now: number): Remaining {
     const left = (unit: LocalBudget["unit"]) =>
-      lines.filter((l) => l.unit === unit).map((l) => remaining(currentCounter(store.readCounter(this.sql, l.key), l.period, now), l.limit));
+      lines.filter((l) => l.unit === unit).map((l) => remaining(currentCounter(this.state.counter(l.key), l.period, now), l.limit));
     const tokens = left("tokens");
     const usd = left("micro_usd");
     return { tokens: tokens.length > 0 ? Math.min(...tokens) : 0, microUsd: usd.length > 0 ? Math.min(...usd) : null };

@@ -63,12 +63,11 @@ export function admitRequest() {
 
     const admission = c.var.admission;
     if (admission.settledBy !== "handler") {
-      const settling = settleRequest(c.env, project.id, c.var.requestId, admission, {
+      settleRequest(c.executionCtx, c.env, project.id, c.var.requestId, admission, {
         status: statusForError(c.error),
         promptTokens: 0,
         completionTokens: 0,
       });
-      c.executionCtx.waitUntil(settling.catch(() => undefined));
     }
   });
 }

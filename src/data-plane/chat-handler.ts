@@ -48,10 +48,10 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
       if (text !== null && settings.pii_scan_output) text = scanOutput(c, text);
       if (text !== null) choice.message.content = restorePlaceholders(text, placeholders);
     }
-    // Settlement (one Durable Object write) runs after the answer: the client does not wait for bookkeeping.
+    // Settlement runs after the answer, batched with others (settle-queue.ts): the client does not wait for bookkeeping.
     admission.settledBy = "handler";
     const report = { status: "ok" as const, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, credentialFingerprint: paidBy.fingerprint };
-    c.executionCtx.waitUntil(settleRequest(c.env, project.id, requestId, admission, report).catch(() => undefined));
+    settleRequest(c.executionCtx, c.env, project.id, requestId, admission, report);
     if (providerAnswer) c.executionCtx.waitUntil(rememberTurn(c, providerAnswer).catch(() => undefined));
     const cost = costOf(admission, report).microUsd;
     const remaining = remainingAfter(admission, { tokens: usage.promptTokens + usage.completionTokens, microUsd: cost });
@@ -83,7 +83,7 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
       const status = ended.status === "completed" ? "ok" : ended.status === "cancelled" ? "aborted" : "provider_error";
       // A streamed answer has already been sent: PII the model emitted is recorded (types and counts), not rewritten.
       if (settings.pii_scan_output) recordOutputPii(c, collected.text());
-      await settleRequest(c.env, project.id, requestId, admission, { status, promptTokens: ended.usage.promptTokens, completionTokens: ended.usage.completionTokens, credentialFingerprint: paidBy.fingerprint });
+      settleRequest(c.executionCtx, c.env, project.id, requestId, admission, { status, promptTokens: ended.usage.promptTokens, completionTokens: ended.usage.completionTokens, credentialFingerprint: paidBy.fingerprint });
       if (ended.status === "completed") await rememberTurn(c, { role: "assistant", content: collected.text() });
     }).catch(() => undefined),
   );

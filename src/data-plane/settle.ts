@@ -1,8 +1,8 @@
 import type { GatewayError } from "../errors";
 import type { AdmissionState } from "../http/app-env";
-import { projectGate } from "../limits/gate-client";
-import type { Remaining, SettleResult, SettleStatus } from "../limits/gate-types";
+import type { Remaining, SettleInput, SettleStatus } from "../limits/gate-types";
 import { costMicroUsd } from "../usage/pricing";
+import { queueSettlement } from "./settle-queue";
 
 export interface UsageReport {
   status: SettleStatus;
@@ -14,12 +14,18 @@ export interface UsageReport {
 /**
  * Settles one admitted request at its project's gate: charges what was used (a failed upstream reports
  * zeros, an aborted stream what it generated), releases the rest of the reservation and writes the single
- * ledger row. Idempotent by request id at the gate.
+ * ledger row. Queued with the isolate's other settlements for the project (settle-queue.ts); idempotent by
+ * request id at the gate.
  */
-export async function settleRequest(env: Env, projectId: string, requestId: string, admission: AdmissionState, report: UsageReport): Promise<SettleResult> {
+export function settleRequest(ctx: Pick<ExecutionContext, "waitUntil">, env: Pick<Env, "PROJECT_GATE">, projectId: string, requestId: string, admission: AdmissionState, report: UsageReport): void {
+  queueSettlement(ctx, env, projectId, settlementFor(requestId, admission, report));
+}
+
+/** The gate's settle input for one request (pure). */
+export function settlementFor(requestId: string, admission: AdmissionState, report: UsageReport): SettleInput {
   const { provider, model } = admission.target;
   const cost = costOf(admission, report);
-  return projectGate(env, projectId).settle({
+  return {
     requestId,
     promptTokens: report.promptTokens,
     completionTokens: report.completionTokens,
@@ -32,7 +38,7 @@ export async function settleRequest(env: Env, projectId: string, requestId: stri
     sessionId: admission.sessionId,
     guardrailEvents: admission.guardrailEvents,
     credentialFingerprint: report.credentialFingerprint ?? null,
-  });
+  };
 }
 
 /** What the request cost at the versioned price table (pure; the gate charges exactly this). */

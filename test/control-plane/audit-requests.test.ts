@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { projectGate } from "../../src/limits/gate-client";
 import { API, call, createTenant, operator, projectUrl, setupProject } from "../support/control-plane";
 
@@ -24,9 +24,14 @@ describe("GET /v1/audit/requests", () => {
     const prompt = "Please email jane.doe@example.com about the merger";
     const chat = await call("POST", projectUrl(project.slug, "/v1/chat/completions"), { token, body: { model: "mock/echo", messages: [{ role: "user", content: prompt }] } });
     expect(chat.status).toBe(200);
-    await projectGate(env, project.id).flushLedger();
     const requestId = chat.headers.get("X-Request-Id")!;
-    const res = await requests(tenant.admin, `?request_id=${requestId}`);
+    // Settlement is batched after the response (settle-queue.ts): poll until the row has landed.
+    const res = await vi.waitFor(async () => {
+      await projectGate(env, project.id).flushLedger();
+      const listed = await requests(tenant.admin, `?request_id=${requestId}`);
+      expect(listed.json.data).toHaveLength(1);
+      return listed;
+    }, { timeout: 5_000, interval: 50 });
     expect(res.json.data).toEqual([
       expect.objectContaining({
         request_id: requestId,
