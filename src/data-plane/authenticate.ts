@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
-import { readBearer, verifyProjectJwt } from "../auth/jwt-verify";
+import { readBearer } from "../auth/jwt-verify";
+import { verifyProjectJwtOnce } from "../auth/verified-tokens";
 import { loadSigningKeys } from "../auth/signing-keys";
 import { loadConfig } from "../env";
 import { GatewayError } from "../errors";
@@ -13,14 +14,15 @@ const DENIAL_MESSAGES = {
 
 /**
  * Verifies the end user's JWT (signature, iss, aud, exp/nbf with a small skew) and that its `pid` is the
- * project of the Host. Handlers after this see only `c.var.claims`.
+ * project of the Host. Handlers after this see only `c.var.claims`. A token verified before in this isolate
+ * skips the signature check (verified-tokens.ts) but never the time and project checks.
  */
 export function authenticateUser() {
   return createMiddleware<DataPlaneEnv>(async function authenticateUser(c, next) {
     const token = readBearer(c.req.header("Authorization"));
     if (!token) throw new GatewayError("missing_credentials", "Send a Tollgate JWT as a Bearer token.");
     const config = loadConfig(c.env);
-    const result = await verifyProjectJwt(token, {
+    const result = await verifyProjectJwtOnce(token, {
       keys: await loadSigningKeys(config.JWT_SIGNING_KEYS),
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
