@@ -155,6 +155,11 @@ async function main(): Promise<void> {
       if (profile) profile.perRequestMs = profile.sampledMs / Math.max(1, r.completed);
     }
 
+    notes.push(
+      `The gateway wrote ${(gateway.logBytes() / 1e6).toFixed(1)} MB of request log lines (one JSON line per request) during the run;`,
+      "the harness drains its stdout instead of printing it (production sends these lines to Workers Logs).",
+      "",
+    );
     const figures = {
       command: process.argv.length > 2 ? `npm run bench -- ${process.argv.slice(2).join(" ")}` : "npm run bench",
       machine: `${cpus()[0]?.model ?? "unknown CPU"} × ${cpus().length}, Node ${process.version}, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,

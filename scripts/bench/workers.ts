@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
+import type { Readable } from "node:stream";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Miniflare } from "miniflare";
@@ -27,6 +28,8 @@ export interface RunningWorker {
 
 export interface Gateway extends RunningWorker {
   operatorToken: string;
+  /** Bytes the gateway wrote to stdout (its request log lines), drained rather than printed. */
+  logBytes(): number;
 }
 
 /** Bundles src/index.ts into `outdir` (index.js + wasm modules) with wrangler's own build. */
@@ -62,7 +65,15 @@ export async function startPassthrough(upstreamOrigin: string): Promise<RunningW
  */
 export async function startGateway(scriptPath: string, stateDir: string, options: { inspectorPort?: number } = {}): Promise<Gateway> {
   const operatorToken = generateOperatorToken();
+  let logBytes = 0;
   const mf = new Miniflare({
+    // The gateway writes one JSON line per request (as in production, where Workers Logs collects them). The
+    // harness drains them instead of echoing thousands of lines through this process, which also runs the
+    // load generator; stderr (errors) still reaches the console.
+    handleRuntimeStdio(stdout: Readable, stderr: Readable) {
+      stdout.on("data", (chunk: Buffer) => (logBytes += chunk.length));
+      stderr.pipe(process.stderr);
+    },
     modules: true,
     modulesRules: WASM_RULES,
     // Module names are paths relative to this root; the bundle's wasm imports are siblings of index.js.
@@ -99,7 +110,7 @@ export async function startGateway(scriptPath: string, stateDir: string, options
   for (const migration of readMigrations(join(ROOT, "schema/migrations"))) {
     for (const statement of migration.statements) await db.prepare(statement).run();
   }
-  return { ...(await listening(mf)), operatorToken };
+  return { ...(await listening(mf)), operatorToken, logBytes: () => logBytes };
 }
 
 /** A port free on 127.0.0.1 right now (for the inspector, which Miniflare does not pick itself). */
