@@ -193,6 +193,8 @@ export class ProjectGate extends DurableObject<Env> {
       settings,
       rateLimit,
       remaining: { tokens: local.tokens, microUsd: usdLeft.length > 0 ? Math.min(...usdLeft) : null },
+      // Sealed BYOK keys that may pay: the hot path opens them without reading D1 (undefined in a pre-upgrade snapshot).
+      credentials: snap.credentials,
     };
   }
 

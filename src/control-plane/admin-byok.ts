@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, asc, count, eq, gt, sql } from "drizzle-orm";
-import { providerKeys } from "../../schema";
+import { and, asc, count, eq, gt, inArray, sql } from "drizzle-orm";
+import { projects, providerKeys } from "../../schema";
 import { database, type Database } from "../db/client";
 import { loadConfig } from "../env";
+import { reconfigureGates } from "../limits/gate-snapshot";
 import { reencryptWithActiveKey } from "../secrets/byok-cipher";
 import { parseMasterKeys, type MasterKeyRing } from "../secrets/master-keys";
 import { requireOperator } from "./actor";
@@ -25,6 +26,7 @@ const ReencryptResult = z
       .array(z.object({ id: z.string(), reason: z.enum(["malformed", "unknown_key_version", "authentication_failed"]) }))
       .describe("Rows that no configured master key opens; left untouched"),
     versions: z.record(z.string(), z.number().int()).describe("Rows per master key version after the run"),
+    gates_synced: z.number().int().describe("Project gates given the re-sealed keys: every project of a tenant that stores a key"),
   })
   .openapi("ByokReencryptResult");
 export type ReencryptResult = z.infer<typeof ReencryptResult>;
@@ -45,14 +47,27 @@ export function adminByokRoutes() {
   app.openapi(reencrypt, async (c) => {
     requireOperator(c.var.actor);
     const ring = await parseMasterKeys(loadConfig(c.env).BYOK_MASTER_KEYS);
-    return c.json(await reencryptAllProviderKeys(database(c.env), ring), 200);
+    const db = database(c.env);
+    const result = await reencryptAllProviderKeys(db, ring);
+    // Project gates keep copies of the ciphertexts (the hot path pays from them), so they must hold the
+    // re-sealed ones before the old master key leaves the secret. All of them, every run: a run that failed
+    // half-way through this step is then completed by simply running it again.
+    const projectIds = await projectsOfKeyHolders(db);
+    await reconfigureGates(c.env, db, projectIds);
+    return c.json({ ...result, gates_synced: projectIds.length }, 200);
   });
   return app;
 }
 
+async function projectsOfKeyHolders(db: Database): Promise<string[]> {
+  const holders = db.selectDistinct({ tenantId: providerKeys.tenantId }).from(providerKeys);
+  const rows = await db.select({ id: projects.id }).from(projects).where(inArray(projects.tenantId, holders)).all();
+  return rows.map((row) => row.id);
+}
+
 /** Walks `provider_keys` by id (keyset pagination, stable under concurrent inserts) and re-seals each row. */
-export async function reencryptAllProviderKeys(db: Database, ring: MasterKeyRing): Promise<ReencryptResult> {
-  const result: ReencryptResult = {
+export async function reencryptAllProviderKeys(db: Database, ring: MasterKeyRing): Promise<Omit<ReencryptResult, "gates_synced">> {
+  const result: Omit<ReencryptResult, "gates_synced"> = {
     active_version: ring.active.version,
     scanned: 0,
     reencrypted: 0,

@@ -10,6 +10,7 @@ import { credentialIdentity, EnterpriseKeyFields, isEnterpriseProvider, storedCr
 import { validateEnterpriseCredential, validateProviderKey } from "../providers/validate-key";
 import { encryptProviderKey, keyFingerprint } from "../secrets/byok-cipher";
 import { parseMasterKeys } from "../secrets/master-keys";
+import { syncTenantGates } from "./gate-sync";
 import { controlRouter } from "./openapi-app";
 import { commonErrors, jsonBody, jsonResponse } from "./schemas";
 import { visibleTenant } from "./tenants";
@@ -93,6 +94,8 @@ export function byokRoutes() {
     };
     const previous = (await listProviderKeys(database(c.env), tenantId)).find((key) => key.provider === provider && key.scope === scope);
     await upsertProviderKey(database(c.env), stored);
+    // Gates hold the sealed keys the hot path pays with: the next request must use this one.
+    await syncTenantGates(c.env, tenantId);
     // Fingerprint, scope and base URL only: never the key or its ciphertext.
     await recordAudit(c, { tenantId, action: "byok.put", target: auditTarget(["tenant", tenantId], ["provider", `${provider}@${scope}`]), before: previous && providerKeyView(previous), after: providerKeyView(stored) });
     return c.json(providerKeyView(stored), 200);
@@ -109,6 +112,7 @@ export function byokRoutes() {
     const costCenter = c.req.valid("query").cost_center;
     const deleted = await deleteProviderKey(database(c.env), tenantId, provider, costCenter ? costCenterScope(costCenter) : TENANT_SCOPE);
     if (!deleted) throw new GatewayError("not_found", "No key stored for this provider.");
+    await syncTenantGates(c.env, tenantId);
     await recordAudit(c, { tenantId, action: "byok.delete", target: auditTarget(["tenant", tenantId], ["provider", `${provider}@${deleted.scope}`]), before: providerKeyView(deleted) });
     return c.json(providerKeyView(deleted), 200);
   });

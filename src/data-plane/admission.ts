@@ -4,7 +4,7 @@ import { GatewayError } from "../errors";
 import type { DataPlaneEnv } from "../http/app-env";
 import { denialToError } from "../limits/admission-denial";
 import { projectGate } from "../limits/gate-client";
-import type { AdmitInput } from "../limits/gate-types";
+import type { AdmitInput, PayingCredentials } from "../limits/gate-types";
 import { resolveModel } from "../providers/registry";
 import { SessionId } from "../memory/key";
 import { microUsdPerMillion } from "../usage/pricing";
@@ -49,6 +49,8 @@ export function admitRequest() {
 
     const target = resolveModel(chooseModel(chat.model, decision.settings));
     c.set("settings", decision.settings);
+    // A gate whose stored snapshot predates BYOK credentials gets a fresh one, once; later requests read none.
+    c.set("credentials", decision.credentials ?? (await syncProjectGate(c.env, project.id))?.credentials ?? NO_CREDENTIALS);
     c.set("admission", {
       startedAt: Date.now(),
       remaining: decision.remaining,
@@ -71,6 +73,8 @@ export function admitRequest() {
     }
   });
 }
+
+const NO_CREDENTIALS: PayingCredentials = { keys: [], tenantHasByok: false };
 
 function readSessionId(header: string | undefined): string | null {
   if (header === undefined) return null;

@@ -1,14 +1,15 @@
 import { database } from "../db/client";
-import { findProject } from "../db/projects";
-import { findPayingKeys, listProviderKeys, type ProviderKeyRow } from "../db/provider-keys";
+import { listProviderKeys, payingScopes, TENANT_SCOPE } from "../db/provider-keys";
 import { loadConfig } from "../env";
 import { GatewayError } from "../errors";
+import type { PayingCredentials, SealedCredential } from "../limits/gate-types";
 import type { CallTarget } from "../providers/call";
 import { credentialTransport, isEnterpriseProvider, regionOf, type TransportOptions } from "../providers/enterprise-credentials";
 import type { MockOptions } from "../providers/mock";
 import { fetchFor, resolveModel, type ResolvedModel } from "../providers/registry";
-import { decryptProviderKey, keyFingerprint } from "../secrets/byok-cipher";
+import { keyFingerprint } from "../secrets/byok-cipher";
 import { parseMasterKeys } from "../secrets/master-keys";
+import { openProviderKey } from "../secrets/opened-keys";
 import { chooseCredential, meteredFetch, operatorConfig, operatorTokensLeft, type OperatorConfig } from "./operator-default";
 
 export interface PayingTarget extends CallTarget {
@@ -25,32 +26,39 @@ export interface PayingOptions extends TransportOptions {
 /**
  * Everything needed to call `provider/model` for a project: adapter, base URL, and who pays — the
  * project's cost center's key first, then the tenant-wide one (SPEC BYOK), then, for tenants with no BYOK
- * key at all, the operator's default model (operator-default.ts states the exact rule). A key is decrypted
- * here, in memory, for this one call; it is never logged or returned.
+ * key at all, the operator's default model (operator-default.ts states the exact rule).
+ *
+ * `credentials` are the sealed keys admission returned from the project gate (ARCHITECTURE "hot path": no
+ * D1 read per request); control-plane BYOK and cost-center changes re-sync every affected gate. A key is
+ * opened here, in memory, for the call (opened-keys.ts may keep it per isolate); never logged or returned.
  */
-export async function payingTarget(env: Env, tenantId: string, projectId: string, ref: string, options: PayingOptions = {}): Promise<PayingTarget> {
+export async function payingTarget(env: Env, tenantId: string, credentials: PayingCredentials, ref: string, options: PayingOptions = {}): Promise<PayingTarget> {
   const resolved = resolveModel(ref);
   if (!resolved) throw new GatewayError("invalid_request", `Unknown provider in model '${ref}'.`, { param: "model" });
   const { provider, adapter, model } = resolved;
   const base = { adapter, providerLabel: provider.label, model, fetch: provider.mock ? fetchFor(provider, options.mock) : (options.fetch ?? fetch) };
   if (provider.mock) return { ...base, apiKey: "mock", baseUrl: provider.baseUrl, fingerprint: null };
 
-  const db = database(env);
-  const project = await findProject(db, projectId);
-  const [key] = await findPayingKeys(db, tenantId, provider.id, project?.costCenter ?? null);
+  const key = payingKey(credentials.keys, provider.id);
   const operator = key ? null : operatorConfig(env);
-  const tenantHasByok = !key && operator !== null && (await listProviderKeys(db, tenantId)).length > 0;
-  const choice = chooseCredential({ ref, byokKey: key, tenantHasByok, operator });
+  // Without an operator default there is nothing to withhold from a BYOK tenant: the plain "no key" answer.
+  const choice = chooseCredential({ ref, byokKey: key, tenantHasByok: operator !== null && credentials.tenantHasByok, operator });
   if (choice.kind === "byok") return byokTarget(env, tenantId, resolved, choice.key, base.fetch, options);
   if (choice.kind === "operator") return operatorTarget(env, tenantId, resolved, choice.config, base.fetch, options);
   const hint = choice.reason === "byok_tenant" ? " (this tenant uses its own keys, so the operator's default model is not used)" : "";
   throw new GatewayError("provider_not_configured", `No ${provider.label} key is configured for this tenant${hint}.`, { param: "model" });
 }
 
-async function byokTarget(env: Env, tenantId: string, resolved: ResolvedModel, key: ProviderKeyRow, inner: typeof fetch, options: TransportOptions): Promise<PayingTarget> {
+/** The cost center's own key before the tenant-wide one; the gate's snapshot holds no other scope. */
+function payingKey(keys: readonly SealedCredential[], providerId: string): SealedCredential | undefined {
+  const candidates = keys.filter((key) => key.provider === providerId);
+  return candidates.find((key) => key.scope !== TENANT_SCOPE) ?? candidates[0];
+}
+
+async function byokTarget(env: Env, tenantId: string, resolved: ResolvedModel, key: SealedCredential, inner: typeof fetch, options: TransportOptions): Promise<PayingTarget> {
   const { provider, adapter, model } = resolved;
   const ring = await parseMasterKeys(loadConfig(env).BYOK_MASTER_KEYS);
-  const opened = await decryptProviderKey(key.ciphertext, { tenantId, provider: provider.id, scope: key.scope }, ring);
+  const opened = await openProviderKey(key.ciphertext, { tenantId, provider: provider.id, scope: key.scope }, ring);
   if (!opened.ok) throw new GatewayError("misconfigured", `The stored ${provider.label} key cannot be decrypted; store it again.`);
   const target = { adapter, providerLabel: provider.label, model, fingerprint: key.fingerprint };
   if (!isEnterpriseProvider(provider)) return { ...target, apiKey: opened.plaintext, baseUrl: key.baseUrl ?? provider.baseUrl, fetch: inner };
@@ -90,7 +98,7 @@ export interface ModelRoute {
  */
 export async function describeModelRoutes(env: Env, tenantId: string, costCenter: string | null, refs: string[]): Promise<Map<string, ModelRoute>> {
   const keys = await listProviderKeys(database(env), tenantId);
-  const scopes = costCenter ? [`cc:${costCenter}`, "tenant"] : ["tenant"];
+  const scopes = payingScopes(costCenter);
   const operator = operatorConfig(env);
   const routes = new Map<string, ModelRoute>();
   for (const ref of refs) {

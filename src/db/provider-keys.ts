@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { providerKeys } from "../../schema";
 import type { Database } from "./database";
 
@@ -31,13 +31,7 @@ export async function deleteProviderKey(db: Database, tenantId: string, provider
     .get();
 }
 
-/** The credentials that could pay for a call: the cost center's own first, then the tenant-wide one. */
-export async function findPayingKeys(db: Database, tenantId: string, provider: string, costCenter: string | null): Promise<ProviderKeyRow[]> {
-  const scopes = costCenter ? [costCenterScope(costCenter), TENANT_SCOPE] : [TENANT_SCOPE];
-  const rows = await db
-    .select()
-    .from(providerKeys)
-    .where(and(eq(providerKeys.tenantId, tenantId), eq(providerKeys.provider, provider), inArray(providerKeys.scope, scopes)))
-    .all();
-  return rows.sort((a, b) => scopes.indexOf(a.scope) - scopes.indexOf(b.scope));
+/** Scopes whose keys may pay for a project, in paying order: the cost center's own, then the tenant-wide one. */
+export function payingScopes(costCenter: string | null): string[] {
+  return costCenter ? [costCenterScope(costCenter), TENANT_SCOPE] : [TENANT_SCOPE];
 }

@@ -1,5 +1,5 @@
 import type { ProjectJwtClaims } from "../auth/jwt-claims";
-import type { Remaining } from "../limits/gate-types";
+import type { PayingCredentials, Remaining } from "../limits/gate-types";
 import type { ChatRequest } from "../providers/openai-schema";
 import type { ProjectSettings } from "../settings/schema";
 
@@ -43,6 +43,8 @@ export interface DataPlaneEnv {
     chat: ChatRequest;
     /** Set once admission reserved budget for this request: it must be settled exactly once. */
     admission: AdmissionState;
+    /** The sealed BYOK keys that may pay for this project, as admission returned them (no D1 read). */
+    credentials: PayingCredentials;
   };
 }
 

@@ -1,10 +1,11 @@
 import { and, eq, isNotNull, or } from "drizzle-orm";
 import { apiKeys, budgetAlertSettings, killSwitches, projects, sharedBudgets, tenants, tiers } from "../../schema";
 import type { Database } from "../db/client";
+import { listProviderKeys, payingScopes, type ProviderKeyRow } from "../db/provider-keys";
 import { completeSettings, TierOverrides, type ProjectSettings } from "../settings/schema";
 import { DEFAULT_ALERT_THRESHOLDS } from "../usage/alerts";
 import { projectGate } from "./gate-client";
-import type { GateSnapshot, SharedBudgetLimit } from "./gate-types";
+import type { GateSnapshot, PayingCredentials, SharedBudgetLimit } from "./gate-types";
 
 /** `kill_switches.scope_id` of the global switch. */
 export const GLOBAL_SCOPE_ID = "*";
@@ -17,7 +18,7 @@ export const GLOBAL_SCOPE_ID = "*";
 export async function loadGateSnapshot(db: Database, projectId: string): Promise<GateSnapshot | null> {
   const project = await db.select().from(projects).where(eq(projects.id, projectId)).get();
   if (!project) return null;
-  const [tierRows, switchRows, revokedRows, budgetRows, tenant, alertRow] = await Promise.all([
+  const [tierRows, switchRows, revokedRows, budgetRows, tenant, alertRow, keyRows] = await Promise.all([
     db.select().from(tiers).where(eq(tiers.projectId, projectId)).all(),
     db
       .select()
@@ -34,6 +35,7 @@ export async function loadGateSnapshot(db: Database, projectId: string): Promise
     db.select().from(sharedBudgets).where(eq(sharedBudgets.tenantId, project.tenantId)).all(),
     db.select({ url: tenants.alertWebhookUrl }).from(tenants).where(eq(tenants.id, project.tenantId)).get(),
     db.select().from(budgetAlertSettings).where(eq(budgetAlertSettings.tenantId, project.tenantId)).get(),
+    listProviderKeys(db, project.tenantId),
   ]);
   const switchOn = (scope: "global" | "tenant" | "project") => switchRows.some((r) => r.scope === scope && r.enabled);
   return {
@@ -50,6 +52,22 @@ export async function loadGateSnapshot(db: Database, projectId: string): Promise
       webhookUrl: tenant?.url ?? null,
       thresholds: alertRow ? (JSON.parse(alertRow.thresholds) as number[]) : [...DEFAULT_ALERT_THRESHOLDS],
     },
+    credentials: payingCredentials(keyRows, project.costCenter),
+  };
+}
+
+/**
+ * The keys that may pay for a project of this cost center (never another cost center's), sealed as stored.
+ * `tenantHasByok` counts every scope: a tenant with only some cost center's key is still a BYOK tenant.
+ */
+function payingCredentials(rows: readonly ProviderKeyRow[], costCenter: string | null): PayingCredentials {
+  const scopes = payingScopes(costCenter);
+  return {
+    keys: rows
+      .filter((row) => scopes.includes(row.scope))
+      .sort((a, b) => scopes.indexOf(a.scope) - scopes.indexOf(b.scope))
+      .map(({ provider, scope, ciphertext, fingerprint, baseUrl }) => ({ provider, scope, ciphertext, fingerprint, baseUrl })),
+    tenantHasByok: rows.length > 0,
   };
 }
 

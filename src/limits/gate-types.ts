@@ -20,6 +20,31 @@ export const AlertConfig = z.object({
 });
 export type AlertConfig = z.infer<typeof AlertConfig>;
 
+/**
+ * A tenant's BYOK credential as the gate keeps it: the non-secret columns plus the AES-256-GCM ciphertext,
+ * which only the Worker (holder of the master key) can open. Same exposure as the D1 row (docs/security.md).
+ */
+export const SealedCredential = z.object({
+  provider: z.string(),
+  /** `tenant`, or `cc:{costCenter}` for the project's cost center's own key. */
+  scope: z.string(),
+  ciphertext: z.string(),
+  fingerprint: z.string(),
+  baseUrl: z.string().nullable(),
+});
+export type SealedCredential = z.infer<typeof SealedCredential>;
+
+/**
+ * Who may pay for this project's calls, so the hot path never reads D1 for a key: the keys of scope
+ * `tenant` and of the project's cost center, and whether the tenant stored any key at all (a BYOK tenant
+ * never falls back to the operator's default model; data-plane/operator-default.ts).
+ */
+export const PayingCredentials = z.object({
+  keys: z.array(SealedCredential),
+  tenantHasByok: z.boolean(),
+});
+export type PayingCredentials = z.infer<typeof PayingCredentials>;
+
 /** Everything the gate needs to decide alone, without reading D1 per request. Full replacement on configure. */
 export const GateSnapshot = z.object({
   projectId: z.string(),
@@ -32,6 +57,7 @@ export const GateSnapshot = z.object({
   revokedKeyIds: z.array(z.string()),
   sharedBudgets: z.array(SharedBudgetLimit),
   alerts: AlertConfig.default({ webhookUrl: null, thresholds: [50, 80, 100] }),
+  credentials: PayingCredentials.default({ keys: [], tenantHasByok: false }),
 });
 export type GateSnapshot = z.input<typeof GateSnapshot>;
 export type KillSwitchScope = "global" | "tenant" | "project";
@@ -78,7 +104,15 @@ export type DenialReason =
   | "unknown_tier";
 
 export type AdmitDecision =
-  | { ok: true; reservation: Reservation; settings: ProjectSettings; rateLimit: RateLimitState; remaining: Remaining }
+  | {
+      ok: true;
+      reservation: Reservation;
+      settings: ProjectSettings;
+      rateLimit: RateLimitState;
+      remaining: Remaining;
+      /** Absent only from a gate whose stored snapshot predates this field; admission then re-syncs it. */
+      credentials?: PayingCredentials;
+    }
   | {
       ok: false;
       reason: DenialReason;

@@ -1,6 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { Hono } from "hono";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { adminByokRoutes, reencryptAllProviderKeys, type ReencryptResult } from "../../src/control-plane/admin-byok";
 import { database } from "../../src/db/client";
 import type { Actor, ControlPlaneEnv } from "../../src/http/app-env";
@@ -8,6 +8,8 @@ import { handleError } from "../../src/http/error-handler";
 import { decryptProviderKey, encryptProviderKey } from "../../src/secrets/byok-cipher";
 import { addMasterKey, generateMasterKey } from "../../src/secrets/generate";
 import { parseMasterKeys } from "../../src/secrets/master-keys";
+import worker from "../../src/index";
+import { call, createKey, createProject, createTenant, mint, projectUrl } from "../support/control-plane";
 
 /**
  * BYOK master-key rotation as the operator runs it: rows sealed under v1, the secret becomes "v2:…,v1:…",
@@ -102,6 +104,7 @@ describe("POST /v1/admin/byok/reencrypt", () => {
         { id: "pk_b3", reason: "authentication_failed" },
       ],
       versions: { v1: 1, v2: 3, v7: 1 },
+      gates_synced: 0,
     });
     expect(await stored(LOST_KEY_ROW.id)).toBe(lostBefore);
     expect(await stored(SWAPPED_ROW.id)).toBe(swappedBefore);
@@ -162,5 +165,56 @@ describe("a tenant storing a new key while the walk runs", () => {
     expect(await stored(racing.id)).toBe(tenantsNewKey);
     expect(await decryptProviderKey(await stored(racing.id), racing, ring)).toMatchObject({ ok: true, plaintext: "new-cohere-key-1111" });
     expect((await stored(quiet.id)).startsWith("v2.")).toBe(true);
+  });
+});
+
+describe("re-encryption and the project gates' copies of the keys", () => {
+  it("gives every gate the re-sealed key, so chats keep working once the old master key has left the secret", async () => {
+    const upstream = "https://rotation.test/v1";
+    const plaintext = "sk-rotation-0123456789abcdef";
+    const tenant = await createTenant("pro");
+    const project = await createProject(tenant.admin, { provider_model: "openai/gpt-4o-mini" });
+    const minted = await mint((await createKey(tenant.admin, project.id)).key, { user_id: "user-1" });
+    const realFetch = globalThis.fetch;
+    const seen: string[] = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const request = new Request(input, init);
+      if (!request.url.startsWith(upstream)) return realFetch(input, init);
+      if (request.method === "POST") seen.push(request.headers.get("authorization") ?? "");
+      return Response.json(request.method === "GET" ? { object: "list", data: [] } : {
+        id: "x", object: "chat.completion", created: 1, model: "gpt-4o-mini",
+        choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
+        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+      });
+    });
+    try {
+      const put = await call("PUT", `https://localhost/auth/v1/tenants/${tenant.id}/providers/openai`, { token: tenant.admin, body: { api_key: plaintext, base_url: upstream } });
+      expect(put.status, put.text).toBe(200);
+
+      // The deployment's secret gets a new first key; the route re-seals the row and pushes it to the gate.
+      const rotated = addMasterKey(env.BYOK_MASTER_KEYS!);
+      const res = await callReencrypt(OPERATOR, rotated);
+      expect(res.status, res.text).toBe(200);
+      expect(JSON.parse(res.text)).toMatchObject({ active_version: "v2", gates_synced: expect.any(Number) });
+      expect(JSON.parse(res.text).gates_synced).toBeGreaterThanOrEqual(1);
+
+      // Step 4 of the rotation: the old key is gone. Only a gate holding the v2 ciphertext can still pay.
+      const ctx = createExecutionContext();
+      const chat = await worker.fetch(
+        new Request(projectUrl(project.slug, "/v1/chat/completions"), {
+          method: "POST",
+          headers: { Authorization: `Bearer ${minted.json.token}`, "Content-Type": "application/json" },
+          body: JSON.stringify({ messages: [{ role: "user", content: "hi" }] }),
+        }),
+        { ...env, BYOK_MASTER_KEYS: rotated.split(",")[0]! },
+        ctx,
+      );
+      const text = await chat.text();
+      await waitOnExecutionContext(ctx);
+      expect(chat.status, text).toBe(200);
+      expect(seen).toEqual([`Bearer ${plaintext}`]);
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 });

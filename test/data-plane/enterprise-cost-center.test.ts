@@ -1,6 +1,8 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { payingTarget } from "../../src/data-plane/credentials";
+import { database } from "../../src/db/client";
+import { loadGateSnapshot } from "../../src/limits/gate-snapshot";
 import { encryptProviderKey, keyFingerprint } from "../../src/secrets/byok-cipher";
 import { parseMasterKeys } from "../../src/secrets/master-keys";
 import { call, createKey, createProject, createTenant, mint, projectUrl } from "../support/control-plane";
@@ -62,6 +64,11 @@ async function ledgerFingerprints(projectId: string): Promise<string[]> {
   return [];
 }
 
+/** The sealed keys a project's gate would hold (and admission return) after a sync now. */
+async function credentialsOf(projectId: string) {
+  return (await loadGateSnapshot(database(env), projectId))!.credentials!;
+}
+
 afterEach(() => vi.restoreAllMocks());
 
 describe("BYOK per cost center", () => {
@@ -92,9 +99,9 @@ describe("BYOK per cost center", () => {
     const tenant = await createTenant("enterprise");
     await storeKey(tenant.id, "cc:eng", KEYS.eng);
     const marketing = await createProject(tenant.admin, undefined, { cost_center: "marketing" });
-    await expect(payingTarget(env, tenant.id, marketing.id, "openai/gpt-4o-mini")).rejects.toMatchObject({ code: "provider_not_configured" });
+    await expect(payingTarget(env, tenant.id, await credentialsOf(marketing.id), "openai/gpt-4o-mini")).rejects.toMatchObject({ code: "provider_not_configured" });
     await storeKey(tenant.id, "tenant", KEYS.tenant);
-    expect(await payingTarget(env, tenant.id, marketing.id, "openai/gpt-4o-mini")).toMatchObject({ apiKey: KEYS.tenant, fingerprint: await keyFingerprint(KEYS.tenant), baseUrl: UPSTREAM });
+    expect(await payingTarget(env, tenant.id, await credentialsOf(marketing.id), "openai/gpt-4o-mini")).toMatchObject({ apiKey: KEYS.tenant, fingerprint: await keyFingerprint(KEYS.tenant), baseUrl: UPSTREAM });
   });
 
   it("never pays with another tenant's cost-center key of the same name", async () => {
@@ -102,7 +109,7 @@ describe("BYOK per cost center", () => {
     const other = await createTenant("enterprise");
     await storeKey(owner.id, "cc:eng", KEYS.eng);
     const project = await createProject(other.admin, undefined, { cost_center: "eng" });
-    await expect(payingTarget(env, other.id, project.id, "openai/gpt-4o-mini")).rejects.toMatchObject({ code: "provider_not_configured" });
+    await expect(payingTarget(env, other.id, await credentialsOf(project.id), "openai/gpt-4o-mini")).rejects.toMatchObject({ code: "provider_not_configured" });
   });
 
   it("shows each model's provider, region and paying credential in /v1/models", async () => {

@@ -1,6 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { payingTarget } from "../../src/data-plane/credentials";
+import { database } from "../../src/db/client";
+import { loadGateSnapshot } from "../../src/limits/gate-snapshot";
 import { chooseCredential, operatorConfig, reservationTokens, type OperatorConfig } from "../../src/data-plane/operator-default";
 import { encryptProviderKey, keyFingerprint } from "../../src/secrets/byok-cipher";
 import { parseMasterKeys } from "../../src/secrets/master-keys";
@@ -52,6 +54,11 @@ describe("reservationTokens", () => {
   });
 });
 
+/** The sealed keys a project's gate would hold (and admission return) after a sync now. */
+async function credentialsOf(projectId: string) {
+  return (await loadGateSnapshot(database(env), projectId))!.credentials!;
+}
+
 describe("the operator key over payingTarget", () => {
   const operatorEnv = { ...env, ...OPERATOR, OPERATOR_TOKENS_PER_TENANT_DAY: "1000" } as Env;
   const upstream = (usage: { prompt_tokens: number; completion_tokens: number }) => {
@@ -68,7 +75,7 @@ describe("the operator key over payingTarget", () => {
     const tenant = await createTenant("free");
     const project = await createProject(tenant.admin);
     const { seen, fake } = upstream({ prompt_tokens: 300, completion_tokens: 300 });
-    const target = await payingTarget(operatorEnv, tenant.id, project.id, "openai/gpt-4o-mini", { fetch: fake });
+    const target = await payingTarget(operatorEnv, tenant.id, await credentialsOf(project.id), "openai/gpt-4o-mini", { fetch: fake });
     expect(target).toMatchObject({ baseUrl: "https://operator.test/v1", fingerprint: `operator:${await keyFingerprint(OPERATOR.OPERATOR_PROVIDER_KEY)}`, providerLabel: "OpenAI (operator key)" });
     expect((await target.fetch!("https://operator.test/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${target.apiKey}` }, body })).status).toBe(200);
     expect(seen).toEqual([`Bearer ${OPERATOR.OPERATOR_PROVIDER_KEY}`]);
@@ -82,9 +89,9 @@ describe("the operator key over payingTarget", () => {
     const tenant = await createTenant("free");
     const project = await createProject(tenant.admin);
     const { fake } = upstream({ prompt_tokens: 900, completion_tokens: 100 });
-    const target = await payingTarget(operatorEnv, tenant.id, project.id, "openai/gpt-4o-mini", { fetch: fake });
+    const target = await payingTarget(operatorEnv, tenant.id, await credentialsOf(project.id), "openai/gpt-4o-mini", { fetch: fake });
     await target.fetch!("https://operator.test/v1/chat/completions", { method: "POST", body });
-    await expect(payingTarget(operatorEnv, tenant.id, project.id, "openai/gpt-4o-mini", { fetch: fake })).rejects.toMatchObject({ code: "budget_exceeded" });
+    await expect(payingTarget(operatorEnv, tenant.id, await credentialsOf(project.id), "openai/gpt-4o-mini", { fetch: fake })).rejects.toMatchObject({ code: "budget_exceeded" });
   });
 
   it("gives a BYOK tenant without a key for this provider provider_not_configured, not the operator key", async () => {
@@ -95,6 +102,6 @@ describe("the operator key over payingTarget", () => {
     await env.DB.prepare("INSERT INTO provider_keys (id, tenant_id, provider, scope, ciphertext, fingerprint, base_url, created_at, updated_at) VALUES (?, ?, 'anthropic', 'tenant', ?, 'sha256:abc', NULL, ?, ?)")
       .bind(`pk_${crypto.randomUUID()}`, tenant.id, await encryptProviderKey("sk-ant-0123456789", { tenantId: tenant.id, provider: "anthropic", scope: "tenant" }, ring), now, now)
       .run();
-    await expect(payingTarget(operatorEnv, tenant.id, project.id, "openai/gpt-4o-mini")).rejects.toMatchObject({ code: "provider_not_configured", message: expect.stringMatching(/operator's default model is not used/) });
+    await expect(payingTarget(operatorEnv, tenant.id, await credentialsOf(project.id), "openai/gpt-4o-mini")).rejects.toMatchObject({ code: "provider_not_configured", message: expect.stringMatching(/operator's default model is not used/) });
   });
 });
