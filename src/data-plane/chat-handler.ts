@@ -50,7 +50,8 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
     }
     // Settlement runs after the answer, batched with others (settle-queue.ts): the client does not wait for bookkeeping.
     admission.settledBy = "handler";
-    const report = { status: "ok" as const, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, credentialFingerprint: paidBy.fingerprint };
+    admission.usage = { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens };
+    const report = { status: "ok" as const, ...admission.usage, credentialFingerprint: paidBy.fingerprint };
     settleRequest(c.executionCtx, c.env, project.id, requestId, admission, report);
     if (providerAnswer) c.executionCtx.waitUntil(rememberTurn(c, providerAnswer).catch(() => undefined));
     const cost = costOf(admission, report).microUsd;

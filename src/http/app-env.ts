@@ -65,6 +65,8 @@ export interface AdmissionState {
   placeholders?: Readonly<Record<string, string>>;
   /** Set by the handler when it takes over settlement (it will settle when the stream ends). */
   settledBy?: "handler";
+  /** A whole (non-streamed) answer's token counts, for the request log line. */
+  usage?: { promptTokens: number; completionTokens: number };
 }
 
 export type GuardrailEvent =

@@ -15,7 +15,8 @@ import type { AdmissionState, DataPlaneEnv, GuardrailEvent, ProjectClaims, Proje
  * Streams: tokens and cost are known only after the last chunk, when the handler settles in `waitUntil`.
  * The line is written at response time with `streamed: true` and null tokens/cost; the final figures are
  * the usage-ledger row with the same `request_id` (GET /v1/audit/requests?request_id=…). A non-streamed
- * answer carries its `usage` block, so its line has tokens and the cost priced from them.
+ * answer's token counts are known when it is sent (the handler records them in AdmissionState), so its line
+ * has tokens and the cost priced from them — without re-reading the response body.
  */
 export interface RequestLogLine {
   level: "info" | "warn";
@@ -48,7 +49,7 @@ export function requestLog(options: { write?: (line: string) => void; now?: () =
     const claims: ProjectClaims | undefined = c.var.claims;
     const admission: AdmissionState | undefined = c.var.admission;
     const streamed = (c.res.headers.get("Content-Type") ?? "").includes("text/event-stream");
-    const usage = admission && !streamed && c.res.ok ? await readUsage(c.res) : null;
+    const usage = !streamed && c.res.ok ? (admission?.usage ?? null) : null;
     const line: RequestLogLine = {
       level: c.res.status >= 500 ? "warn" : "info",
       msg: "request",
@@ -75,19 +76,6 @@ export function requestLog(options: { write?: (line: string) => void; now?: () =
 interface Usage {
   promptTokens: number;
   completionTokens: number;
-}
-
-/** Only the `usage` numbers of a JSON answer are read from a copy; the content is never looked at. */
-async function readUsage(response: Response): Promise<Usage | null> {
-  if (!(response.headers.get("Content-Type") ?? "").includes("application/json")) return null;
-  try {
-    const body = (await response.clone().json()) as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } };
-    const prompt = body.usage?.prompt_tokens;
-    const completion = body.usage?.completion_tokens;
-    return Number.isSafeInteger(prompt) && Number.isSafeInteger(completion) ? { promptTokens: prompt as number, completionTokens: completion as number } : null;
-  } catch {
-    return null;
-  }
 }
 
 function priced(target: AdmissionState["target"], usage: Usage): string | null {
