@@ -1,29 +1,32 @@
 import { DurableObject } from "cloudflare:workers";
-import { checkWindow, pruneLog, recordHit } from "../src/limits/sliding-window";
-import type { IpLimitResult } from "../src/limits/ip-limit";
-
-const WINDOW_MS = 60_000;
-/** Above this many tracked IPs in one shard, empty logs are swept. */
-const SWEEP_AT = 10_000;
+import { sharedWindow } from "../src/limits/ip-limit";
+import { IP_WINDOW_MS, type IpCounts, type SharedIpCounts } from "../src/limits/ip-window";
 
 /**
- * Embedded per-IP safety net when no Redis is configured: one object per hash shard of the IP space
- * (src/limits/ip-limit.ts), an exact sliding-window log per IP, memory only — it is a safety net, and a
- * restart forgetting a minute of history is acceptable there.
+ * Embedded shared count of the per-IP safety net when no Redis is configured: one object per hash shard of
+ * the IP space (src/limits/ip-limit.ts), a count per IP for the current fixed one-minute window. Isolates
+ * report here about once a second (src/limits/ip-window.ts), never per request.
+ *
+ * Memory only: it is a safety net, and a restart forgetting a minute of counts is acceptable there; nothing
+ * is written, so a report never waits for a storage commit. The map holds one window and is dropped when
+ * the next begins, so it is bounded by the distinct IPs of one minute in this shard.
  */
 export class IpLimiter extends DurableObject<Env> {
-  private readonly logs = new Map<string, number[]>();
+  private window = Number.NEGATIVE_INFINITY;
+  private counts = new Map<string, number>();
 
-  async check(ip: string, limitPerMinute: number, now: number = Date.now()): Promise<IpLimitResult> {
-    if (this.logs.size > SWEEP_AT) {
-      for (const [key, log] of this.logs) if (pruneLog(log, now, WINDOW_MS).length === 0) this.logs.delete(key);
+  async add(entries: IpCounts, now: number = Date.now()): Promise<SharedIpCounts> {
+    const { index } = sharedWindow(now);
+    // A report stamped with an older window (a slow clock) counts in the current one rather than reopening it.
+    if (index > this.window) {
+      this.window = index;
+      this.counts = new Map();
     }
-    const log = pruneLog(this.logs.get(ip) ?? [], now, WINDOW_MS);
-    this.logs.set(ip, log);
-    const check = checkWindow(log, limitPerMinute, WINDOW_MS, now);
-    if (check.ok) recordHit(log, now);
-    const result: IpLimitResult = { ok: check.ok, limit: limitPerMinute, remaining: check.remaining, reset: Math.ceil(check.resetAtMs / 1000) };
-    if (check.retryAfterMs !== undefined) result.retryAfter = Math.ceil(check.retryAfterMs / 1000);
-    return result;
+    const totals = entries.map(({ ip, count }) => {
+      const total = (this.counts.get(ip) ?? 0) + count;
+      this.counts.set(ip, total);
+      return { ip, count: total };
+    });
+    return { totals, resetAtMs: (this.window + 1) * IP_WINDOW_MS };
   }
 }

@@ -1,19 +1,23 @@
-import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis/cloudflare";
+import { IP_WINDOW_MS, type IpCounts, type SharedIpCounts } from "./ip-window";
 
-/** The per-IP safety net checked before anything else (SPEC `ip_rpm_limit`). */
-export interface IpLimitResult {
-  ok: boolean;
-  limit: number;
-  remaining: number;
-  /** Unix seconds. */
-  reset: number;
-  /** Seconds, only when refused. */
-  retryAfter?: number;
-}
+/**
+ * The shared half of the per-IP safety net (SPEC `ip_rpm_limit`): every isolate adds the hits it admitted
+ * (src/limits/ip-window.ts) to one count per IP and fixed one-minute window, and reads back the totals.
+ * Called from `waitUntil`, never awaited by a request.
+ *
+ * A fixed window, not a sliding one: one INCRBY per IP is all Redis (or the embedded object) has to do, and
+ * the exact sliding window already runs in each isolate. Hits are counted in the window the report arrives
+ * in, so a hit from the last second of a minute may count in the next one.
+ */
 
-/** Shards of the embedded limiter: one IP always lands on one shard, so its count stays exact. */
+/** Shards of the embedded counter: one IP always lands on one shard, so its total is complete there. */
 export const IP_SHARDS = 32;
+
+/** A few seconds past the window, so a report from a slightly fast or slow clock still finds its key. */
+const REDIS_KEY_TTL_SECONDS = 2 * (IP_WINDOW_MS / 1000);
+/** Bounded wait on Redis before the report falls back to the embedded counter. */
+const REDIS_TIMEOUT_MS = 1_000;
 
 /** FNV-1a: a stable, cheap spread of IPs over shards (not a security boundary). */
 export function ipShard(ip: string, shards: number = IP_SHARDS): number {
@@ -25,46 +29,78 @@ export function ipShard(ip: string, shards: number = IP_SHARDS): number {
   return hash % shards;
 }
 
+/** The fixed window `now` falls in: its index (minutes since the epoch) and its end, epoch ms. */
+export function sharedWindow(now: number): { index: number; resetAtMs: number } {
+  const index = Math.floor(now / IP_WINDOW_MS);
+  return { index, resetAtMs: (index + 1) * IP_WINDOW_MS };
+}
+
 type IpEnv = Pick<Env, "IP_LIMITER" | "UPSTASH_REDIS_REST_URL" | "UPSTASH_REDIS_REST_TOKEN">;
 
-const limiters = new Map<string, Ratelimit>();
-
 /**
- * Redis (`@upstash/ratelimit` sliding window, shared by every isolate) when configured; otherwise the
- * embedded `IpLimiter` Durable Object of the IP's shard. Both count a minute per IP.
+ * Adds `deltas` to the current window's count of each IP and returns the totals. Redis when configured
+ * (shared by every isolate in every location); otherwise the embedded `IpLimiter` object of each IP's shard,
+ * one RPC per shard. A Redis outage falls back to the embedded counter rather than dropping the report.
  */
-export async function checkIpLimit(env: IpEnv, ip: string, limitPerMinute: number): Promise<IpLimitResult> {
+export async function reportIpCounts(env: IpEnv, deltas: IpCounts, now: number = Date.now()): Promise<SharedIpCounts> {
+  if (deltas.length === 0) return { totals: [], resetAtMs: sharedWindow(now).resetAtMs };
   if (env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN) {
-    const limiter = upstashLimiter(env.UPSTASH_REDIS_REST_URL, env.UPSTASH_REDIS_REST_TOKEN, limitPerMinute);
-    // A Redis outage must not take the whole data plane down with it: the safety net falls back to the
-    // embedded limiter (exact per IP, just not shared with Redis' count) rather than failing requests.
-    const res = await limiter.limit(ip).catch(() => null);
-    if (!res) return embeddedCheck(env, ip, limitPerMinute);
-    const reset = Math.ceil(res.reset / 1000);
-    const result: IpLimitResult = { ok: res.success, limit: res.limit, remaining: Math.max(0, res.remaining), reset };
-    if (!res.success) result.retryAfter = Math.max(1, reset - Math.floor(Date.now() / 1000));
-    return result;
+    try {
+      return await redisReport(redisClient(env.UPSTASH_REDIS_REST_URL, env.UPSTASH_REDIS_REST_TOKEN), deltas, now);
+    } catch (err) {
+      // The kind only: the message can carry the Redis URL.
+      console.warn(JSON.stringify({ level: "warn", msg: "ip limit: redis unavailable, using the embedded counter", kind: err instanceof Error ? err.name : typeof err }));
+    }
   }
-  return embeddedCheck(env, ip, limitPerMinute);
+  return embeddedReport(env, deltas, now);
 }
 
-function embeddedCheck(env: IpEnv, ip: string, limitPerMinute: number): Promise<IpLimitResult> {
-  const stub = env.IP_LIMITER.get(env.IP_LIMITER.idFromName(`ip-shard-${ipShard(ip)}`));
-  return stub.check(ip, limitPerMinute);
+/** Redis layout: `tollgate:ip:{window index}:{ip}` → integer, one pipeline of INCRBY + EXPIRE per IP. */
+async function redisReport(redis: Redis, deltas: IpCounts, now: number): Promise<SharedIpCounts> {
+  const { index, resetAtMs } = sharedWindow(now);
+  const pipeline = redis.pipeline();
+  for (const { ip, count } of deltas) {
+    const key = `tollgate:ip:${index}:${ip}`;
+    pipeline.incrby(key, count);
+    pipeline.expire(key, REDIS_KEY_TTL_SECONDS);
+  }
+  const replies = await pipeline.exec<number[]>();
+  const totals = deltas.map(({ ip }, i) => ({ ip, count: Number(replies[2 * i]) }));
+  if (totals.some(({ count }) => !Number.isFinite(count))) throw new Error("unexpected INCRBY reply");
+  return { totals, resetAtMs };
 }
 
-function upstashLimiter(url: string, token: string, limit: number): Ratelimit {
-  const key = `${url}|${limit}`;
-  let limiter = limiters.get(key);
-  if (!limiter) {
-    limiter = new Ratelimit({
-      redis: new Redis({ url, token }),
-      limiter: Ratelimit.slidingWindow(limit, "60 s"),
-      // Bounded wait on Redis; past it @upstash/ratelimit lets the request through (fail open).
-      timeout: 1_000,
-      prefix: "tollgate:ip",
+async function embeddedReport(env: IpEnv, deltas: IpCounts, now: number): Promise<SharedIpCounts> {
+  const byShard = new Map<number, IpCounts>();
+  for (const delta of deltas) {
+    const shard = ipShard(delta.ip);
+    const entries = byShard.get(shard) ?? [];
+    entries.push(delta);
+    byShard.set(shard, entries);
+  }
+  const answers = await Promise.all(
+    [...byShard].map(([shard, entries]) => env.IP_LIMITER.get(env.IP_LIMITER.idFromName(`ip-shard-${shard}`)).add(entries, now)),
+  );
+  return { totals: answers.flatMap((answer) => answer.totals), resetAtMs: Math.max(...answers.map((answer) => answer.resetAtMs)) };
+}
+
+const clients = new Map<string, Redis>();
+
+function redisClient(url: string, token: string): Redis {
+  const key = `${url}|${token}`;
+  let client = clients.get(key);
+  if (!client) {
+    client = new Redis({
+      url,
+      token,
+      // The SDK's default retries back off for seconds; a report that misses falls back instead.
+      retry: false,
+      // A fresh signal per request: the SDK turns a function signal's abort into a thrown error.
+      signal: () => AbortSignal.timeout(REDIS_TIMEOUT_MS),
+      enableAutoPipelining: false,
+      enableTelemetry: false,
     });
-    limiters.set(key, limiter);
+    clients.set(key, client);
   }
-  return limiter;
+  return client;
 }
