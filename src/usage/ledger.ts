@@ -12,11 +12,17 @@ export type LedgerRow = typeof usageLedger.$inferInsert;
 /** D1 binds at most 100 parameters per statement; a row has 19 columns, so 5 rows per INSERT. */
 const ROWS_PER_STATEMENT = 5;
 
+/**
+ * All the rows in one round trip: the 5-row INSERTs go as one batch (one transaction on both drivers), so a
+ * flush of 100 rows is one call to the database rather than twenty.
+ */
 export async function insertLedgerRows(db: Database, rows: readonly LedgerRow[]): Promise<void> {
+  const inserts = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-    await db.insert(usageLedger).values(chunk).onConflictDoNothing({ target: usageLedger.requestId }).run();
+    inserts.push(db.insert(usageLedger).values(rows.slice(i, i + ROWS_PER_STATEMENT)).onConflictDoNothing({ target: usageLedger.requestId }));
   }
+  const [first, ...rest] = inserts;
+  if (first) await db.batch([first, ...rest]);
 }
 
 export interface LedgerContext {
