@@ -9,8 +9,8 @@
  *
  * Trade-offs: exact at every instant, so there is no double burst at a window edge (a fixed window admits
  * 2L across a boundary; GCRA/token bucket admits L plus the refill during the window). The price is memory
- * O(L) per key (≤ 10,000 numbers for a project at the maximum RPM) and O(expired) pruning per call, which
- * is cheap inside one Durable Object. Only admitted requests are logged: a refused request takes no slot,
+ * O(L) per key (≤ 10,000 numbers for a project at the maximum RPM), O(expired) pruning and an O(log L)
+ * count per call. Only admitted requests are logged: a refused request takes no slot,
  * otherwise a client hammering a full window would keep itself locked out forever.
  */
 export interface WindowCheck {
@@ -34,14 +34,28 @@ export function pruneLog(log: number[], now: number, windowMs: number): number[]
 
 /** Decides without recording; call `recordHit` only once every other check has passed. */
 export function checkWindow(log: readonly number[], limit: number, windowMs: number, now: number): WindowCheck {
-  const live = log.filter((t) => t > now - windowMs);
-  const oldest = live[0];
+  // The log is ascending, so the live entries are a suffix: find where it starts instead of copying it.
+  const first = firstAfter(log, now - windowMs);
+  const count = log.length - first;
+  const oldest = log[first];
   const resetAtMs = oldest === undefined ? now + windowMs : oldest + windowMs;
-  if (live.length < limit) {
-    return { ok: true, limit, remaining: limit - live.length - 1, resetAtMs };
+  if (count < limit) {
+    return { ok: true, limit, remaining: limit - count - 1, resetAtMs };
   }
-  const freesAt = (live[live.length - limit] as number) + windowMs;
+  const freesAt = (log[log.length - limit] as number) + windowMs;
   return { ok: false, limit, remaining: 0, resetAtMs, retryAfterMs: Math.max(1, freesAt - now) };
+}
+
+/** Index of the first entry greater than `bound` in an ascending log (binary search; log.length if none). */
+function firstAfter(log: readonly number[], bound: number): number {
+  let low = 0;
+  let high = log.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((log[mid] as number) > bound) high = mid;
+    else low = mid + 1;
+  }
+  return low;
 }
 
 /** Inserts keeping the log ascending (injected clocks may step backwards in tests; real ones rarely do). */
