@@ -11,6 +11,7 @@ import type { Database } from "../../src/db/database";
 import { findProjectBySlug, insertProjectWithinPlan, insertTierWithinCap, listTiers, projectSettings, resumeProjectWithinPlan, updateProject } from "../../src/db/projects";
 import { isUniqueViolation } from "../../src/db/unique-violation";
 import { findActiveAdminCredential, findTenant, insertTenant } from "../../src/db/tenants";
+import { insertLedgerRows, ledgerRow } from "../../src/usage/ledger";
 
 // The repository layer against libSQL (the LIBSQL_URL path) with a file: database, in Node.
 const dir = mkdtempSync(join(tmpdir(), "tollgate-libsql-"));
@@ -84,5 +85,22 @@ describe("repository layer on libSQL", () => {
     const keys = await listApiKeys(db, "prj_1");
     expect(keys.map((k) => [k.id, k.revokedAt !== null])).toEqual([["key_old", true], ["key_new", false]]);
     expect(await revokeProjectKeys(db, "prj_1", now)).toEqual(["key_new"]);
+  });
+});
+
+describe("usage ledger on libSQL", () => {
+  it("inserts a flush of 120 rows in one statement, keeps nulls and numbers, and ignores a replay", async () => {
+    const rows = Array.from({ length: 120 }, (_, i) =>
+      ledgerRow(
+        { tenantId: "ten_free", projectId: "prj_ledger", costCenter: i % 2 ? "eng" : null, userId: `u${i % 3}`, createdAt: now },
+        { requestId: `req_ledger_${i}`, provider: "openai", model: "gpt-4o-mini", promptTokens: 10, completionTokens: i, costMicroUsd: 100 + i, latencyMs: 5, status: "ok", guardrailEvents: [{ kind: "pii", count: i }] },
+      ),
+    );
+    await insertLedgerRows(db, rows);
+    await insertLedgerRows(db, rows.slice(0, 10)); // a flush replayed after a crash
+    const stored = await client.execute("SELECT count(*) AS n, sum(cost_micro_usd) AS cost, sum(cost_center IS NULL) AS no_cc FROM usage_ledger WHERE project_id = 'prj_ledger'");
+    expect(stored.rows[0]).toMatchObject({ n: 120, cost: rows.reduce((sum, r) => sum + r.costMicroUsd, 0), no_cc: 60 });
+    const one = await client.execute("SELECT * FROM usage_ledger WHERE request_id = 'req_ledger_7'");
+    expect(one.rows[0]).toMatchObject({ user_id: "u1", completion_tokens: 7, session_id: null, guardrail_events: '[{"kind":"pii","count":7}]', day: rows[7]!.day });
   });
 });
