@@ -1,6 +1,6 @@
 import { getTableColumns, sql } from "drizzle-orm";
 import { usageLedger } from "../../schema";
-import type { Database } from "../db/client";
+import type { Database } from "../db/database";
 
 /**
  * The usage ledger: exactly one row per admitted request. The project gate writes the row into its own
