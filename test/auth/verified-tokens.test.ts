@@ -29,6 +29,13 @@ describe("verifyProjectJwtOnce (per-isolate memo of verified tokens)", () => {
     expect(await verifyProjectJwtOnce(token, { ...options, now: at(60 + 31) })).toEqual({ ok: false, code: "token_expired" });
   });
 
+  it("hits across key-set objects of the same secret (the middleware loads a fresh set per request)", async () => {
+    const token = await signRaw(signer, validPayload({ jti: "jti-fresh-set" }));
+    const first = await verifyProjectJwtOnce(token, { ...options, keys: await keySet([signer]) });
+    const again = await verifyProjectJwtOnce(token, { ...options, keys: await keySet([signer]) });
+    expect(again.ok && first.ok && again.claims === first.claims).toBe(true);
+  });
+
   it("checks the project on every hit: a memoised token for one project is refused on another", async () => {
     const token = await signRaw(signer, validPayload());
     expect((await verifyProjectJwtOnce(token, options)).ok).toBe(true);
