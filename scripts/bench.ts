@@ -26,6 +26,8 @@ Measures direct-to-upstream vs a bare pass-through Worker vs the full Tollgate p
   --guardrails-off   also measure the gateway with PII and Sentinel disabled (where the time goes)
   --profile          also sample the gateway's CPU (V8 inspector) during one extra load round and report
                      the top modules and functions by self time (the inspector stays attached all run)
+  --persist-disk     keep the gateway's D1 and Durable Object storage in files (as wrangler dev does) instead of
+                     memory; every commit's fsync then blocks the runtime's thread
   --quick            smoke mode for CI: few requests, no report written unless --out is given
   --out PATH         Markdown report (default docs/bench/gateway.md)
   -h, --help         this text
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
       duration: { type: "string" },
       "guardrails-off": { type: "boolean", default: false },
       profile: { type: "boolean", default: false },
+      "persist-disk": { type: "boolean", default: false },
       quick: { type: "boolean", default: false },
       out: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
     const bare = await startPassthrough(`http://127.0.0.1:${upstream.port}`);
     running.push(bare);
     const inspectorPort = values.profile ? await freePort() : undefined;
-    const gateway = await startGateway(scriptPath, stateDir.path, { inspectorPort });
+    const gateway = await startGateway(scriptPath, stateDir.path, { inspectorPort, persistToDisk: values["persist-disk"] });
     running.push(gateway);
     console.error(`upstream :${upstream.port}, bare Worker :${bare.port}, gateway :${gateway.port}; provisioning…`);
 
@@ -174,6 +177,7 @@ async function main(): Promise<void> {
       sequential: seq,
       streaming: stream,
       load: loaded,
+      storage: values["persist-disk"] ? ("disk" as const) : ("memory" as const),
     };
     const report = renderReport(figures, profile, notes);
     console.log(report);

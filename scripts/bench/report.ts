@@ -16,6 +16,8 @@ export interface BenchFigures {
   sequential: Map<string, SequentialResult>;
   streaming: Map<string, StreamingResult>;
   load: Map<string, LoadResult>;
+  /** Where the gateway's local D1 and Durable Object storage lived during the run. */
+  storage: "memory" | "disk";
 }
 
 export interface Goal {
@@ -79,7 +81,7 @@ export function renderReport(f: BenchFigures, profile?: ProfileSummary, notes: s
     "",
     `- **${f.names.direct}**: the mock OpenAI-compatible upstream (Node http, own process, fixed small JSON / 7-event SSE reply).`,
     `- **${f.names.bare}**: \`scripts/bench/passthrough-worker.js\` in workerd (Miniflare API) — forwards the request, nothing else: the runtime's floor.`,
-    `- **${f.names.gateway}**: the \`wrangler deploy --dry-run\` bundle in workerd (Miniflare API, local D1 and SQLite Durable Objects on disk),`,
+    `- **${f.names.gateway}**: the \`wrangler deploy --dry-run\` bundle in workerd (Miniflare API, local D1 and SQLite Durable Objects ${f.storage === "disk" ? "in files" : "in memory"}),`,
     "  BYOK `openai` key pointing at the mock, `pii_mode` and `sentinel_mode` `enforce`, JWT auth, admission (kill switches,",
     "  revocation, RPM, budgets), model allowlist, usage settlement and ledger. Limits set far above the load.",
     ...f.targetNames.filter((name) => !Object.values(f.names).includes(name)).map((name) => `- **${name}**: see the notes below.`),

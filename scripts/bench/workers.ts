@@ -63,7 +63,7 @@ export async function startPassthrough(upstreamOrigin: string): Promise<RunningW
  * persisted to `stateDir`, as `wrangler dev` keeps them. `IP_RPM_LIMIT` is lifted: every request comes
  * from one loopback address and the per-IP window would otherwise be the thing measured.
  */
-export async function startGateway(scriptPath: string, stateDir: string, options: { inspectorPort?: number } = {}): Promise<Gateway> {
+export async function startGateway(scriptPath: string, stateDir: string, options: { inspectorPort?: number; persistToDisk?: boolean } = {}): Promise<Gateway> {
   const operatorToken = generateOperatorToken();
   let logBytes = 0;
   const mf = new Miniflare({
@@ -82,14 +82,17 @@ export async function startGateway(scriptPath: string, stateDir: string, options
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
     d1Databases: { DB: "tollgate-bench" },
-    d1Persist: join(stateDir, "d1"),
+    // Memory by default: a local SQLite file's fsync blocks workerd's single thread on every commit, a cost
+    // production does not have (Durable Object and D1 storage are replicated services off the Worker's thread).
+    // --persist-disk measures it anyway.
+    d1Persist: options.persistToDisk ? join(stateDir, "d1") : false,
     durableObjects: {
       PROJECT_GATE: { className: "ProjectGate", useSQLite: true },
       MEMORY: { className: "ConversationMemory", useSQLite: true },
       BUDGET_POOL: { className: "BudgetPool", useSQLite: true },
       IP_LIMITER: { className: "IpLimiter", useSQLite: true },
     },
-    durableObjectsPersist: join(stateDir, "do"),
+    durableObjectsPersist: options.persistToDisk ? join(stateDir, "do") : false,
     bindings: {
       API_HOST: "localhost",
       PROJECT_DOMAIN: "tollgate.example",
