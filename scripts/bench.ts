@@ -27,7 +27,7 @@ Measures direct-to-upstream vs a bare pass-through Worker vs the full Tollgate p
   --profile          also sample the gateway's CPU (V8 inspector) during one extra load round and report
                      the top modules and functions by self time (the inspector stays attached all run)
   --persist-disk     keep the gateway's D1 and Durable Object storage in files (as wrangler dev does) instead of
-                     memory; every commit's fsync then blocks the runtime's thread
+                     memory (Miniflare's default)
   --quick            smoke mode for CI: few requests, no report written unless --out is given
   --out PATH         Markdown report (default docs/bench/gateway.md)
   -h, --help         this text

@@ -82,9 +82,9 @@ export async function startGateway(scriptPath: string, stateDir: string, options
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
     d1Databases: { DB: "tollgate-bench" },
-    // Memory by default: a local SQLite file's fsync blocks workerd's single thread on every commit, a cost
-    // production does not have (Durable Object and D1 storage are replicated services off the Worker's thread).
-    // --persist-disk measures it anyway.
+    // Memory by default (Miniflare's own default): production storage is a replicated service, not a file on
+    // the Worker's machine, so a local disk is not part of what the gateway costs. --persist-disk keeps files
+    // as wrangler dev does; on this machine the two measured within noise of each other.
     d1Persist: options.persistToDisk ? join(stateDir, "d1") : false,
     durableObjects: {
       PROJECT_GATE: { className: "ProjectGate", useSQLite: true },
