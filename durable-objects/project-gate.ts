@@ -227,7 +227,7 @@ export class ProjectGate extends DurableObject<Env> {
     const now = input.now ?? Date.now();
     const done = store.readSettled<SettleResult>(this.sql, input.requestId);
     if (done) return { result: done, pools: [] };
-    const reservation = this.state.reservation<StoredReservation>(input.requestId);
+    const reservation = this.state.reservation<StoredReservation>(input.requestId) ?? this.lostReservation(input);
     if (!reservation) return { result: { found: false, chargedTokens: 0, chargedMicroUsd: 0, remaining: { tokens: 0, microUsd: null } }, pools: [] };
     const chargedTokens = Math.max(0, Math.round(input.promptTokens + input.completionTokens));
     const chargedMicroUsd = Math.max(0, Math.round(input.costMicroUsd));
@@ -248,6 +248,32 @@ export class ProjectGate extends DurableObject<Env> {
     const result: SettleResult = { found: true, chargedTokens, chargedMicroUsd, remaining: this.remainingOf(reservation.lines, now) };
     store.writeSettled(this.sql, input.requestId, now, result);
     return { result, pools: reservation.pools };
+  }
+
+  /**
+   * The reservation of a request this gate admitted but no longer holds: an object restart inside the
+   * write-behind window (gate-state.ts) dropped it before it was written. Rebuilt from the settle input and
+   * the snapshot with nothing reserved, so settling charges what was used and writes the ledger row. Shared
+   * pools are not charged for such a request (their reservation, if any, expires at the pool).
+   */
+  private lostReservation(input: SettleInput): StoredReservation | undefined {
+    const snap = this.snapshot;
+    if (!snap || input.userId === undefined || input.admittedAt === undefined) return undefined;
+    const admittedAt = input.admittedAt;
+    return {
+      requestId: input.requestId,
+      userId: input.userId,
+      provider: input.provider,
+      model: input.model,
+      createdAt: admittedAt,
+      tokens: 0,
+      microUsd: 0,
+      lines: localBudgets(snap.settings, input.userId).map((line) => ({ ...line, periodKey: periodKey(line.period, admittedAt), amount: 0 })),
+      pools: [],
+      tenantId: snap.tenantId,
+      projectId: snap.projectId,
+      costCenter: snap.costCenter,
+    };
   }
 
   /** Spent / reserved / remaining for each budget of the project (and of `userId` when given), pools included. */

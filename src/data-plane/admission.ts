@@ -53,6 +53,7 @@ export function admitRequest() {
     c.set("credentials", decision.credentials ?? (await syncProjectGate(c.env, project.id))?.credentials ?? NO_CREDENTIALS);
     c.set("admission", {
       startedAt: Date.now(),
+      userId: claims.uid,
       remaining: decision.remaining,
       reserved: { tokens: decision.reservation.tokens, microUsd: decision.reservation.microUsd },
       target: { provider: target?.provider.id ?? "unknown", model: target?.model ?? chooseModel(chat.model, decision.settings) },

@@ -38,6 +38,8 @@ export function settlementFor(requestId: string, admission: AdmissionState, repo
     sessionId: admission.sessionId,
     guardrailEvents: admission.guardrailEvents,
     credentialFingerprint: report.credentialFingerprint ?? null,
+    userId: admission.userId,
+    admittedAt: admission.startedAt,
   };
 }
 

@@ -51,6 +51,8 @@ export interface DataPlaneEnv {
 /** What one admitted request carries from admission to settlement. */
 export interface AdmissionState {
   startedAt: number;
+  /** The JWT's `uid`: the user the request is charged to. */
+  userId: string;
   /** Budget left after this request's worst-case reservation, and that reservation. */
   remaining: Remaining;
   reserved: { tokens: number; microUsd: number };

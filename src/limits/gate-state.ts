@@ -1,6 +1,13 @@
 import type { Counter } from "./budget";
 import * as store from "./gate-store";
 
+/**
+ * How long admits gather before one commit. Longer means fewer commits (each holds every reply of the
+ * object while it runs) but a wider window an object restart can drop; a settle for a dropped admit is still
+ * charged and recorded (ProjectGate.lostReservation), so what such a restart loses is the reservation's hold.
+ */
+export const COMMIT_AFTER_MS = 10;
+
 /** Past this many cached counters (one per active user and period), clean entries are dropped after a commit. */
 const MAX_CACHED_COUNTERS = 10_000;
 
@@ -10,8 +17,8 @@ const MAX_CACHED_COUNTERS = 10_000;
  * Why: a Durable Object's reply waits for every storage write made in its turn to be committed (the output
  * gate), which costs about a millisecond per admit even locally. Admission therefore changes only this
  * in-memory state — which is exact, because the object is single-threaded and every read goes through
- * here — and `scheduleCommit` writes it in one transaction right after the turn, so the reply is not held
- * and many admits under load share one commit. Settlement, off the request's path, commits in its own turn
+ * here — and `scheduleCommit` writes it in one transaction shortly after the turn, so the reply is not held
+ * and the admits of the next few milliseconds share one commit. Settlement, off the request's path, commits in its own turn
  * with `writePending` (its reply then means "durable"). What a crash of the object can lose is the admits
  * of the last commit interval; docs/limits.md ("Write-behind admission") says what that means.
  */
@@ -63,13 +70,13 @@ export class GateState {
     if (this.counters.size > MAX_CACHED_COUNTERS) this.counters.clear();
   }
 
-  /** Commits pending writes in a later turn, once however many admits ran before it. */
+  /** Commits pending writes shortly after this turn, once however many admits ran before it. */
   scheduleCommit(): void {
     if (this.commitScheduled) return;
     this.commitScheduled = true;
     setTimeout(() => {
       this.commitScheduled = false;
       this.storage.transactionSync(() => this.writePending());
-    }, 0);
+    }, COMMIT_AFTER_MS);
   }
 }

@@ -141,6 +141,12 @@ export interface SettleInput {
   guardrailEvents: readonly unknown[];
   credentialFingerprint?: string | null;
   priceVersion?: string | null;
+  /**
+   * Who and when (epoch ms) it was admitted: with these, a settle whose reservation the gate no longer has —
+   * an object restart inside the write-behind window — still charges the request and writes its ledger row.
+   */
+  userId?: string;
+  admittedAt?: number;
   now?: number;
 }
 

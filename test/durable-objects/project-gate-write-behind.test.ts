@@ -1,5 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { COMMIT_AFTER_MS } from "../../src/limits/gate-state";
 import { admitInput, freshGate, settleInput, snapshot, T0 } from "./gate-fixture";
 
 type Gate = ReturnType<typeof freshGate>["gate"];
@@ -11,10 +12,10 @@ function storedRows(gate: Gate) {
   }));
 }
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
+const tick = () => new Promise((resolve) => setTimeout(resolve, COMMIT_AFTER_MS + 40));
 
 describe("project gate: write-behind admission and batched settlement", () => {
-  it("an admit's reservation and counters reach storage in the next turn, one commit for a burst of admits", async () => {
+  it("an admit's reservation and counters reach storage shortly after its reply, one commit for a burst of admits", async () => {
     const { projectId, gate } = freshGate();
     await gate.configure(snapshot(projectId, {}, { tokens_per_day: 1_000, rpm_limit: 10_000, user_rpm_fraction: 0 }));
     const decisions = await Promise.all(Array.from({ length: 12 }, () => gate.admit(admitInput({ now: T0 }))));
@@ -57,5 +58,21 @@ describe("project gate: write-behind admission and batched settlement", () => {
     const { flushed } = await gate.flushLedger();
     expect(flushed).toBe(4);
     expect((await storedRows(gate)).reservations).toEqual([]);
+  });
+
+  it("a settle whose reservation an object restart dropped still charges the user and writes the ledger row", async () => {
+    const { projectId, gate } = freshGate();
+    await gate.configure(snapshot(projectId, { costCenter: "eng" }, { tokens_per_day: 1_000, rpm_limit: 10_000, user_rpm_fraction: 0 }));
+    // The gate never heard of this request (its admit was in memory only when the object restarted).
+    const [lost, unknown] = await gate.settleMany([
+      settleInput("req_lost_1", { userId: "user_a", admittedAt: T0, promptTokens: 30, completionTokens: 12, costMicroUsd: 77, now: T0 }),
+      settleInput("req_lost_2", { now: T0 }), // no user/admission time: nothing to rebuild from
+    ]);
+    expect(lost).toMatchObject({ found: true, chargedTokens: 42, chargedMicroUsd: 77 });
+    expect(unknown).toMatchObject({ found: false });
+    expect(await gate.settle(settleInput("req_lost_1", { userId: "user_a", admittedAt: T0, now: T0 }))).toEqual(lost); // idempotent
+    const stored = await storedRows(gate);
+    expect(stored.counters.find((c) => c.key === "user:user_a:tokens:day")).toMatchObject({ spent: 42, reserved: 0 });
+    expect(await gate.flushLedger()).toMatchObject({ flushed: 1 });
   });
 });
