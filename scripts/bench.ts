@@ -115,9 +115,11 @@ async function main(): Promise<void> {
       loadTargets.push(targets);
     }
 
+    // Steady state is what a busy gateway runs in: every target gets enough calls for the JIT to settle first
+    // (the gateway's p50 kept falling for the first few hundred requests of a fresh isolate).
     console.error("warming up…");
-    await warmUp(sequentialTargets, quick ? 5 : 50);
-    for (const targets of loadTargets) await warmUp(targets.slice(2), quick ? 2 : 20);
+    await warmUp(sequentialTargets, quick ? 5 : 300);
+    for (const targets of loadTargets) await warmUp(targets.slice(2), quick ? 2 : 50);
 
     console.error(`sequential: ${requests} requests per target…`);
     const seq = await sequential(sequentialTargets, requests);
