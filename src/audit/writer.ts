@@ -60,7 +60,7 @@ export async function appendAudit(db: Database, actor: Actor, change: AuditChang
 
 /** For routes: records a change made by the calling actor. Awaited, so a change is never reported done unlogged. */
 export function recordAudit(c: Context<ControlPlaneEnv>, change: AuditChange): Promise<AuditEntry> {
-  return appendAudit(database(c.env), c.var.actor, change);
+  return appendAudit(database(c.env), c.get("actor"), change);
 }
 
 /** Builds a hierarchical target name: auditTarget(["project", id], ["api_key", keyId]) → `project:id/api_key:keyId`. */

@@ -15,7 +15,7 @@ const ADMIN_CREDENTIAL = /^tg_admin_[0-9a-f]{32}$/;
 
 /**
  * Control-plane authentication: the operator's bootstrap secret, or a tenant admin credential. Either way the
- * caller ends up as `c.var.actor`; handlers scope every read and write by it.
+ * caller ends up as `c.get("actor")`; handlers scope every read and write by it.
  */
 export function authenticateActor() {
   return createMiddleware<ControlPlaneEnv>(async function authenticateActor(c, next) {

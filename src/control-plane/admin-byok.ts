@@ -45,7 +45,7 @@ const PAGE_SIZE = 100;
 export function adminByokRoutes() {
   const app = controlRouter();
   app.openapi(reencrypt, async (c) => {
-    requireOperator(c.var.actor);
+    requireOperator(c.get("actor"));
     const ring = await parseMasterKeys(loadConfig(c.env).BYOK_MASTER_KEYS);
     const db = database(c.env);
     const result = await reencryptAllProviderKeys(db, ring);

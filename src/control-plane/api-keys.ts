@@ -65,7 +65,7 @@ export function apiKeyRoutes() {
   const app = controlRouter();
 
   app.openapi(createKey, async (c) => {
-    const project = await activeProject(c.env, c.var.actor, c.req.valid("param").id);
+    const project = await activeProject(c.env, c.get("actor"), c.req.valid("param").id);
     const body = c.req.valid("json");
     const { row, plaintext } = await newKeyRow(project, body.name ?? null, body.role);
     await insertApiKey(database(c.env), row);
@@ -74,13 +74,13 @@ export function apiKeyRoutes() {
   });
 
   app.openapi(listKeys, async (c) => {
-    const project = await visibleProject(c.env, c.var.actor, c.req.valid("param").id);
+    const project = await visibleProject(c.env, c.get("actor"), c.req.valid("param").id);
     return c.json({ data: (await listApiKeys(database(c.env), project.id)).map(keyView) }, 200);
   });
 
   app.openapi(rotateKey, async (c) => {
     const { id, keyId } = c.req.valid("param");
-    const project = await activeProject(c.env, c.var.actor, id);
+    const project = await activeProject(c.env, c.get("actor"), id);
     const old = await findApiKey(database(c.env), project.id, keyId);
     if (!old) throw new GatewayError("not_found", "No such API key.");
     const { row, plaintext } = await newKeyRow(project, old.name, old.role);
@@ -94,7 +94,7 @@ export function apiKeyRoutes() {
 
   app.openapi(revokeKey, async (c) => {
     const { id, keyId } = c.req.valid("param");
-    const project = await visibleProject(c.env, c.var.actor, id);
+    const project = await visibleProject(c.env, c.get("actor"), id);
     const revoked = await revokeApiKey(database(c.env), project.id, keyId, Date.now());
     if (!revoked) {
       const existing = await findApiKey(database(c.env), project.id, keyId);

@@ -122,7 +122,7 @@ export function auditRoutes() {
   app.openapi(listRoute, async (c) => {
     const q = c.req.valid("query");
     const entries = await listAuditEntries(database(c.env), {
-      tenantId: scopedTenant(c.var.actor, q.tenant_id),
+      tenantId: scopedTenant(c.get("actor"), q.tenant_id),
       ...timeRange(q.from, q.to),
       actorId: q.actor,
       action: q.action,
@@ -136,7 +136,7 @@ export function auditRoutes() {
 
   app.openapi(verifyRoute, async (c) => {
     const { tenant_id } = c.req.valid("query");
-    const tenantId = scopedTenant(c.var.actor, tenant_id);
+    const tenantId = scopedTenant(c.get("actor"), tenant_id);
     if (tenantId === undefined) throw new GatewayError("invalid_request", "tenant_id is required for the operator.", { param: "tenant_id" });
     return c.json({ tenant_id: tenantId, ...(await verifyTenantChain(database(c.env), tenantId)) }, 200);
   });
@@ -144,7 +144,7 @@ export function auditRoutes() {
   app.openapi(requestsRoute, async (c) => {
     const q = c.req.valid("query");
     const rows = await listRequests(database(c.env), {
-      tenantId: scopedTenant(c.var.actor, q.tenant_id),
+      tenantId: scopedTenant(c.get("actor"), q.tenant_id),
       ...timeRange(q.from, q.to),
       projectId: q.project_id,
       userId: q.user_id,

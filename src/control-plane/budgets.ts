@@ -46,7 +46,7 @@ export function budgetRoutes() {
 
   app.get("/v1/budgets", async (c) => {
     const q = parseQuery(ListQuery, c.req.query());
-    const tenantId = tenantFor(c.var.actor, q.tenant_id, false);
+    const tenantId = tenantFor(c.get("actor"), q.tenant_id, false);
     const db = database(c.env);
     const rows = await (tenantId ? db.select().from(sharedBudgets).where(eq(sharedBudgets.tenantId, tenantId)) : db.select().from(sharedBudgets)).all();
     return c.json({ data: rows.map(budgetView) });
@@ -54,7 +54,7 @@ export function budgetRoutes() {
 
   app.post("/v1/budgets", async (c) => {
     const body = parseQuery(CreateBudget, await jsonBody(c.req.raw));
-    const tenantId = tenantFor(c.var.actor, body.tenant_id, true) as string;
+    const tenantId = tenantFor(c.get("actor"), body.tenant_id, true) as string;
     const db = database(c.env);
     if (!(await findTenant(db, tenantId))) throw new GatewayError("not_found", "No such tenant.", { param: "tenant_id" });
     const row: BudgetRow = {
@@ -76,7 +76,7 @@ export function budgetRoutes() {
   app.patch("/v1/budgets/:id", async (c) => {
     const body = parseQuery(PatchBudget, await jsonBody(c.req.raw));
     const db = database(c.env);
-    const row = await visibleBudget(db, c.var.actor, c.req.param("id"));
+    const row = await visibleBudget(db, c.get("actor"), c.req.param("id"));
     const updated = { ...row, limitMicroUsd: usdToMicro(body.limit_usd) };
     await db.update(sharedBudgets).set({ limitMicroUsd: updated.limitMicroUsd }).where(eq(sharedBudgets.id, row.id)).run();
     await reconfigureGates(c.env, db, await affectedProjects(db, row));
@@ -86,7 +86,7 @@ export function budgetRoutes() {
 
   app.delete("/v1/budgets/:id", async (c) => {
     const db = database(c.env);
-    const row = await visibleBudget(db, c.var.actor, c.req.param("id"));
+    const row = await visibleBudget(db, c.get("actor"), c.req.param("id"));
     await db.delete(sharedBudgets).where(eq(sharedBudgets.id, row.id)).run();
     await reconfigureGates(c.env, db, await affectedProjects(db, row));
     await recordAudit(c, { tenantId: row.tenantId, action: "budget.delete", target: auditTarget(["tenant", row.tenantId], ["budget", row.id]), before: budgetView(row) });
@@ -95,13 +95,13 @@ export function budgetRoutes() {
 
   app.get("/v1/tenants/:id/budget-alerts", async (c) => {
     const db = database(c.env);
-    const tenantId = await visibleTenant(db, c.var.actor, c.req.param("id"));
+    const tenantId = await visibleTenant(db, c.get("actor"), c.req.param("id"));
     return c.json(await alertView(db, tenantId));
   });
 
   app.put("/v1/tenants/:id/budget-alerts", async (c) => {
     const db = database(c.env);
-    const tenantId = await visibleTenant(db, c.var.actor, c.req.param("id"));
+    const tenantId = await visibleTenant(db, c.get("actor"), c.req.param("id"));
     const body = parseQuery(AlertSettings, await jsonBody(c.req.raw));
     const before = await alertView(db, tenantId);
     await db.update(tenants).set({ alertWebhookUrl: body.webhook_url }).where(eq(tenants.id, tenantId)).run();

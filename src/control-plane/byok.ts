@@ -65,7 +65,7 @@ export function byokRoutes() {
 
   app.openapi(putKey, async (c) => {
     const { tenantId, provider } = c.req.valid("param");
-    const tenant = await visibleTenant(c.env, c.var.actor, tenantId);
+    const tenant = await visibleTenant(c.env, c.get("actor"), tenantId);
     if (tenant.plan === "free") throw new GatewayError("byok_requires_pro", "Storing provider keys needs the pro plan or above.");
     const row = findProvider(provider);
     if (!row || row.mock) throw new GatewayError("invalid_request", `Unknown provider '${provider}'.`, { param: "provider" });
@@ -102,13 +102,13 @@ export function byokRoutes() {
   });
 
   app.openapi(listKeys, async (c) => {
-    const tenant = await visibleTenant(c.env, c.var.actor, c.req.valid("param").tenantId);
+    const tenant = await visibleTenant(c.env, c.get("actor"), c.req.valid("param").tenantId);
     return c.json({ data: (await listProviderKeys(database(c.env), tenant.id)).map(providerKeyView) }, 200);
   });
 
   app.openapi(deleteKey, async (c) => {
     const { tenantId, provider } = c.req.valid("param");
-    await visibleTenant(c.env, c.var.actor, tenantId);
+    await visibleTenant(c.env, c.get("actor"), tenantId);
     const costCenter = c.req.valid("query").cost_center;
     const deleted = await deleteProviderKey(database(c.env), tenantId, provider, costCenter ? costCenterScope(costCenter) : TENANT_SCOPE);
     if (!deleted) throw new GatewayError("not_found", "No key stored for this provider.");

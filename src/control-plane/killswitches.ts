@@ -24,7 +24,7 @@ export function killSwitchRoutes() {
   const app = new Hono<ControlPlaneEnv>();
 
   app.post("/v1/admin/killswitch/global", async (c) => {
-    if (c.var.actor.kind !== "operator") throw new GatewayError("forbidden", "Only the operator may set the global kill switch.");
+    if (c.get("actor").kind !== "operator") throw new GatewayError("forbidden", "Only the operator may set the global kill switch.");
     const { enabled } = parseQuery(Body, await jsonBody(c.req.raw));
     const db = database(c.env);
     const ids = (await db.select({ id: projects.id }).from(projects).all()).map((p) => p.id);
@@ -36,7 +36,7 @@ export function killSwitchRoutes() {
 
   app.post("/v1/admin/killswitch/tenant/:id", async (c) => {
     const tenantId = c.req.param("id");
-    const actor = c.var.actor;
+    const actor = c.get("actor");
     const db = database(c.env);
     if ((actor.kind === "tenant_admin" && actor.tenantId !== tenantId) || !(await findTenant(db, tenantId))) {
       throw new GatewayError("not_found", "No such tenant.");

@@ -111,10 +111,10 @@ export function projectRoutes() {
 
   app.openapi(createProject, async (c) => {
     const body = c.req.valid("json");
-    const tenantId = tenantScope(c.var.actor) ?? body.tenant_id;
+    const tenantId = tenantScope(c.get("actor")) ?? body.tenant_id;
     if (!tenantId) throw new GatewayError("invalid_request", "tenant_id is required for the operator.", { param: "tenant_id" });
     if (body.tenant_id && body.tenant_id !== tenantId) throw new GatewayError("not_found", "No such tenant.");
-    await visibleTenant(c.env, c.var.actor, tenantId);
+    await visibleTenant(c.env, c.get("actor"), tenantId);
     const settings = completeSettings(await validateSettingsPatch(body.settings ?? {}, undefined));
     const project = await createWithUniqueSlug(c.env, { tenantId, name: body.name, costCenter: body.cost_center ?? null, settings });
     const config = loadConfig(c.env);
@@ -126,14 +126,14 @@ export function projectRoutes() {
   });
 
   app.openapi(listProjectsRoute, async (c) => {
-    const rows = await listProjects(database(c.env), tenantScope(c.var.actor));
+    const rows = await listProjects(database(c.env), tenantScope(c.get("actor")));
     return c.json({ data: rows.map((row) => projectView(c.env, row)) }, 200);
   });
 
-  app.openapi(getProject, async (c) => c.json(projectView(c.env, await visibleProject(c.env, c.var.actor, c.req.valid("param").id)), 200));
+  app.openapi(getProject, async (c) => c.json(projectView(c.env, await visibleProject(c.env, c.get("actor"), c.req.valid("param").id)), 200));
 
   app.openapi(patchProject, async (c) => {
-    const project = await visibleProject(c.env, c.var.actor, c.req.valid("param").id);
+    const project = await visibleProject(c.env, c.get("actor"), c.req.valid("param").id);
     const body = c.req.valid("json");
     const updated = await updateProject(database(c.env), project.id, {
       ...(body.name !== undefined && { name: body.name }),
@@ -146,24 +146,24 @@ export function projectRoutes() {
   });
 
   app.openapi(getSettings, async (c) => {
-    const project = await visibleProject(c.env, c.var.actor, c.req.valid("param").id);
+    const project = await visibleProject(c.env, c.get("actor"), c.req.valid("param").id);
     return c.json(storedSettings(project), 200);
   });
 
   app.openapi(patchSettings, async (c) => {
-    const project = await visibleProject(c.env, c.var.actor, c.req.valid("param").id);
+    const project = await visibleProject(c.env, c.get("actor"), c.req.valid("param").id);
     const next = await applySettings(c.env, project, c.req.valid("json"));
     await recordAudit(c, { tenantId: project.tenantId, action: "project.settings.update", target: auditTarget(["project", project.id], ["settings", "project"]), before: storedSettings(project), after: next });
     return c.json(next, 200);
   });
 
   app.openapi(listModels, async (c) => {
-    const project = await visibleProject(c.env, c.var.actor, c.req.valid("param").id);
+    const project = await visibleProject(c.env, c.get("actor"), c.req.valid("param").id);
     return c.json({ data: await projectModels(c.env, project) }, 200);
   });
 
   app.openapi(selectModel, async (c) => {
-    const project = await visibleProject(c.env, c.var.actor, c.req.valid("param").id);
+    const project = await visibleProject(c.env, c.get("actor"), c.req.valid("param").id);
     const { model } = c.req.valid("json");
     const allowlist = storedSettings(project).model_allowlist;
     if (allowlist && !allowlist.includes(model)) {
@@ -175,7 +175,7 @@ export function projectRoutes() {
   });
 
   app.openapi(lifecycle("suspend", "Suspend: revoke every key and admit nothing"), async (c) => {
-    const project = await visibleProject(c.env, c.var.actor, c.req.valid("param").id);
+    const project = await visibleProject(c.env, c.get("actor"), c.req.valid("param").id);
     const now = Date.now();
     await revokeProjectKeys(database(c.env), project.id, now);
     const updated = await updateProject(database(c.env), project.id, { status: "suspended", updatedAt: now });
@@ -185,18 +185,18 @@ export function projectRoutes() {
   });
 
   app.openapi(lifecycle("resume", "Resume a suspended project (plan limits apply; keys stay revoked)"), async (c) => {
-    const project = await visibleProject(c.env, c.var.actor, c.req.valid("param").id);
+    const project = await visibleProject(c.env, c.get("actor"), c.req.valid("param").id);
     if (project.status === "active") return c.json(projectView(c.env, project), 200);
     if (!(await resumeProjectWithinPlan(database(c.env), project.id, Date.now()))) {
       throw new GatewayError("plan_limit_reached", "The free plan allows at most 3 active projects.");
     }
     await syncProjectGate(c.env, project.id);
     await recordAudit(c, { tenantId: project.tenantId, action: "project.resume", target: auditTarget(["project", project.id]), before: { status: project.status }, after: { status: "active" } });
-    return c.json(projectView(c.env, await visibleProject(c.env, c.var.actor, project.id)), 200);
+    return c.json(projectView(c.env, await visibleProject(c.env, c.get("actor"), project.id)), 200);
   });
 
   app.openapi(lifecycle("provisioning/retry", "Retry hostname provisioning of a FAILED project"), async (c) => {
-    const project = await visibleProject(c.env, c.var.actor, c.req.valid("param").id);
+    const project = await visibleProject(c.env, c.get("actor"), c.req.valid("param").id);
     if (project.dnsStatus !== "FAILED") throw new GatewayError("conflict", `Provisioning is ${project.dnsStatus}; only FAILED can be retried.`);
     await updateProject(database(c.env), project.id, { dnsStatus: "PENDING", updatedAt: Date.now() });
     const dnsStatus = provisionHostnames(projectHostnames(loadConfig(c.env), project.slug));

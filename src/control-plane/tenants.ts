@@ -60,7 +60,7 @@ export function tenantRoutes() {
   const app = controlRouter();
 
   app.openapi(createTenant, async (c) => {
-    requireOperator(c.var.actor);
+    requireOperator(c.get("actor"));
     const body = c.req.valid("json");
     const now = Date.now();
     const tenantId = newId("ten");
@@ -83,19 +83,19 @@ export function tenantRoutes() {
   });
 
   app.openapi(listTenantsRoute, async (c) => {
-    const scope = tenantScope(c.var.actor);
+    const scope = tenantScope(c.get("actor"));
     const db = database(c.env);
     const rows = scope ? [await findTenant(db, scope)].filter((row) => row !== undefined) : await listTenants(db);
     return c.json({ data: rows.map(tenantView) }, 200);
   });
 
   app.openapi(getTenant, async (c) => {
-    const tenant = await visibleTenant(c.env, c.var.actor, c.req.valid("param").id);
+    const tenant = await visibleTenant(c.env, c.get("actor"), c.req.valid("param").id);
     return c.json(tenantView(tenant), 200);
   });
 
   app.openapi(patchTenant, async (c) => {
-    requireOperator(c.var.actor);
+    requireOperator(c.get("actor"));
     const before = await findTenant(database(c.env), c.req.valid("param").id);
     const updated = await updateTenantPlan(database(c.env), c.req.valid("param").id, c.req.valid("json").plan);
     if (!updated) throw new GatewayError("not_found", "No such tenant.");

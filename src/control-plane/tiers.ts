@@ -41,13 +41,13 @@ export function tierRoutes() {
   const app = controlRouter();
 
   app.openapi(listRoute, async (c) => {
-    const project = await visibleProject(c.env, c.var.actor, c.req.valid("param").id);
+    const project = await visibleProject(c.env, c.get("actor"), c.req.valid("param").id);
     return c.json({ data: (await listTiers(database(c.env), project.id)).map(tierView) }, 200);
   });
 
   app.openapi(putRoute, async (c) => {
     const { id, name } = c.req.valid("param");
-    const project = await visibleProject(c.env, c.var.actor, id);
+    const project = await visibleProject(c.env, c.get("actor"), id);
     const overrides = await validateSettingsPatch(c.req.valid("json").overrides, undefined);
     const db = database(c.env);
     const serialised = JSON.stringify(overrides);
@@ -65,7 +65,7 @@ export function tierRoutes() {
 
   app.openapi(deleteRoute, async (c) => {
     const { id, name } = c.req.valid("param");
-    const project = await visibleProject(c.env, c.var.actor, id);
+    const project = await visibleProject(c.env, c.get("actor"), id);
     const deleted = await deleteTier(database(c.env), project.id, name);
     if (!deleted) throw new GatewayError("not_found", "No such tier.");
     await syncProjectGate(c.env, project.id);

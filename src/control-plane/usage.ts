@@ -46,7 +46,7 @@ export function usageRoutes() {
 
   app.get("/v1/usage", async (c) => {
     const q = parseQuery(GroupedQuery, c.req.query());
-    const filter = scopedFilter(c.var.actor, q);
+    const filter = scopedFilter(c.get("actor"), q);
     const db = database(c.env);
     const [groups, total] = await Promise.all([usageByGroup(db, filter, q.group_by), usageTotal(db, filter)]);
     return c.json({
@@ -60,7 +60,7 @@ export function usageRoutes() {
 
   app.get("/v1/usage/timeseries", async (c) => {
     const q = parseQuery(SeriesQuery, c.req.query());
-    const filter = scopedFilter(c.var.actor, q);
+    const filter = scopedFilter(c.get("actor"), q);
     const points = await usageTimeseries(database(c.env), filter, q.group_by);
     return c.json({
       group_by: q.group_by ?? null,
@@ -71,7 +71,7 @@ export function usageRoutes() {
   });
 
   app.get("/v1/usage/export.csv", async (c) => {
-    const filter = scopedFilter(c.var.actor, parseQuery(Filters, c.req.query()));
+    const filter = scopedFilter(c.get("actor"), parseQuery(Filters, c.req.query()));
     const rows = await ledgerRows(database(c.env), filter, CSV_ROW_CAP);
     return c.body(ledgerCsv(rows), 200, {
       "Content-Type": "text/csv; charset=utf-8",
@@ -140,7 +140,7 @@ function addDays(day: string, days: number): string {
 /** A project the actor may see; another tenant's project is indistinguishable from a missing one. */
 export async function visibleProject(c: Context<ControlPlaneEnv>, projectId: string) {
   const project = await findProject(database(c.env), projectId);
-  const actor = c.var.actor;
+  const actor = c.get("actor");
   if (!project || (actor.kind === "tenant_admin" && project.tenantId !== actor.tenantId)) {
     throw new GatewayError("not_found", "No such project.");
   }

@@ -27,7 +27,7 @@ export function admitRequest() {
     const explicit = requestedModel?.includes("/") ? resolveModel(requestedModel) : null;
     const completions = (chat.max_completion_tokens ?? chat.max_tokens ?? undefined) as number | undefined;
     const input: AdmitInput = {
-      requestId: c.var.requestId,
+      requestId: c.get("requestId"),
       userId: claims.uid,
       ...(claims.tier !== undefined && { tier: claims.tier }),
       ...(claims.akid !== undefined && { apiKeyId: claims.akid }),
@@ -64,9 +64,9 @@ export function admitRequest() {
 
     await next();
 
-    const admission = c.var.admission;
+    const admission = c.get("admission");
     if (admission.settledBy !== "handler") {
-      settleRequest(c.executionCtx, c.env, project.id, c.var.requestId, admission, {
+      settleRequest(c.executionCtx, c.env, project.id, c.get("requestId"), admission, {
         status: statusForError(c.error),
         promptTokens: 0,
         completionTokens: 0,

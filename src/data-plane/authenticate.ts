@@ -14,7 +14,7 @@ const DENIAL_MESSAGES = {
 
 /**
  * Verifies the end user's JWT (signature, iss, aud, exp/nbf with a small skew) and that its `pid` is the
- * project of the Host. Handlers after this see only `c.var.claims`. A token verified before in this isolate
+ * project of the Host. Handlers after this see only `c.get("claims")`. A token verified before in this isolate
  * skips the signature check (verified-tokens.ts) but never the time and project checks.
  */
 export function authenticateUser() {
@@ -26,7 +26,7 @@ export function authenticateUser() {
       keys: await loadSigningKeys(config.JWT_SIGNING_KEYS),
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
-      projectId: c.var.project.id,
+      projectId: c.get("project").id,
     });
     if (!result.ok) throw new GatewayError(result.code, DENIAL_MESSAGES[result.code]);
     c.set("claims", result.claims);

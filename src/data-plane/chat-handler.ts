@@ -19,8 +19,8 @@ import { costOf, remainingAfter, settleRequest } from "./settle";
  */
 export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Response> {
   const { chat, settings, admission, project, requestId } = c.var;
-  const primary = await payingTarget(c.env, project.tenantId, c.var.credentials, chooseModel(chat.model, settings));
-  const fallbacks = await Promise.all(settings.fallback_models.map((ref) => payingTarget(c.env, project.tenantId, c.var.credentials, ref)));
+  const primary = await payingTarget(c.env, project.tenantId, c.get("credentials"), chooseModel(chat.model, settings));
+  const fallbacks = await Promise.all(settings.fallback_models.map((ref) => payingTarget(c.env, project.tenantId, c.get("credentials"), ref)));
   // The reservation assumed at most `max_tokens_cap` completion tokens when the client set no limit; say so
   // upstream, so the provider cannot generate past what the budget reserved.
   const capped = chat.max_tokens || chat.max_completion_tokens ? chat : { ...chat, max_tokens: settings.max_tokens_cap };

@@ -15,7 +15,7 @@ type Message = ChatRequest["messages"][number];
 export function injectContext() {
   return createMiddleware<DataPlaneEnv>(async function injectContext(c, next) {
     const { settings, admission, claims, project } = c.var;
-    let messages: Message[] = c.var.chat.messages;
+    let messages: Message[] = c.get("chat").messages;
     if (settings.memory_enabled && admission.sessionId && settings.memory_window > 0) {
       try {
         const store = createMemoryStore(c.env);
@@ -27,7 +27,7 @@ export function injectContext() {
       }
     }
     if (settings.system_prompt) messages = [{ role: "system", content: settings.system_prompt }, ...messages];
-    c.set("chat", { ...c.var.chat, messages });
+    c.set("chat", { ...c.get("chat"), messages });
     await next();
   });
 }

@@ -9,8 +9,8 @@ import { chooseModel, modelAllowed } from "./model-policy";
 /** SPEC `model_allowlist`, checked on the live (tier-merged) settings that admission returned. */
 export function checkModelAllowed() {
   return createMiddleware<DataPlaneEnv>(async function checkModelAllowed(c, next) {
-    const ref = chooseModel(c.var.chat.model, c.var.settings);
-    if (!modelAllowed(ref, c.var.settings)) {
+    const ref = chooseModel(c.get("chat").model, c.get("settings"));
+    if (!modelAllowed(ref, c.get("settings"))) {
       throw new GatewayError("model_not_allowed", `Model '${ref}' is not allowed for this project.`, { param: "model" });
     }
     if (!resolveModel(ref)) throw new GatewayError("invalid_request", `Unknown provider in model '${ref}'.`, { param: "model" });
@@ -21,11 +21,11 @@ export function checkModelAllowed() {
 /** Sentinel: shadow records the verdict and allows; enforce refuses with the families, never the prompt. */
 export function runSentinel() {
   return createMiddleware<DataPlaneEnv>(async function runSentinel(c, next) {
-    const mode = c.var.settings.sentinel_mode;
+    const mode = c.get("settings").sentinel_mode;
     if (mode !== "disabled") {
-      const verdict = inspectMessages(c.var.chat.messages, { blocklist: c.var.settings.sentinel_blocklist });
+      const verdict = inspectMessages(c.get("chat").messages, { blocklist: c.get("settings").sentinel_blocklist });
       if (verdict.flagged) {
-        c.var.admission.guardrailEvents.push({ kind: "sentinel", mode, score: Math.round(verdict.score * 100) / 100, families: verdict.families });
+        c.get("admission").guardrailEvents.push({ kind: "sentinel", mode, score: Math.round(verdict.score * 100) / 100, families: verdict.families });
         if (mode === "enforce") throw new GatewayError("prompt_injection_detected", describeInjectionBlock(verdict));
       }
     }
@@ -41,7 +41,7 @@ export function shieldPii() {
   return createMiddleware<DataPlaneEnv>(async function shieldPii(c, next) {
     const { settings, admission } = c.var;
     if (settings.pii_mode !== "disabled") {
-      const outcome = applyPiiPolicy(c.var.chat.messages, {
+      const outcome = applyPiiPolicy(c.get("chat").messages, {
         mode: settings.pii_mode,
         action: settings.pii_action,
         entities: settings.pii_entities,
@@ -58,7 +58,7 @@ export function shieldPii() {
         });
       }
       if (outcome.blocked) throw new GatewayError("pii_detected", describePiiBlock(outcome.findings));
-      c.set("chat", { ...c.var.chat, messages: outcome.messages });
+      c.set("chat", { ...c.get("chat"), messages: outcome.messages });
       admission.newMessages = outcome.messages;
       admission.placeholders = outcome.placeholders;
     }

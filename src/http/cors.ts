@@ -16,7 +16,7 @@ export function projectCors() {
   return createMiddleware<DataPlaneEnv>(async function projectCors(c, next) {
     const origin = c.req.header("Origin");
     if (c.req.method === "OPTIONS" && origin && c.req.header("Access-Control-Request-Method")) {
-      const allowed = originAllowed(origin, (await storedSettings(c.env, c.var.project.id)).cors_origins);
+      const allowed = originAllowed(origin, (await storedSettings(c.env, c.get("project").id)).cors_origins);
       if (!allowed) throw new GatewayError("origin_not_allowed", "This origin may not call this project.");
       return new Response(null, {
         status: 204,
@@ -34,7 +34,7 @@ export function projectCors() {
     } finally {
       c.res.headers.append("Vary", "Origin");
       if (origin) {
-        const settings = c.get("settings") ?? (await storedSettings(c.env, c.var.project.id));
+        const settings = c.get("settings") ?? (await storedSettings(c.env, c.get("project").id));
         if (originAllowed(origin, settings.cors_origins)) {
           c.res.headers.set("Access-Control-Allow-Origin", origin);
           c.res.headers.set("Access-Control-Expose-Headers", CORS_EXPOSED_HEADERS);
@@ -48,7 +48,7 @@ export function projectCors() {
 export function enforceOrigin() {
   return createMiddleware<DataPlaneEnv>(async function enforceOrigin(c, next) {
     const origin = c.req.header("Origin");
-    if (origin !== undefined && !originAllowed(origin, c.var.settings.cors_origins)) {
+    if (origin !== undefined && !originAllowed(origin, c.get("settings").cors_origins)) {
       throw new GatewayError("origin_not_allowed", "This origin may not call this project.");
     }
     await next();

@@ -45,15 +45,15 @@ export function requestLog(options: { write?: (line: string) => void; now?: () =
     const startedAt = now();
     await next();
     // Set only by the steps that ran: an early refusal (unknown host, bad JWT) leaves these undefined.
-    const project: ProjectRef | undefined = c.var.project;
-    const claims: ProjectClaims | undefined = c.var.claims;
-    const admission: AdmissionState | undefined = c.var.admission;
+    const project: ProjectRef | undefined = c.get("project");
+    const claims: ProjectClaims | undefined = c.get("claims");
+    const admission: AdmissionState | undefined = c.get("admission");
     const streamed = (c.res.headers.get("Content-Type") ?? "").includes("text/event-stream");
     const usage = !streamed && c.res.ok ? (admission?.usage ?? null) : null;
     const line: RequestLogLine = {
       level: c.res.status >= 500 ? "warn" : "info",
       msg: "request",
-      request_id: c.var.requestId ?? null,
+      request_id: c.get("requestId") ?? null,
       method: c.req.method,
       path: new URL(c.req.url).pathname,
       tenant_id: project?.tenantId ?? null,
