@@ -187,7 +187,8 @@ async function main(): Promise<void> {
   };
 
   try {
-    await hit("/configure?p=solo");
+    // One gate per scenario: a gate's RPM window (10,000/min) must not carry the previous scenario's admits.
+    for (const name of ["solo", "solo-admit", "solo-cycle"]) await hit(`/configure?p=${name}`);
     await hit("/configure?p=pooled&pool=1");
     for (let i = 0; i < 4; i++) await hit(`/configure?p=multi${i}`);
     const burst = async (label: string, query: string): Promise<Result> => {
@@ -203,8 +204,8 @@ async function main(): Promise<void> {
       await run("Node → Worker → 1 gate admit + settle", ["/cycle?p=solo"]),
       await burst("1 gate: read-only RPC (budgetStatus)", "mode=status&p=solo"),
       await burst("1 gate: one-row write RPC (setKillSwitch)", "mode=write&p=solo"),
-      await burst("1 gate: admit", "mode=admit&p=solo"),
-      await burst("1 gate: admit + settle", "mode=cycle&p=solo"),
+      await burst("1 gate: admit", "mode=admit&p=solo-admit"),
+      await burst("1 gate: admit + settle", "mode=cycle&p=solo-cycle"),
       await burst("1 gate + shared BudgetPool: admit + settle", "mode=cycle&p=pooled"),
       await burst("4 gates: admit + settle, spread", "mode=cycle&gates=multi0,multi1,multi2,multi3"),
     ];
