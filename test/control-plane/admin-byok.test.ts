@@ -10,6 +10,7 @@ import { addMasterKey, generateMasterKey } from "../../src/secrets/generate";
 import { parseMasterKeys } from "../../src/secrets/master-keys";
 import worker from "../../src/index";
 import { call, createKey, createProject, createTenant, mint, projectUrl } from "../support/control-plane";
+import { authorizations, interceptOpenAiUpstream } from "../support/fake-upstream";
 
 /**
  * BYOK master-key rotation as the operator runs it: rows sealed under v1, the secret becomes "v2:…,v1:…",
@@ -175,18 +176,7 @@ describe("re-encryption and the project gates' copies of the keys", () => {
     const tenant = await createTenant("pro");
     const project = await createProject(tenant.admin, { provider_model: "openai/gpt-4o-mini" });
     const minted = await mint((await createKey(tenant.admin, project.id)).key, { user_id: "user-1" });
-    const realFetch = globalThis.fetch;
-    const seen: string[] = [];
-    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-      const request = new Request(input, init);
-      if (!request.url.startsWith(upstream)) return realFetch(input, init);
-      if (request.method === "POST") seen.push(request.headers.get("authorization") ?? "");
-      return Response.json(request.method === "GET" ? { object: "list", data: [] } : {
-        id: "x", object: "chat.completion", created: 1, model: "gpt-4o-mini",
-        choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
-        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-      });
-    });
+    const seen = interceptOpenAiUpstream(upstream);
     try {
       const put = await call("PUT", `https://localhost/auth/v1/tenants/${tenant.id}/providers/openai`, { token: tenant.admin, body: { api_key: plaintext, base_url: upstream } });
       expect(put.status, put.text).toBe(200);
@@ -212,7 +202,7 @@ describe("re-encryption and the project gates' copies of the keys", () => {
       const text = await chat.text();
       await waitOnExecutionContext(ctx);
       expect(chat.status, text).toBe(200);
-      expect(seen).toEqual([`Bearer ${plaintext}`]);
+      expect(authorizations(seen)).toEqual([`Bearer ${plaintext}`]);
     } finally {
       vi.restoreAllMocks();
     }

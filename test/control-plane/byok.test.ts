@@ -2,6 +2,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { API, call, createKey, createProject, createTenant, mint, projectUrl } from "../support/control-plane";
+import { authorizations, interceptOpenAiUpstream } from "../support/fake-upstream";
 
 /**
  * BYOK keys reach the chat hot path through the project gate's snapshot, never a per-request D1 read
@@ -14,27 +15,6 @@ const UPSTREAM = "https://byok-sync.test/v1";
 const OPERATOR_UPSTREAM = "https://operator-sync.test/v1";
 const KEY_A = "sk-first-0123456789abcdef0123";
 const KEY_B = "sk-second-0123456789abcdef012";
-
-/** Answers both the key check (GET /models) and chat calls like OpenAI; records the key each chat carried. */
-function interceptUpstreams() {
-  const seen: string[] = [];
-  const realFetch = globalThis.fetch;
-  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-    const request = new Request(input, init);
-    if (!request.url.startsWith(UPSTREAM) && !request.url.startsWith(OPERATOR_UPSTREAM)) return realFetch(input, init);
-    if (request.method === "GET") return Response.json({ object: "list", data: [] });
-    seen.push(request.headers.get("authorization") ?? "");
-    return Response.json({
-      id: "chatcmpl-up",
-      object: "chat.completion",
-      created: 1,
-      model: "gpt-4o-mini",
-      choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
-      usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
-    });
-  });
-  return seen;
-}
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -58,27 +38,27 @@ describe("BYOK keys on the chat hot path", () => {
   it("pays with the gate's copy of the key: no D1 read of provider_keys per request", async () => {
     const tenant = await createTenant("pro");
     const { project, token } = await projectWithToken(tenant.admin);
-    const seen = interceptUpstreams();
+    const seen = interceptOpenAiUpstream(UPSTREAM, OPERATOR_UPSTREAM);
     expect((await putKey(tenant, KEY_A)).status).toBe(200);
 
     // Behind the control plane's back: the row disappears from D1. The gate still holds the sealed key.
     await env.DB.prepare("DELETE FROM provider_keys WHERE tenant_id = ?").bind(tenant.id).run();
     const res = await chat(project.slug, token);
     expect(res.status, res.text).toBe(200);
-    expect(seen).toEqual([`Bearer ${KEY_A}`]);
+    expect(authorizations(seen)).toEqual([`Bearer ${KEY_A}`]);
   });
 
   it("uses a key stored through the API from the next request, and refuses after a DELETE through the API", async () => {
     const tenant = await createTenant("pro");
     const { project, token } = await projectWithToken(tenant.admin);
-    const seen = interceptUpstreams();
+    const seen = interceptOpenAiUpstream(UPSTREAM, OPERATOR_UPSTREAM);
 
     expect((await chat(project.slug, token)).json.error.code).toBe("provider_not_configured");
     expect((await putKey(tenant, KEY_A)).status).toBe(200);
     expect((await chat(project.slug, token)).status).toBe(200);
     expect((await putKey(tenant, KEY_B)).status).toBe(200);
     expect((await chat(project.slug, token)).status).toBe(200);
-    expect(seen).toEqual([`Bearer ${KEY_A}`, `Bearer ${KEY_B}`]);
+    expect(authorizations(seen)).toEqual([`Bearer ${KEY_A}`, `Bearer ${KEY_B}`]);
 
     const deleted = await call("DELETE", `${API}/auth/v1/tenants/${tenant.id}/providers/openai`, { token: tenant.admin });
     expect(deleted.status).toBe(200);
@@ -92,19 +72,19 @@ describe("BYOK keys on the chat hot path", () => {
     const tenant = await createTenant("enterprise");
     const eng = await projectWithToken(tenant.admin, { cost_center: "eng" });
     const plain = await projectWithToken(tenant.admin);
-    const seen = interceptUpstreams();
+    const seen = interceptOpenAiUpstream(UPSTREAM, OPERATOR_UPSTREAM);
     expect((await putKey(tenant, KEY_A)).status).toBe(200);
     expect((await putKey(tenant, KEY_B, "eng")).status).toBe(200);
 
     expect((await chat(eng.project.slug, eng.token)).status).toBe(200);
     expect((await chat(plain.project.slug, plain.token)).status).toBe(200);
-    expect(seen).toEqual([`Bearer ${KEY_B}`, `Bearer ${KEY_A}`]);
+    expect(authorizations(seen)).toEqual([`Bearer ${KEY_B}`, `Bearer ${KEY_A}`]);
 
     // Moving the project out of its cost center re-syncs its gate: the tenant-wide key pays from the next call.
     const moved = await call("PATCH", `${API}/v1/projects/${eng.project.id}`, { token: tenant.admin, body: { cost_center: null } });
     expect(moved.status, moved.text).toBe(200);
     expect((await chat(eng.project.slug, eng.token)).status).toBe(200);
-    expect(seen.at(-1)).toBe(`Bearer ${KEY_A}`);
+    expect(seen.at(-1)?.authorization).toBe(`Bearer ${KEY_A}`);
   });
 
   it("takes a tenant off the operator's default model from the request after its first key, in every project", async () => {
@@ -123,9 +103,9 @@ describe("BYOK keys on the chat hot path", () => {
     };
     const tenant = await createTenant("enterprise");
     const { project, token } = await projectWithToken(tenant.admin);
-    const seen = interceptUpstreams();
+    const seen = interceptOpenAiUpstream(UPSTREAM, OPERATOR_UPSTREAM);
     expect(await chatAsOperator(project.slug, token)).toEqual({ status: 200, code: undefined });
-    expect(seen).toEqual(["Bearer sk-operator-0123456789abcdef"]);
+    expect(authorizations(seen)).toEqual(["Bearer sk-operator-0123456789abcdef"]);
 
     // A key for another cost center's projects only: this project has no key, but its tenant is now a BYOK tenant.
     expect((await putKey(tenant, KEY_A, "research")).status).toBe(200);

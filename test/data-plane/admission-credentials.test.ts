@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ProjectGate } from "../../durable-objects/project-gate";
 import type { GateSnapshot } from "../../src/limits/gate-types";
 import { API, call, createKey, createProject, createTenant, mint, projectUrl } from "../support/control-plane";
+import { authorizations, interceptOpenAiUpstream } from "../support/fake-upstream";
 
 /**
  * Admission hands the chat handler the sealed BYOK keys from the gate's snapshot. A gate whose stored
@@ -14,29 +15,12 @@ const KEY = "sk-admission-0123456789abcdef";
 
 afterEach(() => vi.restoreAllMocks());
 
-function interceptUpstream() {
-  const seen: string[] = [];
-  const realFetch = globalThis.fetch;
-  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-    const request = new Request(input, init);
-    if (!request.url.startsWith(UPSTREAM)) return realFetch(input, init);
-    if (request.method === "GET") return Response.json({ object: "list", data: [] });
-    seen.push(request.headers.get("authorization") ?? "");
-    return Response.json({
-      id: "x", object: "chat.completion", created: 1, model: "gpt-4o-mini",
-      choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
-      usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-    });
-  });
-  return seen;
-}
-
 describe("credentials from admission", () => {
   it("re-syncs a gate whose snapshot predates BYOK keys, once, and pays with the key", async () => {
     const tenant = await createTenant("pro");
     const project = await createProject(tenant.admin, { provider_model: "openai/gpt-4o-mini" });
     const minted = await mint((await createKey(tenant.admin, project.id)).key, { user_id: "user-1" });
-    const seen = interceptUpstream();
+    const seen = interceptOpenAiUpstream(UPSTREAM);
     const put = await call("PUT", `${API}/auth/v1/tenants/${tenant.id}/providers/openai`, { token: tenant.admin, body: { api_key: KEY, base_url: UPSTREAM } });
     expect(put.status, put.text).toBe(200);
 
@@ -52,14 +36,14 @@ describe("credentials from admission", () => {
 
     const res = await call("POST", projectUrl(project.slug, "/v1/chat/completions"), { token: minted.json.token, body: { messages: [{ role: "user", content: "hi" }] } });
     expect(res.status, res.text).toBe(200);
-    expect(seen).toEqual([`Bearer ${KEY}`]);
+    expect(authorizations(seen)).toEqual([`Bearer ${KEY}`]);
     expect((await held())?.keys).toEqual([expect.objectContaining({ provider: "openai", scope: "tenant", baseUrl: UPSTREAM })]);
   });
 
   it("never returns a key of another cost center or tenant from the gate", async () => {
     const tenant = await createTenant("enterprise");
     const stranger = await createTenant("enterprise");
-    interceptUpstream();
+    interceptOpenAiUpstream(UPSTREAM);
     for (const [who, costCenter] of [[tenant, "eng"], [tenant, "sales"], [tenant, undefined], [stranger, "eng"]] as const) {
       const res = await call("PUT", `${API}/auth/v1/tenants/${who.id}/providers/openai`, { token: who.admin, body: { api_key: KEY, base_url: UPSTREAM, ...(costCenter && { cost_center: costCenter }) } });
       expect(res.status, res.text).toBe(200);

@@ -6,6 +6,7 @@ import { loadGateSnapshot } from "../../src/limits/gate-snapshot";
 import { encryptProviderKey, keyFingerprint } from "../../src/secrets/byok-cipher";
 import { parseMasterKeys } from "../../src/secrets/master-keys";
 import { call, createKey, createProject, createTenant, mint, projectUrl } from "../support/control-plane";
+import { interceptOpenAiUpstream } from "../support/fake-upstream";
 
 /**
  * SPEC BYOK per cost center: a project in a cost center is paid for by that cost center's key, before
@@ -25,26 +26,6 @@ async function storeKey(tenantId: string, scope: string, apiKey: string) {
   )
     .bind(`pk_${crypto.randomUUID()}`, tenantId, scope, await encryptProviderKey(apiKey, { tenantId, provider: "openai", scope }, ring), await keyFingerprint(apiKey), UPSTREAM, now, now)
     .run();
-}
-
-/** Answers the upstream like OpenAI would and records which key each call carried. */
-function interceptUpstream() {
-  const seen: Array<{ url: string; authorization: string | null }> = [];
-  const realFetch = globalThis.fetch;
-  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-    const request = new Request(input, init);
-    if (!request.url.startsWith(UPSTREAM)) return realFetch(input, init);
-    seen.push({ url: request.url, authorization: request.headers.get("authorization") });
-    return Response.json({
-      id: "chatcmpl-up",
-      object: "chat.completion",
-      created: 1,
-      model: "gpt-4o-mini",
-      choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
-      usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
-    });
-  });
-  return seen;
 }
 
 async function projectIn(admin: string, costCenter: string | null) {
@@ -78,7 +59,7 @@ describe("BYOK per cost center", () => {
     await storeKey(tenant.id, "cc:sales", KEYS.sales);
     await storeKey(tenant.id, "tenant", KEYS.tenant);
     const projects = { eng: await projectIn(tenant.admin, "eng"), sales: await projectIn(tenant.admin, "sales"), tenant: await projectIn(tenant.admin, null) };
-    const seen = interceptUpstream();
+    const seen = interceptOpenAiUpstream(UPSTREAM);
 
     const table = [
       ["eng", KEYS.eng],
