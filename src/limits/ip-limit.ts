@@ -1,4 +1,5 @@
-import { Redis } from "@upstash/redis/cloudflare";
+import type { Redis } from "@upstash/redis/cloudflare";
+import { upstashClient } from "../db/upstash";
 import { IP_WINDOW_MS, type IpCounts, type SharedIpCounts } from "./ip-window";
 
 /**
@@ -90,16 +91,8 @@ function redisClient(url: string, token: string): Redis {
   const key = `${url}|${token}`;
   let client = clients.get(key);
   if (!client) {
-    client = new Redis({
-      url,
-      token,
-      // The SDK's default retries back off for seconds; a report that misses falls back instead.
-      retry: false,
-      // A fresh signal per request: the SDK turns a function signal's abort into a thrown error.
-      signal: () => AbortSignal.timeout(REDIS_TIMEOUT_MS),
-      enableAutoPipelining: false,
-      enableTelemetry: false,
-    });
+    // A report that misses its timeout falls back to the embedded counter.
+    client = upstashClient({ url, token, timeoutMs: REDIS_TIMEOUT_MS });
     clients.set(key, client);
   }
   return client;

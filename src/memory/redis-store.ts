@@ -1,4 +1,4 @@
-import { Redis } from "@upstash/redis/cloudflare";
+import { upstashClient } from "../db/upstash";
 import { withDeadline } from "./deadline";
 import { decodeTurns, encodeTurn } from "./turn";
 import { AppendOptions, type MemoryStore } from "./types";
@@ -23,17 +23,8 @@ export interface RedisMemoryConfig {
  * the trim and TTL always match the latest turn; no Lua and no read-modify-write.
  */
 export function createRedisMemoryStore(config: RedisMemoryConfig): MemoryStore {
-  const redis = new Redis({
-    url: config.url,
-    token: config.token,
-    // The SDK's default retries back off for seconds; the deadline below decides instead.
-    retry: false,
-    // A fresh signal per request: the SDK turns a function signal's abort into a thrown error.
-    signal: () => AbortSignal.timeout(config.timeoutMs),
-    automaticDeserialization: false,
-    enableAutoPipelining: false,
-    enableTelemetry: false,
-  });
+  // The deadline below decides how long a call may take, not the SDK.
+  const redis = upstashClient({ url: config.url, token: config.token, timeoutMs: config.timeoutMs, automaticDeserialization: false });
   const { timeoutMs } = config;
   const clear = (key: string) =>
     withDeadline("clear", timeoutMs, async () => {
