@@ -45,25 +45,37 @@ async function listening(mf: Miniflare): Promise<RunningWorker> {
   return { url: url.origin.replace("localhost", "127.0.0.1"), port: Number(url.port), mf };
 }
 
-export async function startPassthrough(upstreamOrigin: string): Promise<RunningWorker> {
+/** A small forwarding Worker from this folder, `env.UPSTREAM` set to the mock upstream's origin. */
+async function startForwardingWorker(script: string, upstreamOrigin: string, durableObjects?: Record<string, { className: string; useSQLite: boolean }>): Promise<RunningWorker> {
   const mf = new Miniflare({
     modules: true,
-    scriptPath: join(import.meta.dirname, "passthrough-worker.js"),
+    scriptPath: join(import.meta.dirname, script),
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
     bindings: { UPSTREAM: upstreamOrigin },
+    durableObjects,
     host: "127.0.0.1",
     port: 0,
   });
   return listening(mf);
 }
 
+/** `passthrough-worker.js`: forwards, nothing else — the runtime's floor. */
+export function startPassthrough(upstreamOrigin: string): Promise<RunningWorker> {
+  return startForwardingWorker("passthrough-worker.js", upstreamOrigin);
+}
+
+/** `admission-floor-worker.js`: the bare Worker plus one admitting Durable Object call (the design's floor). */
+export function startAdmissionFloor(upstreamOrigin: string): Promise<RunningWorker> {
+  return startForwardingWorker("admission-floor-worker.js", upstreamOrigin, { GATE: { className: "Gate", useSQLite: true } });
+}
+
 /**
  * Starts the bundled gateway with fresh secrets, local D1 (migrated) and SQLite-backed Durable Objects
- * persisted to `stateDir`, as `wrangler dev` keeps them. `IP_RPM_LIMIT` is lifted: every request comes
+ * kept in `stateDir`. `IP_RPM_LIMIT` is lifted: every request comes
  * from one loopback address and the per-IP window would otherwise be the thing measured.
  */
-export async function startGateway(scriptPath: string, stateDir: string, options: { inspectorPort?: number; persistToDisk?: boolean } = {}): Promise<Gateway> {
+export async function startGateway(scriptPath: string, stateDir: string, options: { inspectorPort?: number } = {}): Promise<Gateway> {
   const operatorToken = generateOperatorToken();
   let logBytes = 0;
   const mf = new Miniflare({
@@ -82,17 +94,16 @@ export async function startGateway(scriptPath: string, stateDir: string, options
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
     d1Databases: { DB: "tollgate-bench" },
-    // Memory by default (Miniflare's own default): production storage is a replicated service, not a file on
-    // the Worker's machine, so a local disk is not part of what the gateway costs. --persist-disk keeps files
-    // as wrangler dev does; on this machine the two measured within noise of each other.
-    d1Persist: options.persistToDisk ? join(stateDir, "d1") : false,
+    // Always persisted to `stateDir`: Miniflare's "not persisted" is SQLite files in a temporary directory on
+    // disk, fsync included. The caller picks a memory-backed directory (tmpfs) or a disk one (--persist-disk).
+    d1Persist: join(stateDir, "d1"),
     durableObjects: {
       PROJECT_GATE: { className: "ProjectGate", useSQLite: true },
       MEMORY: { className: "ConversationMemory", useSQLite: true },
       BUDGET_POOL: { className: "BudgetPool", useSQLite: true },
       IP_LIMITER: { className: "IpLimiter", useSQLite: true },
     },
-    durableObjectsPersist: options.persistToDisk ? join(stateDir, "do") : false,
+    durableObjectsPersist: join(stateDir, "do"),
     bindings: {
       API_HOST: "localhost",
       PROJECT_DOMAIN: "tollgate.example",
@@ -128,7 +139,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function tempDir(prefix: string): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), prefix));
+/** A fresh directory under `base` (the OS temporary directory unless given), removed by `remove()`. */
+export function tempDir(prefix: string, base = tmpdir()): { path: string; remove(): void } {
+  const path = mkdtempSync(join(base, prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
