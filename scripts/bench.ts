@@ -139,7 +139,7 @@ async function main(): Promise<void> {
     let profile: ProfileSummary | undefined;
     const notes: string[] = [];
     if (inspectorPort !== undefined) {
-      // Decomposition: GET /v1/models runs only the entry checks (per-IP limiter DO, project, CORS, JWT)
+      // Decomposition: GET /v1/models runs only the entry checks (per-IP window, project, CORS, JWT)
       // and one D1 read, so (gateway − bare) here is their cost, and the rest of the chat gap is inference-only.
       const project = await provision();
       const models = (name: string, port: number, host: string, headers: Record<string, string>) => ({ name, port, host, path: "/v1/models", headers });
@@ -150,10 +150,10 @@ async function main(): Promise<void> {
       const chatGap = seq.get(NAMES.gateway)!.latency.p50 - seq.get(NAMES.bare)!.latency.p50;
       notes.push(
         `Decomposition (sequential p50, ${requests} requests each, interleaved): \`GET /v1/models\` through the gateway — entry checks`,
-        "(per-IP limiter Durable Object, project from Host, CORS, JWT) plus one D1 read — costs",
+        "(per-IP window, project from Host, CORS, JWT) plus one D1 read — costs",
         `${entry.toFixed(2)} ms over the bare Worker forwarding the same GET (${probed.get(NAMES.bare)!.latency.p50.toFixed(2)} → ${probed.get(NAMES.gateway)!.latency.p50.toFixed(2)} ms).`,
-        `The rest of the chat gap, ≈ ${(chatGap - entry).toFixed(2)} ms, is admission, guardrails, key resolution (two D1 reads, AES-GCM),`,
-        "the provider call and usage settlement.",
+        `The rest of the chat gap, ≈ ${(chatGap - entry).toFixed(2)} ms, is admission, the body's parsing, guardrails, the provider call`,
+        "and usage settlement.",
         "",
       );
 

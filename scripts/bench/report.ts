@@ -76,6 +76,8 @@ function renderProfile(p: ProfileSummary): string[] {
     "## Where the gateway's CPU goes (V8 sampling profile under load)",
     "",
     `${p.sampledMs.toFixed(0)} ms of JavaScript self time sampled over ${p.isolates} inspector target(s)${p.perRequestMs ? `, ${p.perRequestMs.toFixed(2)} ms per completed request` : ""}; idle excluded, I/O waits not included.`,
+    "All isolates share workerd's one thread and each isolate's profiler also samples while another one runs (the",
+    "sum exceeds the wall time), so native entries such as `fetch` are inflated: read the ranking, not the milliseconds.",
     "",
     "| module | self ms | share |",
     "|---|---|---|",
