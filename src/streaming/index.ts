@@ -1,6 +1,6 @@
 /** The streaming module's public surface; the route imports from here. */
 export type { StreamItem, StreamOutcome, StreamStage } from "./items";
 export { streamChatCompletion, type StreamChatOptions } from "./pipeline";
-export { DONE, errorEvent, serializeSse, SSE_HEADERS, sseData } from "./serialize";
+export { SSE_HEADERS } from "./serialize";
 export { collectAssistantText, mapContentDeltas, tapChunks, type DeltaMapper } from "./stages";
 export { upstreamChunks } from "./upstream";

@@ -1,7 +1,7 @@
 import { newStreamState, type CompletionMeta, type ProviderAdapter } from "../providers/adapter";
 import type { StreamOutcome, StreamStage } from "./items";
-import { serializeSse } from "./serialize";
-import { upstreamChunks } from "./upstream";
+import { SseBatch } from "./serialize";
+import { upstreamSource } from "./upstream";
 
 export interface StreamChatOptions {
   /** The upstream response body (SSE in the provider's own format). */
@@ -13,16 +13,17 @@ export interface StreamChatOptions {
   includeUsage: boolean;
   promptTokensEstimate: number;
   idleTimeoutMs?: number;
-  /** Inserted in order between the source and the serialiser (PII restore, memory tap, …). */
+  /** Applied in order between the source and the serialiser (PII restore, memory tap, …). */
   stages?: StreamStage[];
 }
 
 /**
- * Upstream SSE → adapter → stages → OpenAI SSE bytes. Returns the body to send and a promise of how the
+ * Upstream SSE → adapter → stages → OpenAI SSE bytes, in one stream: each pull reads upstream, runs what it
+ * produced through the stages and sends it as one chunk. Returns the body to send and a promise of how the
  * stream ended (resolves on completion, failure or client cancel) to settle usage in waitUntil.
  */
 export function streamChatCompletion(options: StreamChatOptions): { body: ReadableStream<Uint8Array>; outcome: Promise<StreamOutcome> } {
-  const { stream, outcome } = upstreamChunks({
+  const source = upstreamSource({
     body: options.upstream,
     adapter: options.adapter,
     state: newStreamState(options.meta),
@@ -31,7 +32,22 @@ export function streamChatCompletion(options: StreamChatOptions): { body: Readab
     includeUsage: options.includeUsage,
     ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
   });
-  let items = stream;
-  for (const stage of options.stages ?? []) items = items.pipeThrough(stage);
-  return { body: items.pipeThrough(serializeSse()), outcome };
+  const stages = options.stages ?? [];
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const batch = new SseBatch(stages);
+      let bytes: Uint8Array | undefined;
+      for (;;) {
+        const before = batch.received;
+        await source.pull(batch);
+        bytes = batch.take();
+        // A stage may pass nothing on for what the source produced: read on rather than return empty-handed.
+        if (bytes || batch.closed || batch.received === before) break;
+      }
+      if (bytes) controller.enqueue(bytes);
+      if (batch.closed) controller.close();
+    },
+    cancel: (reason) => source.cancel(reason),
+  });
+  return { body, outcome: source.outcome };
 }

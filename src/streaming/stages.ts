@@ -2,8 +2,8 @@ import type { ChatCompletionChunk } from "../providers/openai-schema";
 import type { StreamItem, StreamStage } from "./items";
 
 /**
- * Stages the route inserts between the upstream source and the serialiser. Each is a TransformStream
- * of StreamItems, so they compose with pipeThrough and never buffer more than they must.
+ * Stages the route inserts between the upstream source and the serialiser (items.ts, StreamStage). Each
+ * passes items on as soon as it can and holds back only what it must.
  */
 
 /**
@@ -23,22 +23,19 @@ export function mapContentDeltas(createMapper: () => DeltaMapper): StreamStage {
   const mappers = new Map<number, DeltaMapper>();
   let last: ChatCompletionChunk | null = null;
 
-  function flushAll(controller: TransformStreamDefaultController<StreamItem>) {
+  function flushAll(): StreamItem[] {
+    const tails: StreamItem[] = [];
     for (const [index, mapper] of mappers) {
       const tail = mapper.end();
-      if (tail && last)
-        controller.enqueue({ type: "chunk", chunk: { ...last, choices: [{ index, delta: { content: tail }, finish_reason: null }], usage: undefined } });
+      if (tail && last) tails.push({ type: "chunk", chunk: { ...last, choices: [{ index, delta: { content: tail }, finish_reason: null }], usage: undefined } });
     }
     mappers.clear();
+    return tails;
   }
 
-  return new TransformStream<StreamItem, StreamItem>({
-    transform(item, controller) {
-      if (item.type === "error") {
-        flushAll(controller);
-        controller.enqueue(item);
-        return;
-      }
+  return {
+    push(item) {
+      if (item.type === "error") return [...flushAll(), item];
       last = item.chunk;
       const choices = item.chunk.choices.map((choice) => {
         let mapper = mappers.get(choice.index);
@@ -53,10 +50,10 @@ export function mapContentDeltas(createMapper: () => DeltaMapper): StreamStage {
         }
         return content === choice.delta.content ? choice : { ...choice, delta: { ...choice.delta, content } };
       });
-      controller.enqueue({ type: "chunk", chunk: { ...item.chunk, choices } });
+      return [{ type: "chunk", chunk: { ...item.chunk, choices } }];
     },
-    flush: flushAll,
-  });
+    end: flushAll,
+  };
 }
 
 /**
@@ -65,8 +62,8 @@ export function mapContentDeltas(createMapper: () => DeltaMapper): StreamStage {
  */
 export function tapChunks(onChunk: (chunk: ChatCompletionChunk) => void, onEnd?: (failed: boolean) => void): StreamStage {
   let failed = false;
-  return new TransformStream<StreamItem, StreamItem>({
-    transform(item, controller) {
+  return {
+    push(item) {
       if (item.type === "error") failed = true;
       else
         try {
@@ -74,16 +71,17 @@ export function tapChunks(onChunk: (chunk: ChatCompletionChunk) => void, onEnd?:
         } catch {
           // observers must not cut the stream short
         }
-      controller.enqueue(item);
+      return [item];
     },
-    flush() {
+    end() {
       try {
         onEnd?.(failed);
       } catch {
         // as above
       }
+      return [];
     },
-  });
+  };
 }
 
 /** Collects the assistant text of choice 0 (for conversation memory); `text()` reads it so far. */

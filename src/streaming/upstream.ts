@@ -2,7 +2,7 @@ import { createParser } from "eventsource-parser";
 import { ProviderStreamError, type ProviderAdapter, type SseEvent, type StreamState } from "../providers/adapter";
 import type { ChatCompletionChunk } from "../providers/openai-schema";
 import { estimateTokens } from "../usage/token-count";
-import type { StreamItem, StreamOutcome } from "./items";
+import type { ItemSink, StreamItem, StreamOutcome } from "./items";
 
 export interface UpstreamOptions {
   body: ReadableStream<Uint8Array>;
@@ -30,13 +30,31 @@ function chunkText(chunk: ChatCompletionChunk): string {
   return text;
 }
 
+export interface UpstreamSource {
+  /**
+   * Reads upstream until it has put at least one item into `sink` or closed it (a pull that returns
+   * empty-handed is not called again by a stream, which would leave the client waiting forever, e.g.
+   * after a keep-alive ping). Empty-handed only once the stream was cancelled.
+   */
+  pull(sink: ItemSink): Promise<void>;
+  /** The client went away: cancels the upstream body. */
+  cancel(reason?: unknown): Promise<void>;
+  outcome: Promise<StreamOutcome>;
+}
+
+/** `upstreamSource` as a stream of items (the operator meter reads it this way). */
+export function upstreamChunks(options: UpstreamOptions): { stream: ReadableStream<StreamItem>; outcome: Promise<StreamOutcome> } {
+  const source = upstreamSource(options);
+  const stream = new ReadableStream<StreamItem>({ pull: (controller) => source.pull(controller), cancel: (reason) => source.cancel(reason) });
+  return { stream, outcome: source.outcome };
+}
+
 /**
  * The source stage: reads upstream SSE bytes on demand (pull, so nothing is buffered ahead of the
  * client), parses events with eventsource-parser, and asks the adapter for OpenAI chunks. It is the only
- * stage that knows how the stream ended, so it also produces the outcome. Cancelling the returned stream
- * (the client went away) cancels the upstream body.
+ * stage that knows how the stream ended, so it also produces the outcome.
  */
-export function upstreamChunks(options: UpstreamOptions): { stream: ReadableStream<StreamItem>; outcome: Promise<StreamOutcome> } {
+export function upstreamSource(options: UpstreamOptions): UpstreamSource {
   const { adapter, state, providerLabel } = options;
   const reader = options.body.getReader();
   const decoder = new TextDecoder();
@@ -65,17 +83,17 @@ export function upstreamChunks(options: UpstreamOptions): { stream: ReadableStre
     return usage;
   }
 
-  function fail(controller: ReadableStreamDefaultController<StreamItem>, message: string) {
+  function fail(sink: ItemSink, message: string) {
     settle("failed", message);
-    controller.enqueue({ type: "error", message });
-    controller.close();
+    sink.enqueue({ type: "error", message });
+    sink.close();
     reader.cancel().catch(() => {});
   }
 
-  function complete(controller: ReadableStreamDefaultController<StreamItem>) {
+  function complete(sink: ItemSink) {
     const usage = settle("completed");
     if (options.includeUsage)
-      controller.enqueue({
+      sink.enqueue({
         type: "chunk",
         chunk: {
           id: state.id,
@@ -86,15 +104,15 @@ export function upstreamChunks(options: UpstreamOptions): { stream: ReadableStre
           usage: { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens },
         },
       });
-    controller.close();
+    sink.close();
     // Providers close right after their terminal event; read that close instead of cancelling, so a
     // finished stream is never reported upstream as a cancelled one.
     reader.read().then((rest) => (rest.done ? undefined : reader.cancel()), () => undefined);
   }
 
   /** Turns queued events into items; returns how many it enqueued, or "closed". */
-  function drain(controller: ReadableStreamDefaultController<StreamItem>): number | "closed" {
-    if (malformed) return fail(controller, `${providerLabel} sent a malformed event stream.`), "closed";
+  function drain(sink: ItemSink): number | "closed" {
+    if (malformed) return fail(sink, `${providerLabel} sent a malformed event stream.`), "closed";
     let enqueued = 0;
     for (let event = events.shift(); event; event = events.shift()) {
       let chunks: ChatCompletionChunk[];
@@ -105,14 +123,14 @@ export function upstreamChunks(options: UpstreamOptions): { stream: ReadableStre
           err instanceof ProviderStreamError
             ? `${providerLabel} reported an error mid-stream: ${err.message.slice(0, 300)}`
             : `${providerLabel} sent a malformed event stream.`;
-        return fail(controller, message), "closed";
+        return fail(sink, message), "closed";
       }
       for (const chunk of chunks) {
         generated += chunkText(chunk);
-        controller.enqueue({ type: "chunk", chunk });
+        sink.enqueue({ type: "chunk", chunk });
         enqueued++;
       }
-      if (state.done) return complete(controller), "closed";
+      if (state.done) return complete(sink), "closed";
     }
     return enqueued;
   }
@@ -128,33 +146,31 @@ export function upstreamChunks(options: UpstreamOptions): { stream: ReadableStre
     }
   }
 
-  const stream = new ReadableStream<StreamItem>({
-    // A pull must enqueue or close before returning: a pull that returns empty-handed is not
-    // called again, which would leave the client waiting forever (e.g. after a keep-alive ping).
-    async pull(controller) {
+  return {
+    outcome,
+    async pull(sink) {
       try {
         for (;;) {
           const { done, value } = await read();
           if (done) {
             parser.reset({ consume: true }); // a last event without its blank line still counts
-            if (drain(controller) === "closed") return;
+            if (drain(sink) === "closed") return;
             // Some family members close without [DONE] after a finish_reason; that is still a clean end.
-            if (state.finishReason !== null) return complete(controller);
-            return fail(controller, `${providerLabel} ended the stream before the response was complete.`);
+            if (state.finishReason !== null) return complete(sink);
+            return fail(sink, `${providerLabel} ended the stream before the response was complete.`);
           }
           parser.feed(decoder.decode(value, { stream: true }));
-          const drained = drain(controller);
+          const drained = drain(sink);
           if (drained === "closed" || drained > 0) return;
         }
       } catch (err) {
         if (ended) return;
-        fail(controller, err instanceof Stalled ? `${providerLabel} stopped sending data.` : `${providerLabel} connection broke mid-stream.`);
+        fail(sink, err instanceof Stalled ? `${providerLabel} stopped sending data.` : `${providerLabel} connection broke mid-stream.`);
       }
     },
     cancel(reason) {
       settle("cancelled");
       return reader.cancel(reason).catch(() => {});
     },
-  });
-  return { stream, outcome };
+  };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ProviderAdapter } from "../../src/providers/adapter";
 import { adapterFor } from "../../src/providers/registry";
-import { collectAssistantText, mapContentDeltas, streamChatCompletion, tapChunks, type DeltaMapper } from "../../src/streaming";
+import { collectAssistantText, mapContentDeltas, streamChatCompletion, tapChunks, type DeltaMapper, type StreamStage } from "../../src/streaming";
 import { bodyFrom, brokenBody, parseOutput, readText, textOf } from "./sse-helpers";
 
 const openai = adapterFor("openai") as ProviderAdapter;
@@ -77,6 +77,55 @@ describe("tapChunks and collectAssistantText", () => {
     });
     const out = parseOutput(await readText(run(bodyFrom(deltas("a") + FINISH), [tap]).body));
     expect(textOf(out)).toBe("a");
+    expect(out.at(-1)).toEqual({ done: true });
+  });
+});
+
+describe("stages in the fused stream", () => {
+  async function bodyChunks(body: ReadableStream<Uint8Array>): Promise<string[]> {
+    const decoder = new TextDecoder();
+    const chunks: string[] = [];
+    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) chunks.push(decoder.decode(chunk));
+    return chunks;
+  }
+
+  it("sends what one upstream read produced as one chunk, and each later read as its own", async () => {
+    const text = deltas("a", "b") + FINISH;
+    const whole = await bodyChunks(run(bodyFrom(text), []).body);
+    expect(whole).toHaveLength(1);
+    expect(parseOutput(whole[0]!).at(-1)).toEqual({ done: true });
+    const cut = text.indexOf("data:", 1); // after the first event
+    const split = await bodyChunks(run(bodyFrom(text, [cut]), []).body);
+    expect(split).toHaveLength(2);
+    expect(textOf(parseOutput(split[0]!))).toBe("a");
+    expect(split.join("")).toBe(whole[0]);
+  });
+
+  it("reads on when a stage passes nothing on, instead of leaving the client waiting", async () => {
+    const dropContent: StreamStage = {
+      push: (item) => (item.type === "chunk" && item.chunk.choices.some((c) => c.delta.content) ? [] : [item]),
+      end: () => [],
+    };
+    // Every content event arrives in its own read and is dropped: the stream must still reach the finish and [DONE].
+    const text = deltas("a", "b", "c") + FINISH;
+    const cuts = [1, 2, 3].map((n) => text.split("data:", n + 1).join("data:").length);
+    const out = parseOutput(await readText(run(bodyFrom(text, cuts), [dropContent]).body));
+    expect(textOf(out)).toBe("");
+    expect(out.at(-2)).toMatchObject({ chunk: { choices: [{ finish_reason: "stop" }] } });
+    expect(out.at(-1)).toEqual({ done: true });
+  });
+
+  it("passes what an earlier stage releases at the end through the later stages", async () => {
+    const seen: string[] = [];
+    const holdAll = mapContentDeltas(() => {
+      let held = "";
+      return { push: (t) => ((held += t), ""), end: () => held };
+    });
+    const tap = tapChunks((c) => seen.push(c.choices[0]?.delta.content ?? ""));
+    const out = parseOutput(await readText(run(bodyFrom(deltas("x", "y")), [holdAll, tap]).body));
+    // No finish event: the tail leaves at the end of the stream, before the error and [DONE], and the tap sees it.
+    expect(textOf(out)).toBe("xy");
+    expect(seen).toContain("xy");
     expect(out.at(-1)).toEqual({ done: true });
   });
 });
