@@ -119,7 +119,7 @@ export class ProjectGate extends DurableObject<Env> {
       if (!overrides) return { ok: false, reason: "unknown_tier" };
     }
     const settings = mergeTier(snap.settings, overrides);
-    if (this.state.reservation(input.requestId) || store.readSettled(this.sql, input.requestId)) {
+    if (this.state.unwrittenReservation(input.requestId) || store.requestIdKnown(this.sql, input.requestId)) {
       throw new Error(`request id ${input.requestId} was already admitted`);
     }
 
@@ -210,24 +210,37 @@ export class ProjectGate extends DurableObject<Env> {
    */
   async settleMany(inputs: readonly SettleInput[]): Promise<SettleResult[]> {
     const pools = new Map<string, PoolRef>();
-    const results = this.ctx.storage.transactionSync(() =>
-      inputs.map((input) => {
-        const outcome = this.settleInTurn(input);
+    const results = this.ctx.storage.transactionSync(() => {
+      const batch = new SettleBatch();
+      const settled = inputs.map((input) => {
+        const outcome = this.settleInTurn(input, batch);
         for (const pool of outcome.pools) pools.set(pool.name, pool);
         return outcome.result;
-      }),
-    );
+      });
+      // Also commits whatever admission left pending; then the batch's rows, a statement per table.
+      this.state.writePending();
+      batch.write(this.sql);
+      return settled;
+    });
     if (pools.size > 0) await this.drainPools([...pools.values()]);
     await this.alarms.ensure(Date.now() + FLUSH_DELAY_MS);
     return results;
   }
 
-  /** One settlement, inside the caller's transaction; also commits whatever admission left pending. */
-  private settleInTurn(input: SettleInput): { result: SettleResult; pools: PoolRef[] } {
+  /** One settlement inside settleMany's transaction; its rows go into `batch`, written once at the end. */
+  private settleInTurn(input: SettleInput, batch: SettleBatch): { result: SettleResult; pools: PoolRef[] } {
     const now = input.now ?? Date.now();
-    const done = store.readSettled<SettleResult>(this.sql, input.requestId);
-    if (done) return { result: done, pools: [] };
-    const reservation = this.state.reservation<StoredReservation>(input.requestId) ?? this.lostReservation(input);
+    const earlier = batch.resultFor(input.requestId);
+    if (earlier) return { result: earlier, pools: [] };
+    let reservation = this.state.unwrittenReservation<StoredReservation>(input.requestId);
+    if (reservation) this.state.dropUnwritten(input.requestId);
+    else {
+      const stored = store.settledOrReservation<SettleResult, StoredReservation>(this.sql, input.requestId);
+      if (stored.settled) return { result: stored.settled, pools: [] };
+      reservation = stored.reservation;
+      if (reservation) batch.deleteReservation(input.requestId);
+    }
+    reservation ??= this.lostReservation(input);
     if (!reservation) return { result: { found: false, chargedTokens: 0, chargedMicroUsd: 0, remaining: { tokens: 0, microUsd: null } }, pools: [] };
     const chargedTokens = Math.max(0, Math.round(input.promptTokens + input.completionTokens));
     const chargedMicroUsd = Math.max(0, Math.round(input.costMicroUsd));
@@ -238,15 +251,13 @@ export class ProjectGate extends DurableObject<Env> {
       this.state.setCounter(line.key, after);
       if (line.alerts) alerts.push(...this.alertsFor(line, before.spent, after.spent, after.period, now));
     }
-    this.state.removeReservation(input.requestId);
-    this.state.writePending();
-    store.enqueueLedger(this.sql, input.requestId, ledgerRow(reservation, input));
+    batch.ledger.push({ requestId: input.requestId, row: ledgerRow(reservation, input) });
     for (const pool of reservation.pools) {
       store.enqueuePoolSettlement(this.sql, { requestId: input.requestId, pool: pool.name, charged: chargedMicroUsd, at: now });
     }
     recordAlerts(this.sql, this.snapshot?.alerts.webhookUrl ?? null, alerts, now);
     const result: SettleResult = { found: true, chargedTokens, chargedMicroUsd, remaining: this.remainingOf(reservation.lines, now) };
-    store.writeSettled(this.sql, input.requestId, now, result);
+    batch.settle(input.requestId, now, result);
     return { result, pools: reservation.pools };
   }
 
@@ -424,4 +435,30 @@ function tighter(project: WindowCheck, user: WindowCheck | null): RateLimitState
 
 function windowDenial(reason: "rpm" | "user_rpm", check: WindowCheck): AdmitDecision {
   return { ok: false, reason, retryAfter: Math.ceil((check.retryAfterMs ?? 1000) / 1000), rateLimit: toState(check) };
+}
+
+/** What one settleMany writes, gathered so each table takes one statement (gate-store.ts, batched writes). */
+class SettleBatch {
+  private readonly settled = new Map<string, { requestId: string; at: number; result: SettleResult }>();
+  private readonly deleted: string[] = [];
+  readonly ledger: { requestId: string; row: LedgerRow }[] = [];
+
+  /** A request settled earlier in this batch (the same settlement sent twice is answered alike). */
+  resultFor(requestId: string): SettleResult | undefined {
+    return this.settled.get(requestId)?.result;
+  }
+
+  settle(requestId: string, at: number, result: SettleResult): void {
+    this.settled.set(requestId, { requestId, at, result });
+  }
+
+  deleteReservation(requestId: string): void {
+    this.deleted.push(requestId);
+  }
+
+  write(sql: SqlStorage): void {
+    store.deleteReservations(sql, this.deleted);
+    store.enqueueLedgerRows(sql, this.ledger);
+    store.writeSettledRows(sql, [...this.settled.values()]);
+  }
 }

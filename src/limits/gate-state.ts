@@ -53,6 +53,16 @@ export class GateState {
     return store.readReservation<T>(this.sql, requestId);
   }
 
+  /** A reservation admitted but not yet written (so it cannot have been settled either: settling removes it). */
+  unwrittenReservation<T>(requestId: string): T | undefined {
+    return this.unwritten.get(requestId)?.body as T | undefined;
+  }
+
+  /** Drops an unwritten reservation; false when it was not one (a stored row is the caller's to delete). */
+  dropUnwritten(requestId: string): boolean {
+    return this.unwritten.delete(requestId);
+  }
+
   addReservation(requestId: string, createdAt: number, body: unknown): void {
     this.unwritten.set(requestId, { createdAt, body });
   }
@@ -64,7 +74,7 @@ export class GateState {
   /** Writes everything pending; call inside a `transactionSync` (settlement, alarm) or let `scheduleCommit` do it. */
   writePending(): void {
     for (const key of this.dirty) store.writeCounter(this.sql, key, this.counters.get(key)!);
-    for (const [requestId, { createdAt, body }] of this.unwritten) store.insertReservation(this.sql, requestId, createdAt, body);
+    store.insertReservations(this.sql, [...this.unwritten].map(([requestId, { createdAt, body }]) => ({ requestId, createdAt, body })));
     this.dirty.clear();
     this.unwritten.clear();
     if (this.counters.size > MAX_CACHED_COUNTERS) this.counters.clear();

@@ -46,8 +46,65 @@ export function writeCounter(sql: SqlStorage, key: string, counter: Counter): vo
   );
 }
 
-export function insertReservation(sql: SqlStorage, requestId: string, createdAt: number, body: unknown): void {
-  sql.exec(`INSERT INTO reservations (request_id, created_at, body) VALUES (?, ?, ?)`, requestId, createdAt, JSON.stringify(body));
+/*
+ * Batched writes take their rows as one JSON array that SQLite unpacks with json_each: one statement per
+ * batch instead of one per row (each `exec` is a trip into the runtime and a cursor, which is most of what
+ * a small write costs). Bodies travel as JSON strings inside the array, so the stored text is exactly
+ * JSON.stringify's.
+ */
+
+export function insertReservations(sql: SqlStorage, rows: readonly { requestId: string; createdAt: number; body: unknown }[]): void {
+  if (rows.length === 0) return;
+  const packed = rows.map((r) => ({ id: r.requestId, at: r.createdAt, body: JSON.stringify(r.body) }));
+  sql.exec(
+    `INSERT INTO reservations (request_id, created_at, body)
+     SELECT json_extract(value, '$.id'), json_extract(value, '$.at'), json_extract(value, '$.body') FROM json_each(?)`,
+    JSON.stringify(packed),
+  );
+}
+
+/** Whether a request id was ever admitted here and is not yet forgotten (reserved or settled). */
+export function requestIdKnown(sql: SqlStorage, requestId: string): boolean {
+  return (
+    sql.exec(`SELECT 1 FROM reservations WHERE request_id = ? UNION ALL SELECT 1 FROM settled WHERE request_id = ? LIMIT 1`, requestId, requestId).toArray()
+      .length > 0
+  );
+}
+
+/** A request's stored settle result, or else its stored reservation: one query for settlement's lookup. */
+export function settledOrReservation<S, R>(sql: SqlStorage, requestId: string): { settled?: S; reservation?: R } {
+  const row = sql
+    .exec<{ kind: number; body: string }>(
+      `SELECT 0 AS kind, result AS body FROM settled WHERE request_id = ? UNION ALL SELECT 1, body FROM reservations WHERE request_id = ? ORDER BY kind LIMIT 1`,
+      requestId,
+      requestId,
+    )
+    .toArray()[0];
+  if (!row) return {};
+  return row.kind === 0 ? { settled: JSON.parse(row.body) as S } : { reservation: JSON.parse(row.body) as R };
+}
+
+export function deleteReservations(sql: SqlStorage, requestIds: readonly string[]): void {
+  if (requestIds.length > 0) sql.exec(`DELETE FROM reservations WHERE request_id IN (SELECT value FROM json_each(?))`, JSON.stringify(requestIds));
+}
+
+export function writeSettledRows(sql: SqlStorage, rows: readonly { requestId: string; at: number; result: unknown }[]): void {
+  if (rows.length === 0) return;
+  const packed = rows.map((r) => ({ id: r.requestId, at: r.at, result: JSON.stringify(r.result) }));
+  sql.exec(
+    `INSERT INTO settled (request_id, at, result)
+     SELECT json_extract(value, '$.id'), json_extract(value, '$.at'), json_extract(value, '$.result') FROM json_each(?)`,
+    JSON.stringify(packed),
+  );
+}
+
+export function enqueueLedgerRows(sql: SqlStorage, rows: readonly { requestId: string; row: unknown }[]): void {
+  if (rows.length === 0) return;
+  const packed = rows.map((r) => ({ id: r.requestId, body: JSON.stringify(r.row) }));
+  sql.exec(
+    `INSERT OR IGNORE INTO ledger_outbox (request_id, body) SELECT json_extract(value, '$.id'), json_extract(value, '$.body') FROM json_each(?)`,
+    JSON.stringify(packed),
+  );
 }
 
 export function readReservation<T>(sql: SqlStorage, requestId: string): T | undefined {
@@ -71,22 +128,9 @@ export function oldestReservationAt(sql: SqlStorage): number | null {
   return row?.at ?? null;
 }
 
-export function readSettled<T>(sql: SqlStorage, requestId: string): T | undefined {
-  const row = sql.exec<{ result: string }>(`SELECT result FROM settled WHERE request_id = ?`, requestId).toArray()[0];
-  return row ? (JSON.parse(row.result) as T) : undefined;
-}
-
-export function writeSettled(sql: SqlStorage, requestId: string, at: number, result: unknown): void {
-  sql.exec(`INSERT INTO settled (request_id, at, result) VALUES (?, ?, ?)`, requestId, at, JSON.stringify(result));
-}
-
 /** Settle results are kept a day so a retried settle (waitUntil retry, alarm replay) stays idempotent. */
 export function pruneSettled(sql: SqlStorage, olderThan: number): void {
   sql.exec(`DELETE FROM settled WHERE at < ?`, olderThan);
-}
-
-export function enqueueLedger(sql: SqlStorage, requestId: string, row: unknown): void {
-  sql.exec(`INSERT OR IGNORE INTO ledger_outbox (request_id, body) VALUES (?, ?)`, requestId, JSON.stringify(row));
 }
 
 export function pendingLedger<T>(sql: SqlStorage, limit: number): T[] {
@@ -97,7 +141,7 @@ export function pendingLedger<T>(sql: SqlStorage, limit: number): T[] {
 }
 
 export function dropLedger(sql: SqlStorage, requestIds: readonly string[]): void {
-  for (const id of requestIds) sql.exec(`DELETE FROM ledger_outbox WHERE request_id = ?`, id);
+  if (requestIds.length > 0) sql.exec(`DELETE FROM ledger_outbox WHERE request_id IN (SELECT value FROM json_each(?))`, JSON.stringify(requestIds));
 }
 
 export function countRows(sql: SqlStorage, table: "ledger_outbox" | "pool_outbox" | "reservations"): number {

@@ -1,6 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { ProjectGate } from "../../durable-objects/project-gate";
 import { COMMIT_AFTER_MS } from "../../src/limits/gate-state";
+import type { AdmitInput } from "../../src/limits/gate-types";
 import { admitInput, freshGate, settleInput, snapshot, T0 } from "./gate-fixture";
 
 type Gate = ReturnType<typeof freshGate>["gate"];
@@ -10,6 +12,11 @@ function storedRows(gate: Gate) {
     reservations: state.storage.sql.exec<{ request_id: string }>(`SELECT request_id FROM reservations`).toArray().map((r) => r.request_id),
     counters: state.storage.sql.exec<{ key: string; reserved: number; spent: number }>(`SELECT key, reserved, spent FROM counters`).toArray(),
   }));
+}
+
+/** Admits inside the object and reports a refusal by exception as its message (a throw across RPC is also logged as uncaught). */
+function admitInside(gate: Gate, input: AdmitInput): Promise<string> {
+  return runInDurableObject(gate, (instance: ProjectGate) => instance.admit(input).then(() => "admitted", (err: unknown) => String(err)));
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, COMMIT_AFTER_MS + 40));
@@ -74,5 +81,30 @@ describe("project gate: write-behind admission and batched settlement", () => {
     const stored = await storedRows(gate);
     expect(stored.counters.find((c) => c.key === "user:user_a:tokens:day")).toMatchObject({ spent: 42, reserved: 0 });
     expect(await gate.flushLedger()).toMatchObject({ flushed: 1 });
+  });
+
+  it("settles reservations already committed to storage, a duplicate in the batch once, and never re-admits a known request id", async () => {
+    const { projectId, gate } = freshGate();
+    await gate.configure(snapshot(projectId, {}, { tokens_per_day: 1_000, rpm_limit: 10_000, user_rpm_fraction: 0 }));
+    const first = admitInput({ now: T0 });
+    const second = admitInput({ now: T0 });
+    for (const input of [first, second]) expect((await gate.admit(input)).ok).toBe(true);
+    await tick(); // committed: the settle below reads the rows, not the in-memory state
+    expect((await storedRows(gate)).reservations.sort()).toEqual([first.requestId, second.requestId].sort());
+    // Admitting a reserved id again is refused before anything is counted.
+    expect(await admitInside(gate, first)).toMatch(/already admitted/);
+    const results = await gate.settleMany([
+      settleInput(first.requestId, { promptTokens: 7, completionTokens: 0, now: T0 }),
+      settleInput(first.requestId, { promptTokens: 999, completionTokens: 0, now: T0 }),
+      settleInput(second.requestId, { promptTokens: 3, completionTokens: 0, now: T0 }),
+    ]);
+    expect(results.map((r) => r.chargedTokens)).toEqual([7, 7, 3]);
+    const stored = await storedRows(gate);
+    expect(stored.reservations).toEqual([]);
+    expect(stored.counters.find((c) => c.key === "user:user_a:tokens:day")).toMatchObject({ reserved: 0, spent: 10 });
+    // A settled id is still known: a replayed settle answers the same, and a re-admit is refused.
+    expect(await gate.settle(settleInput(first.requestId, { promptTokens: 1, now: T0 }))).toEqual(results[0]);
+    expect(await admitInside(gate, second)).toMatch(/already admitted/);
+    expect(await gate.flushLedger()).toMatchObject({ flushed: 2, pending: 0 });
   });
 });
