@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { GatewayError } from "../errors";
 import { microToUsd } from "../limits/budget-headers";
@@ -5,7 +6,8 @@ import { costMicroUsd } from "../usage/pricing";
 import type { AdmissionState, DataPlaneEnv, GuardrailEvent, ProjectClaims, ProjectRef } from "./app-env";
 
 /**
- * One structured line per data-plane request, written when the response is ready.
+ * One structured line per data-plane request, composed when the response is ready and written just after it
+ * leaves (see `afterResponse`).
  *
  * Every field is read from typed context the pipeline set (ids, model, status, counts), never from the
  * request: no header, no body, no query string is copied, so a key, a JWT, a BYOK secret or prompt text
@@ -69,8 +71,32 @@ export function requestLog(options: { write?: (line: string) => void; now?: () =
       cost_usd: usage && admission ? priced(admission.target, usage) : null,
       guardrail_events: admission?.guardrailEvents ?? [],
     };
-    write(JSON.stringify(line));
+    const text = JSON.stringify(line);
+    afterResponse(c, () => write(text));
   });
+}
+
+/**
+ * Runs `work` on the turn after the handler returns, kept alive by `waitUntil`, so the response is on its
+ * way before the console write: the client does not wait for the log (measured ≈ 0.2 ms of latency and
+ * first-byte time in workerd, docs/bench/gateway.md). Without an execution context it runs at once.
+ */
+function afterResponse(c: Context<DataPlaneEnv>, work: () => void): void {
+  let ctx: Pick<ExecutionContext, "waitUntil"> | undefined;
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    // hono throws when the app was called without one (unit use)
+  }
+  if (!ctx) return work();
+  ctx.waitUntil(
+    new Promise<void>((resolve) =>
+      setTimeout(() => {
+        work();
+        resolve();
+      }, 0),
+    ),
+  );
 }
 
 interface Usage {

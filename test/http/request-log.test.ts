@@ -25,10 +25,13 @@ function requestLines(): RequestLogLine[] {
   return written.filter((text) => text.startsWith("{") && text.includes('"msg":"request"')).map((text) => JSON.parse(text) as RequestLogLine);
 }
 
-function lineFor(requestId: string | null): RequestLogLine {
-  const lines = requestLines().filter((line) => line.request_id === requestId);
-  expect(lines, `exactly one line for ${requestId}`).toHaveLength(1);
-  return lines[0]!;
+/** The line is written just after the response leaves (request-log.ts), so it is waited for. */
+async function lineFor(requestId: string | null): Promise<RequestLogLine> {
+  return vi.waitFor(() => {
+    const lines = requestLines().filter((line) => line.request_id === requestId);
+    expect(lines, `exactly one line for ${requestId}`).toHaveLength(1);
+    return lines[0]!;
+  });
 }
 
 describe("request log", () => {
@@ -36,7 +39,7 @@ describe("request log", () => {
     const { project, token, tenant } = await setupProject({ userId: "user-42" });
     const res = await call("POST", chatUrl(project.slug), { token, body: ask("Hello there") });
     expect(res.status).toBe(200);
-    expect(lineFor(res.headers.get("X-Request-Id"))).toEqual({
+    expect(await lineFor(res.headers.get("X-Request-Id"))).toEqual({
       level: "info",
       msg: "request",
       request_id: res.headers.get("X-Request-Id"),
@@ -65,7 +68,7 @@ describe("request log", () => {
       body: JSON.stringify(ask("Stream me", { stream: true })),
     });
     await res.text();
-    expect(lineFor(res.headers.get("X-Request-Id"))).toMatchObject({ status: 200, streamed: true, prompt_tokens: null, completion_tokens: null, cost_usd: null });
+    expect(await lineFor(res.headers.get("X-Request-Id"))).toMatchObject({ status: 200, streamed: true, prompt_tokens: null, completion_tokens: null, cost_usd: null });
   });
 
   it("never writes a key, a JWT, PII, an injection attempt or any prompt text — whatever the outcome", async () => {
@@ -83,7 +86,7 @@ describe("request log", () => {
       ["stream with pii", await call("POST", chatUrl(project.slug), { token, body: ask(`again ${email}`, { stream: true }) })],
     ] as const;
 
-    const byName = Object.fromEntries(requests.map(([name, res]) => [name, lineFor(res.headers.get("X-Request-Id"))]));
+    const byName = Object.fromEntries(await Promise.all(requests.map(async ([name, res]) => [name, await lineFor(res.headers.get("X-Request-Id"))] as const)));
     expect(byName.pii).toMatchObject({ status: 200, guardrail_events: [{ kind: "pii", mode: "enforce", findings: expect.arrayContaining([{ type: "EMAIL", count: 1 }]) }] });
     expect(byName.injection).toMatchObject({ status: 400, error_code: "prompt_injection_detected", guardrail_events: [expect.objectContaining({ kind: "sentinel" })] });
     expect(byName["bad jwt"]).toMatchObject({ status: 401, project_id: project.id, user_id: null, model: null });
@@ -97,6 +100,6 @@ describe("request log", () => {
   it("logs requests refused before a project is known", async () => {
     const res = await call("GET", projectUrl("nosuch-nowhere-000", "/v1/models"));
     expect(res.status).toBe(404);
-    expect(lineFor(res.headers.get("X-Request-Id"))).toMatchObject({ status: 404, error_code: "project_not_found", tenant_id: null, project_id: null });
+    expect(await lineFor(res.headers.get("X-Request-Id"))).toMatchObject({ status: 404, error_code: "project_not_found", tenant_id: null, project_id: null });
   });
 });
