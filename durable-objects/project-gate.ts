@@ -19,6 +19,7 @@ import {
   type AdmitInput,
   type BudgetLine,
   type KillSwitchScope,
+  type ReadTicket,
   type Remaining,
   type SettleInput,
   type SettleResult,
@@ -70,6 +71,17 @@ export class ProjectGate extends DurableObject<Env> {
   /** Counters and open reservations, written behind (src/limits/gate-state.ts). */
   private readonly state: GateState;
   private snapshot: Snapshot | null;
+  /**
+   * Read tickets for `configure` (see `configureGate` in src/limits/gate-snapshot.ts): a configurer takes one
+   * before it reads D1, so tickets order the reads. New on every start, so a ticket from before a restart
+   * is never taken for a current one.
+   */
+  private readonly ticketEpoch: string = crypto.randomUUID();
+  private ticketsIssued = 0;
+  /** The ticket of the snapshot in force (a read that began no earlier than any other applied). */
+  private appliedTicket = 0;
+  /** Tickets up to here were issued before the last pushed kill switch or revocation. */
+  private pushedAfterTicket = 0;
   /** Sliding-window logs (memory only; see docs/limits.md for why a restart may reset them). */
   private readonly windows = new Map<string, number[]>();
 
@@ -82,21 +94,44 @@ export class ProjectGate extends DurableObject<Env> {
     this.snapshot = store.readMeta<Snapshot>(this.sql, "snapshot") ?? null;
   }
 
-  /** Full replacement of the project's configuration; counters, reservations and the ledger are kept. */
-  async configure(snapshot: GateSnapshot): Promise<void> {
-    const parsed = GateSnapshot.parse(snapshot);
-    store.writeMeta(this.sql, "snapshot", parsed);
-    this.snapshot = parsed;
+  /** A ticket, taken by a configurer before it reads D1. */
+  async readTicket(): Promise<ReadTicket> {
+    return { epoch: this.ticketEpoch, ticket: ++this.ticketsIssued };
   }
 
-  /** Returns false when the gate has no snapshot yet (its first configure will read the switch from D1). */
+  /**
+   * Full replacement of the project's configuration; counters, reservations and the ledger are kept. With the
+   * ticket taken before the snapshot was read from D1:
+   * - "stale": a kill switch or revocation was pushed after the ticket (or the object restarted), so the read
+   *   may predate it; nothing is applied and the caller reads again;
+   * - "superseded": a snapshot whose read began later is already in force, and it includes whatever this one
+   *   does; nothing is applied;
+   * - "applied".
+   * Without a ticket (tests, fixtures) the snapshot is applied as is.
+   */
+  async configure(snapshot: GateSnapshot, read?: ReadTicket): Promise<"applied" | "superseded" | "stale"> {
+    if (read) {
+      if (read.epoch !== this.ticketEpoch || read.ticket <= this.pushedAfterTicket) return "stale";
+      if (read.ticket < this.appliedTicket) return "superseded";
+    }
+    this.persist(GateSnapshot.parse(snapshot));
+    this.appliedTicket = read?.ticket ?? this.ticketsIssued;
+    return "applied";
+  }
+
+  /**
+   * Returns false when the gate has no snapshot yet (its first configure reads the switch from D1). Either way,
+   * a configure whose ticket predates this push is refused as stale and reads again.
+   */
   async setKillSwitch(scope: KillSwitchScope, enabled: boolean): Promise<boolean> {
+    this.pushedAfterTicket = this.ticketsIssued;
     if (!this.snapshot) return false;
     this.persist({ ...this.snapshot, killSwitches: { ...this.snapshot.killSwitches, [scope]: enabled } });
     return true;
   }
 
   async revokeKeys(ids: string[]): Promise<boolean> {
+    this.pushedAfterTicket = this.ticketsIssued;
     if (!this.snapshot) return false;
     const revoked = new Set([...this.snapshot.revokedKeyIds, ...ids]);
     this.persist({ ...this.snapshot, revokedKeyIds: [...revoked] });

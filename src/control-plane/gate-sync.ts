@@ -1,7 +1,6 @@
 import { database } from "../db/client";
-import { projectGate } from "../limits/gate-client";
 import { listProjects } from "../db/projects";
-import { loadGateSnapshot, reconfigureGates } from "../limits/gate-snapshot";
+import { configureGate, reconfigureGates } from "../limits/gate-snapshot";
 import type { GateSnapshot } from "../limits/gate-types";
 
 /**
@@ -10,9 +9,7 @@ import type { GateSnapshot } from "../limits/gate-types";
  * Returns the snapshot pushed (null for an unknown project).
  */
 export async function syncProjectGate(env: Env, projectId: string): Promise<GateSnapshot | null> {
-  const snapshot = await loadGateSnapshot(database(env), projectId);
-  if (snapshot) await projectGate(env, projectId).configure(snapshot);
-  return snapshot;
+  return configureGate(env, database(env), projectId);
 }
 
 /**

@@ -6,7 +6,7 @@ import { GatewayError } from "../errors";
 import type { Actor, ControlPlaneEnv } from "../http/app-env";
 import { microToUsd } from "../limits/budget-headers";
 import { projectGate } from "../limits/gate-client";
-import { loadGateSnapshot } from "../limits/gate-snapshot";
+import { configureGate } from "../limits/gate-snapshot";
 import { GROUP_COLUMNS, ledgerCsv, ledgerRows, usageByGroup, usageTimeseries, usageTotal, type GroupBy, type UsageFilter, type UsageTotals } from "../usage/finops-queries";
 
 const Day = z
@@ -85,8 +85,7 @@ export function usageRoutes() {
     const gate = projectGate(c.env, project.id);
     let status = await gate.budgetStatus(user_id);
     if (!status.configured) {
-      const snapshot = await loadGateSnapshot(database(c.env), project.id);
-      if (snapshot) await gate.configure(snapshot);
+      await configureGate(c.env, database(c.env), project.id);
       status = await gate.budgetStatus(user_id);
     }
     return c.json({

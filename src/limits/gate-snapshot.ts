@@ -79,12 +79,30 @@ function toLimit(row: typeof sharedBudgets.$inferSelect): SharedBudgetLimit {
   return { id: row.id, scope: row.scope, scopeId: row.scopeId, period: row.period, limitMicroUsd: row.limitMicroUsd };
 }
 
+/** Reads of D1 before giving up when pushed switches or revocations keep landing between a read and its push. */
+const CONFIGURE_ATTEMPTS = 8;
+
+/**
+ * D1 → the project's gate, safe against concurrent changes. A ticket taken at the gate before the read orders
+ * the reads there: a snapshot whose read began before a later one already in force is dropped (that one
+ * includes everything this one does), and one whose read may predate a pushed kill switch or revocation is
+ * read again. So a snapshot read before a change can never overwrite it, however many re-syncs race.
+ * Returns the snapshot read, or null for an unknown project.
+ */
+export async function configureGate(env: Pick<Env, "PROJECT_GATE">, db: Database, projectId: string): Promise<GateSnapshot | null> {
+  const gate = projectGate(env, projectId);
+  for (let attempt = 0; attempt < CONFIGURE_ATTEMPTS; attempt++) {
+    const ticket = await gate.readTicket();
+    const snapshot = await loadGateSnapshot(db, projectId);
+    if (!snapshot) return null;
+    if ((await gate.configure(snapshot, ticket)) !== "stale") return snapshot;
+  }
+  throw new Error("kill switches or revocations kept landing at the project gate while it was being configured");
+}
+
 /** Pushes fresh snapshots to many gates (a budget or alert change of a tenant), a bounded number at a time. */
 export async function reconfigureGates(env: Pick<Env, "PROJECT_GATE">, db: Database, projectIds: readonly string[]): Promise<void> {
-  await inBatches(projectIds, async (projectId) => {
-    const snapshot = await loadGateSnapshot(db, projectId);
-    if (snapshot) await projectGate(env, projectId).configure(snapshot);
-  });
+  await inBatches(projectIds, (projectId) => configureGate(env, db, projectId));
 }
 
 /** Fan-out width: enough to flip a tenant's projects quickly without opening thousands of sockets at once. */

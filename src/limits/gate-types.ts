@@ -62,6 +62,12 @@ export const GateSnapshot = z.object({
 export type GateSnapshot = z.input<typeof GateSnapshot>;
 export type KillSwitchScope = "global" | "tenant" | "project";
 
+/** Orders configurers' reads of D1 at a gate (ProjectGate.readTicket / configure). */
+export interface ReadTicket {
+  epoch: string;
+  ticket: number;
+}
+
 export interface AdmitInput {
   requestId: string;
   userId: string;

@@ -53,4 +53,43 @@ describe("project gate: kill switches, suspension, revocation", () => {
     const { gate } = freshGate();
     expect(await gate.setKillSwitch("global", true)).toBe(false);
   });
+
+  describe("configure ordered by read tickets", () => {
+    it("refuses as stale a snapshot read before a pushed kill switch or revocation; the switch and the revocation hold", async () => {
+      const { projectId, gate } = freshGate();
+      await gate.configure(snapshot(projectId));
+      const readBefore = await gate.readTicket();
+      await gate.setKillSwitch("project", true);
+      expect(await gate.configure(snapshot(projectId), readBefore)).toBe("stale"); // its copy has the switch off
+      expect(await gate.admit(admitInput({ now: T0 }))).toMatchObject({ ok: false, reason: "kill_switch" });
+
+      await gate.setKillSwitch("project", false);
+      const beforeRevoke = await gate.readTicket();
+      await gate.revokeKeys(["key_1"]);
+      expect(await gate.configure(snapshot(projectId), beforeRevoke)).toBe("stale"); // its copy does not revoke key_1
+      expect(await gate.admit(admitInput({ apiKeyId: "key_1", now: T0 }))).toMatchObject({ ok: false, reason: "key_revoked" });
+      expect(await gate.configure(snapshot(projectId, { revokedKeyIds: ["key_1"] }), await gate.readTicket())).toBe("applied");
+    });
+
+    it("drops a snapshot whose read began before the one in force, whatever order they arrive in", async () => {
+      const { projectId, gate } = freshGate();
+      const older = await gate.readTicket();
+      const newer = await gate.readTicket();
+      expect(await gate.configure(snapshot(projectId, { status: "suspended" }), newer)).toBe("applied");
+      expect(await gate.configure(snapshot(projectId), older)).toBe("superseded"); // read before the suspension was
+      expect(await gate.admit(admitInput({ now: T0 }))).toMatchObject({ ok: false, reason: "project_suspended" });
+      expect(await gate.configure(snapshot(projectId), await gate.readTicket())).toBe("applied");
+      expect((await gate.admit(admitInput({ now: T0 }))).ok).toBe(true);
+      expect(await gate.configure(snapshot(projectId, { status: "suspended" }))).toBe("applied"); // no ticket: as is
+    });
+
+    it("a switch pushed before the first configure, or an object restart, makes an earlier ticket stale", async () => {
+      const { projectId, gate } = freshGate();
+      const readBefore = await gate.readTicket();
+      expect(await gate.setKillSwitch("tenant", true)).toBe(false); // nothing configured yet
+      expect(await gate.configure(snapshot(projectId), readBefore)).toBe("stale");
+      const fromBeforeRestart = { epoch: "an-earlier-start", ticket: (await gate.readTicket()).ticket + 1 };
+      expect(await gate.configure(snapshot(projectId), fromBeforeRestart)).toBe("stale");
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { loadGateSnapshot } from "../../src/limits/gate-snapshot";
+import { configureGate, loadGateSnapshot } from "../../src/limits/gate-snapshot";
 import { projectGate } from "../../src/limits/gate-client";
 import { database } from "../../src/db/client";
 import { admitInput } from "../durable-objects/gate-fixture";
@@ -44,6 +44,41 @@ describe("kill switch routes", () => {
     expect(await gate2.admit(admitInput())).toMatchObject({ reason: "kill_switch", scope: "tenant" });
     await testApp().request(`/v1/admin/killswitch/tenant/${tenant}`, off);
     expect((await gate2.admit(admitInput())).ok).toBe(true);
+  });
+
+  it("a re-sync that read D1 before the switch was written cannot restore that read at the gate", async () => {
+    const tenant = uid("ten");
+    const project = uid("prj");
+    await seedTenant(tenant);
+    await seedProject(tenant, project);
+    const gate = await configuredGate(project);
+    const db = database(env);
+    // The interleaving by hand: a re-sync takes its ticket and reads D1, then the switch is written and pushed.
+    const ticket = await gate.readTicket();
+    const staleRead = (await loadGateSnapshot(db, project))!;
+    expect((await testApp().request(`/v1/admin/killswitch/project/${project}`, { ...on, as: tenant })).status).toBe(200);
+    expect(await gate.configure(staleRead, ticket)).toBe("stale");
+    expect(await gate.admit(admitInput())).toMatchObject({ ok: false, reason: "kill_switch", scope: "project" });
+    expect((await configureGate(env, db, project))?.killSwitches.project).toBe(true); // reads again, and agrees
+  });
+
+  it("40 re-syncs racing the switch all complete and none undoes it", async () => {
+    const tenant = uid("ten");
+    const project = uid("prj");
+    await seedTenant(tenant);
+    await seedProject(tenant, project);
+    const gate = await configuredGate(project);
+    const db = database(env);
+    // Re-syncs are what a settings change, a tier change or a BYOK change does; each reads D1 and pushes the snapshot.
+    const resyncs = Array.from({ length: 40 }, (_, i) => new Promise((resolve) => setTimeout(resolve, i % 8)).then(() => configureGate(env, db, project)));
+    const switched = testApp().request(`/v1/admin/killswitch/project/${project}`, { ...on, as: tenant });
+    const [res] = await Promise.all([switched, ...resyncs]);
+    expect(res.status).toBe(200);
+    expect(await gate.admit(admitInput())).toMatchObject({ ok: false, reason: "kill_switch", scope: "project" });
+    // …and the same for switching it off again.
+    const resyncsAgain = Array.from({ length: 40 }, (_, i) => new Promise((resolve) => setTimeout(resolve, i % 8)).then(() => configureGate(env, db, project)));
+    await Promise.all([testApp().request(`/v1/admin/killswitch/project/${project}`, { ...off, as: tenant }), ...resyncsAgain]);
+    expect((await gate.admit(admitInput())).ok).toBe(true);
   });
 
   it.each([
