@@ -79,13 +79,18 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
     stages,
   });
   admission.settledBy = "handler";
+  // Once the stream is over: output PII recorded, usage settled. The request log line waits for the same point.
+  const ended = outcome.then((end) => {
+    const status = end.status === "completed" ? "ok" : end.status === "cancelled" ? "aborted" : "provider_error";
+    // A streamed answer has already been sent: PII the model emitted is recorded (types and counts), not rewritten.
+    if (settings.pii_scan_output) recordOutputPii(c, collected.text());
+    settleRequest(c.executionCtx, c.env, project.id, requestId, admission, { status, promptTokens: end.usage.promptTokens, completionTokens: end.usage.completionTokens, credentialFingerprint: paidBy.fingerprint });
+    return end;
+  });
+  admission.streamUsage = ended.then((end) => ({ promptTokens: end.usage.promptTokens, completionTokens: end.usage.completionTokens }), () => null);
   c.executionCtx.waitUntil(
-    outcome.then(async (ended) => {
-      const status = ended.status === "completed" ? "ok" : ended.status === "cancelled" ? "aborted" : "provider_error";
-      // A streamed answer has already been sent: PII the model emitted is recorded (types and counts), not rewritten.
-      if (settings.pii_scan_output) recordOutputPii(c, collected.text());
-      settleRequest(c.executionCtx, c.env, project.id, requestId, admission, { status, promptTokens: ended.usage.promptTokens, completionTokens: ended.usage.completionTokens, credentialFingerprint: paidBy.fingerprint });
-      if (ended.status === "completed") await rememberTurn(c, { role: "assistant", content: collected.text() });
+    ended.then(async (end) => {
+      if (end.status === "completed") await rememberTurn(c, { role: "assistant", content: collected.text() });
     }).catch(() => undefined),
   );
   return new Response(body, { status: 200, headers: { ...SSE_HEADERS, ...budgetHeaders({ remaining: admission.remaining }) } });

@@ -69,6 +69,8 @@ export interface AdmissionState {
   settledBy?: "handler";
   /** A whole (non-streamed) answer's token counts, for the request log line. */
   usage?: { promptTokens: number; completionTokens: number };
+  /** A stream's token counts once it has ended (null if they cannot be known); the request log line waits for them. */
+  streamUsage?: Promise<{ promptTokens: number; completionTokens: number } | null>;
 }
 
 export type GuardrailEvent =

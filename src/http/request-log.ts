@@ -14,11 +14,10 @@ import type { AdmissionState, DataPlaneEnv, GuardrailEvent, ProjectClaims, Proje
  * cannot reach the log however a client phrases its request. Guardrail events carry types, counts and
  * families only (AdmissionState's contract).
  *
- * Streams: tokens and cost are known only after the last chunk, when the handler settles in `waitUntil`.
- * The line is written at response time with `streamed: true` and null tokens/cost; the final figures are
- * the usage-ledger row with the same `request_id` (GET /v1/audit/requests?request_id=…). A non-streamed
- * answer's token counts are known when it is sent (the handler records them in AdmissionState), so its line
- * has tokens and the cost priced from them — without re-reading the response body.
+ * Token counts come from the handler (AdmissionState), never from re-reading a body: a whole answer's when it
+ * is sent, a stream's when it ends (`streamUsage`). So a stream's line is written when the stream is over,
+ * with `streamed: true`, its tokens, their cost and any output-PII events; `latency_ms` stays the time until
+ * the response started.
  */
 export interface RequestLogLine {
   level: "info" | "warn";
@@ -51,8 +50,8 @@ export function requestLog(options: { write?: (line: string) => void; now?: () =
     const claims: ProjectClaims | undefined = c.get("claims");
     const admission: AdmissionState | undefined = c.get("admission");
     const streamed = (c.res.headers.get("Content-Type") ?? "").includes("text/event-stream");
-    const usage = !streamed && c.res.ok ? (admission?.usage ?? null) : null;
-    const line: RequestLogLine = {
+    const answered = c.res.ok ? (streamed ? admission?.streamUsage : admission?.usage) : undefined;
+    const line: Omit<RequestLogLine, "prompt_tokens" | "completion_tokens" | "cost_usd" | "guardrail_events"> = {
       level: c.res.status >= 500 ? "warn" : "info",
       msg: "request",
       request_id: c.get("requestId") ?? null,
@@ -66,37 +65,36 @@ export function requestLog(options: { write?: (line: string) => void; now?: () =
       error_code: c.error instanceof GatewayError ? c.error.code : c.error ? "internal_error" : null,
       latency_ms: now() - startedAt,
       streamed,
-      prompt_tokens: usage?.promptTokens ?? null,
-      completion_tokens: usage?.completionTokens ?? null,
-      cost_usd: usage && admission ? priced(admission.target, usage) : null,
-      guardrail_events: admission?.guardrailEvents ?? [],
     };
-    const text = JSON.stringify(line);
-    afterResponse(c, () => write(text));
+    afterResponse(c, async () => {
+      // A stream's counts are known when it ends; its output-PII events are recorded by then too.
+      const usage = (await answered) ?? null;
+      const full: RequestLogLine = {
+        ...line,
+        prompt_tokens: usage?.promptTokens ?? null,
+        completion_tokens: usage?.completionTokens ?? null,
+        cost_usd: usage && admission ? priced(admission.target, usage) : null,
+        guardrail_events: admission?.guardrailEvents ?? [],
+      };
+      write(JSON.stringify(full));
+    });
   });
 }
 
 /**
- * Runs `work` on the turn after the handler returns, kept alive by `waitUntil`, so the response is on its
+ * Runs `work` from the turn after the handler returns, kept alive by `waitUntil`, so the response is on its
  * way before the console write: the client does not wait for the log (measured ≈ 0.2 ms of latency and
- * first-byte time in workerd, docs/bench/gateway.md). Without an execution context it runs at once.
+ * first-byte time in workerd, docs/bench/gateway.md). Without an execution context it starts at once.
  */
-function afterResponse(c: Context<DataPlaneEnv>, work: () => void): void {
+function afterResponse(c: Context<DataPlaneEnv>, work: () => Promise<void>): void {
   let ctx: Pick<ExecutionContext, "waitUntil"> | undefined;
   try {
     ctx = c.executionCtx;
   } catch {
     // hono throws when the app was called without one (unit use)
   }
-  if (!ctx) return work();
-  ctx.waitUntil(
-    new Promise<void>((resolve) =>
-      setTimeout(() => {
-        work();
-        resolve();
-      }, 0),
-    ),
-  );
+  if (!ctx) return void work();
+  ctx.waitUntil(new Promise<void>((resolve) => setTimeout(resolve, 0)).then(work));
 }
 
 interface Usage {

@@ -60,15 +60,23 @@ describe("request log", () => {
     });
   });
 
-  it("marks a stream as streamed, with tokens and cost left to the ledger row", async () => {
+  it("writes a stream's line when it ends, with the tokens the client was told and their cost", async () => {
     const { project, token } = await setupProject();
     const res = await SELF.fetch(chatUrl(project.slug), {
       method: "POST",
       headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-      body: JSON.stringify(ask("Stream me", { stream: true })),
+      body: JSON.stringify(ask("Stream me", { stream: true, stream_options: { include_usage: true } })),
     });
-    await res.text();
-    expect(await lineFor(res.headers.get("X-Request-Id"))).toMatchObject({ status: 200, streamed: true, prompt_tokens: null, completion_tokens: null, cost_usd: null });
+    const events = (await res.text()).split("\n\n").filter((frame) => frame.startsWith("data: {"));
+    const usage = events.map((frame) => JSON.parse(frame.slice(6)) as { usage?: { prompt_tokens: number; completion_tokens: number } }).find((e) => e.usage)?.usage;
+    expect(usage?.completion_tokens).toBeGreaterThan(0);
+    expect(await lineFor(res.headers.get("X-Request-Id"))).toMatchObject({
+      status: 200,
+      streamed: true,
+      prompt_tokens: usage!.prompt_tokens,
+      completion_tokens: usage!.completion_tokens,
+      cost_usd: expect.stringMatching(/^\d+\.\d{6}$/),
+    });
   });
 
   it("never writes a key, a JWT, PII, an injection attempt or any prompt text — whatever the outcome", async () => {
