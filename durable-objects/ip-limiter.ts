@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { sharedWindow } from "../src/limits/ip-limit";
-import { IP_WINDOW_MS, type IpCounts, type SharedIpCounts } from "../src/limits/ip-window";
+import { IP_WINDOW_MS, type IpCounts, type IpLimitResult, type SharedIpCounts } from "../src/limits/ip-window";
 
 /**
  * Embedded shared count of the per-IP safety net when no Redis is configured: one object per hash shard of
@@ -28,5 +28,18 @@ export class IpLimiter extends DurableObject<Env> {
       return { ip, count: total };
     });
     return { totals, resetAtMs: (this.window + 1) * IP_WINDOW_MS };
+  }
+
+  /**
+   * The per-request call of Workers deployed before `add` (they asked here on every request). Kept so that
+   * during a rolling deploy an old isolate's request is still counted and answered instead of failing; it
+   * counts the hit in the current fixed minute. Remove once no such deployment can be running.
+   */
+  async check(ip: string, limitPerMinute: number, now: number = Date.now()): Promise<IpLimitResult> {
+    const { totals, resetAtMs } = await this.add([{ ip, count: 1 }], now);
+    const total = totals[0]!.count;
+    const reset = Math.ceil(resetAtMs / 1000);
+    if (total <= limitPerMinute) return { ok: true, limit: limitPerMinute, remaining: limitPerMinute - total, reset };
+    return { ok: false, limit: limitPerMinute, remaining: 0, reset, retryAfter: Math.max(1, Math.ceil((resetAtMs - now) / 1000)) };
   }
 }

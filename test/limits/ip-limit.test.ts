@@ -30,6 +30,18 @@ describe("per-IP shared count, embedded", () => {
     });
   });
 
+  it("still answers the per-request `check` of Workers deployed before `add` (a rolling deploy), counting in the same minute", async () => {
+    const stub = env.IP_LIMITER.get(env.IP_LIMITER.idFromName("ip-shard-rollout-probe"));
+    const now = 1_700_000_010_000; // 10 s into a minute
+    const ip = "192.0.2.77";
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await stub.check(ip, 3, now));
+    expect(answers.map((a) => [a.ok, a.remaining])).toEqual([[true, 2], [true, 1], [true, 0], [false, 0]]);
+    expect(answers[3]).toMatchObject({ limit: 3, reset: 1_700_000_040, retryAfter: 30 });
+    // New isolates' reports land in the same count.
+    expect((await stub.add([{ ip, count: 1 }], now)).totals).toEqual([{ ip, count: 5 }]);
+  });
+
   it("spreads IPs over all shards", () => {
     const used = new Set(Array.from({ length: 2_000 }, (_, i) => ipShard(`10.${i >> 8}.${i & 255}.1`)));
     expect(used.size).toBe(IP_SHARDS);
