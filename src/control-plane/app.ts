@@ -7,11 +7,11 @@ import { authenticateActor } from "./actor";
 import { adminByokRoutes } from "./admin-byok";
 import { apiKeyRoutes } from "./api-keys";
 import { auditRoutes } from "./audit";
-import { budgetRoutes } from "./budgets";
+import { budgetDocs, budgetRoutes } from "./budgets";
 import { dashboardRoutes } from "./dashboard";
 import { byokRoutes } from "./byok";
-import { killSwitchRoutes } from "./killswitches";
-import { usageRoutes } from "./usage";
+import { killSwitchDocs, killSwitchRoutes } from "./killswitches";
+import { usageDocs, usageRoutes } from "./usage";
 import { mintRoutes } from "./mint";
 import { controlRouter } from "./openapi-app";
 import { projectRoutes } from "./projects";
@@ -56,5 +56,7 @@ export function controlPlaneApp() {
   app.route("/", usageRoutes());
   app.route("/", budgetRoutes());
   app.route("/", auditRoutes());
+  // These three route sets validate by hand (plain Hono handlers); their OpenAPI description is registered here.
+  for (const route of [...killSwitchDocs, ...usageDocs, ...budgetDocs]) app.openAPIRegistry.registerPath(route);
   return app;
 }

@@ -1,3 +1,4 @@
+import { createRoute, z as zo } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
@@ -14,6 +15,7 @@ import { usdToMicro } from "../limits/budget";
 import { reconfigureGates } from "../limits/gate-snapshot";
 import { DEFAULT_ALERT_THRESHOLDS } from "../usage/alerts";
 import { jsonBody } from "./killswitches";
+import { commonErrors, ErrorBody, IdParam, jsonBody as jsonRequest, jsonResponse } from "./schemas";
 import { parseQuery } from "./usage";
 
 const Usd = z.number().positive().max(100_000_000);
@@ -122,6 +124,31 @@ export function budgetRoutes() {
 
   return app;
 }
+
+const SharedBudget = zo
+  .object({
+    id: zo.string(),
+    tenant_id: zo.string(),
+    scope: zo.enum(["tenant", "cost_center"]),
+    cost_center: zo.string().nullable(),
+    period: zo.enum(["day", "month"]),
+    limit_usd: zo.string(),
+    limit_micro_usd: zo.number().int(),
+    created_at: zo.string(),
+  })
+  .openapi("SharedBudget");
+const AlertSettingsView = zo.object({ tenant_id: zo.string(), webhook_url: zo.string().nullable(), thresholds: zo.array(zo.number().int()) }).openapi("BudgetAlerts");
+const budgetRoute = (spec: Omit<Parameters<typeof createRoute>[0], "tags">) => createRoute({ tags: ["budgets"], ...spec });
+
+/** The OpenAPI description of `budgetRoutes` (the handlers validate with the same schemas). */
+export const budgetDocs = [
+  budgetRoute({ method: "get", path: "/v1/budgets", summary: "Shared dollar budgets (a tenant admin's own; the operator may filter by tenant)", request: { query: ListQuery }, responses: { 200: jsonResponse(zo.object({ data: zo.array(SharedBudget) }), "Budgets"), ...commonErrors } }),
+  budgetRoute({ method: "post", path: "/v1/budgets", summary: "A tenant or cost-center dollar budget, enforced across its projects", request: jsonRequest(CreateBudget), responses: { 201: jsonResponse(SharedBudget, "Created"), 409: jsonResponse(ErrorBody, "One exists for this scope and period (`conflict`)"), ...commonErrors } }),
+  budgetRoute({ method: "patch", path: "/v1/budgets/{id}", summary: "Change a budget's limit", request: { params: IdParam, ...jsonRequest(PatchBudget) }, responses: { 200: jsonResponse(SharedBudget, "Updated"), ...commonErrors } }),
+  budgetRoute({ method: "delete", path: "/v1/budgets/{id}", summary: "Delete a budget", request: { params: IdParam }, responses: { 200: jsonResponse(SharedBudget, "Deleted"), ...commonErrors } }),
+  budgetRoute({ method: "get", path: "/v1/tenants/{id}/budget-alerts", summary: "The tenant's budget-alert webhook and thresholds", request: { params: IdParam }, responses: { 200: jsonResponse(AlertSettingsView, "Settings"), ...commonErrors } }),
+  budgetRoute({ method: "put", path: "/v1/tenants/{id}/budget-alerts", summary: "Set the webhook (https only) and thresholds (percent)", request: { params: IdParam, ...jsonRequest(AlertSettings) }, responses: { 200: jsonResponse(AlertSettingsView, "Settings"), ...commonErrors } }),
+];
 
 /** The tenant a call acts on: a tenant admin's own (another id → 404); the operator names one when `required`. */
 function tenantFor(actor: Actor, requested: string | undefined, required: boolean): string | undefined {

@@ -1,3 +1,4 @@
+import { createRoute, z as zo } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
@@ -12,6 +13,7 @@ import type { ControlPlaneEnv } from "../http/app-env";
 import { projectGate } from "../limits/gate-client";
 import { GLOBAL_SCOPE_ID, inBatches } from "../limits/gate-snapshot";
 import type { KillSwitchScope } from "../limits/gate-types";
+import { commonErrors, IdParam, jsonBody as jsonRequest, jsonResponse } from "./schemas";
 import { parseQuery, visibleProject } from "./usage";
 
 const Body = z.object({ enabled: z.boolean() }).strict();
@@ -72,6 +74,33 @@ async function flip(env: Env, db: Database, scope: KillSwitchScope, scopeId: str
   await inBatches(projectIds, (id) => projectGate(env, id).setKillSwitch(scope, enabled));
   return { scope, scope_id: scope === "global" ? null : scopeId, enabled, updated_at: new Date(updatedAt).toISOString(), projects: projectIds.length };
 }
+
+const KillSwitchState = zo
+  .object({
+    scope: zo.enum(["global", "tenant", "project"]),
+    scope_id: zo.string().nullable(),
+    enabled: zo.boolean(),
+    updated_at: zo.string(),
+    projects: zo.number().int().describe("Project gates the switch was pushed to before this answer"),
+  })
+  .openapi("KillSwitch");
+
+const killSwitchRoute = (path: string, summary: string, withId: boolean) =>
+  createRoute({
+    method: "post",
+    path,
+    tags: ["kill switches"],
+    summary,
+    request: { ...(withId ? { params: IdParam } : {}), ...jsonRequest(Body) },
+    responses: { 200: jsonResponse(KillSwitchState, "Set, and pushed to every affected gate"), ...commonErrors },
+  });
+
+/** The OpenAPI description of `killSwitchRoutes` (registered by the app; the handlers validate with `Body`). */
+export const killSwitchDocs = [
+  killSwitchRoute("/v1/admin/killswitch/global", "Stop or resume every project (operator only)", false),
+  killSwitchRoute("/v1/admin/killswitch/tenant/{id}", "Stop or resume every project of a tenant", true),
+  killSwitchRoute("/v1/admin/killswitch/project/{id}", "Stop or resume one project", true),
+];
 
 export async function jsonBody(request: Request): Promise<unknown> {
   try {

@@ -1,3 +1,4 @@
+import { createRoute, z as zo } from "@hono/zod-openapi";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { findProject } from "../db/projects";
@@ -7,6 +8,7 @@ import type { Actor, ControlPlaneEnv } from "../http/app-env";
 import { microToUsd } from "../limits/budget-headers";
 import { projectGate } from "../limits/gate-client";
 import { configureGate } from "../limits/gate-snapshot";
+import { commonErrors, IdParam, jsonResponse } from "./schemas";
 import { GROUP_COLUMNS, ledgerCsv, ledgerRows, usageByGroup, usageTimeseries, usageTotal, type GroupBy, type UsageFilter, type UsageTotals } from "../usage/finops-queries";
 
 const Day = z
@@ -104,6 +106,74 @@ export function usageRoutes() {
 
   return app;
 }
+
+const Sums = zo.object({
+  requests: zo.number().int(),
+  prompt_tokens: zo.number().int(),
+  completion_tokens: zo.number().int(),
+  total_tokens: zo.number().int(),
+  cost_micro_usd: zo.number().int(),
+  cost_usd: zo.string().describe("Decimal dollars, six places"),
+});
+const UsageSums = Sums.openapi("UsageSums");
+const groupKeys = Object.fromEntries(Object.keys(GROUP_COLUMNS).map((key) => [key, zo.string().nullable().optional()]));
+const BudgetStatusLine = zo
+  .object({
+    name: zo.string(),
+    unit: zo.enum(["tokens", "usd"]),
+    period: zo.string(),
+    period_key: zo.string(),
+    limit: zo.union([zo.number(), zo.string()]).describe("Tokens, or decimal dollars for `usd`"),
+    spent: zo.union([zo.number(), zo.string()]),
+    reserved: zo.union([zo.number(), zo.string()]),
+    remaining: zo.union([zo.number(), zo.string()]),
+  })
+  .openapi("BudgetStatus");
+
+/** The OpenAPI description of `usageRoutes` (the handlers validate their queries with the same schemas). */
+export const usageDocs = [
+  createRoute({
+    method: "get",
+    path: "/v1/usage",
+    tags: ["usage"],
+    summary: "Tokens and cost from the usage ledger, grouped (default: by project; last 30 days, at most 366)",
+    request: { query: GroupedQuery },
+    responses: {
+      200: jsonResponse(
+        zo.object({ group_by: zo.string(), from: zo.string(), to: zo.string(), data: zo.array(Sums.extend(groupKeys)), total: UsageSums }),
+        "One row per group, and the total",
+      ),
+      ...commonErrors,
+    },
+  }),
+  createRoute({
+    method: "get",
+    path: "/v1/usage/timeseries",
+    tags: ["usage"],
+    summary: "The same sums per UTC day, optionally split by a group",
+    request: { query: SeriesQuery },
+    responses: {
+      200: jsonResponse(zo.object({ group_by: zo.string().nullable(), from: zo.string(), to: zo.string(), data: zo.array(Sums.extend({ day: zo.string(), ...groupKeys })) }), "One row per day (and group)"),
+      ...commonErrors,
+    },
+  }),
+  createRoute({
+    method: "get",
+    path: "/v1/usage/export.csv",
+    tags: ["usage"],
+    summary: `The ledger rows behind the sums, as CSV (at most ${CSV_ROW_CAP.toLocaleString("en")} rows)`,
+    request: { query: Filters },
+    responses: { 200: { content: { "text/csv": { schema: zo.string() } }, description: "One line per request" }, ...commonErrors },
+  }),
+  createRoute({
+    method: "get",
+    path: "/v1/projects/{id}/budgets",
+    tags: ["usage"],
+    summary: "Spent, reserved and remaining for each budget of the project (and of `user_id` when given), shared pools included",
+    request: { params: IdParam, query: BudgetQuery },
+    responses: { 200: jsonResponse(zo.object({ project_id: zo.string(), budgets: zo.array(BudgetStatusLine) }), "Live figures from the project's gate"), ...commonErrors },
+  }),
+];
 
 function view(t: UsageTotals) {
   return { ...t, total_tokens: t.prompt_tokens + t.completion_tokens, cost_usd: microToUsd(t.cost_micro_usd) };

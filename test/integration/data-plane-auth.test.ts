@@ -62,7 +62,24 @@ describe("data plane authentication and routing", () => {
     const res = await call("GET", `${API}/openapi.json`);
     expect(res.status).toBe(200);
     expect(res.json.openapi).toBe("3.1.0");
-    expect(Object.keys(res.json.paths)).toEqual(expect.arrayContaining(["/v1/tenants", "/v1/projects", "/v1/projects/{id}/keys", "/auth/v1/auth/mint"]));
+    expect(Object.keys(res.json.paths)).toEqual(
+      expect.arrayContaining([
+        "/v1/tenants",
+        "/v1/projects",
+        "/v1/projects/{id}/keys",
+        "/auth/v1/auth/mint",
+        "/v1/admin/killswitch/project/{id}",
+        "/v1/usage",
+        "/v1/usage/export.csv",
+        "/v1/projects/{id}/budgets",
+        "/v1/budgets/{id}",
+        "/v1/tenants/{id}/budget-alerts",
+      ]),
+    );
+    // The hand-validated routes are described with the schemas their handlers parse with.
+    expect(Object.keys(res.json.paths["/v1/budgets"])).toEqual(expect.arrayContaining(["get", "post"]));
+    expect(res.json.paths["/v1/usage"].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(["from", "to", "group_by"]));
+    expect(res.json.paths["/v1/admin/killswitch/global"].post.requestBody.content["application/json"].schema.required).toEqual(["enabled"]);
     const docs = await SELF.fetch(`${API}/docs`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain("/openapi.json");
