@@ -1,5 +1,5 @@
 import { database } from "../db/client";
-import { listProviderKeys, payingScopes, TENANT_SCOPE } from "../db/provider-keys";
+import { listProviderKeys, payingKeyFor } from "../db/provider-keys";
 import { loadConfig } from "../env";
 import { GatewayError } from "../errors";
 import type { PayingCredentials, SealedCredential } from "../limits/gate-types";
@@ -39,7 +39,9 @@ export async function payingTarget(env: Env, tenantId: string, credentials: Payi
   const base = { adapter, providerLabel: provider.label, model, fetch: provider.mock ? fetchFor(provider, options.mock) : (options.fetch ?? fetch) };
   if (provider.mock) return { ...base, apiKey: "mock", baseUrl: provider.baseUrl, fingerprint: null };
 
-  const key = payingKey(credentials.keys, provider.id);
+  // One paying key per provider, picked by payingKeyFor when the snapshot was built (an older snapshot lists the
+  // cost center's key first, so the first match is still the right one).
+  const key = credentials.keys.find((candidate) => candidate.provider === provider.id);
   const operator = key ? null : operatorConfig(env);
   // Without an operator default there is nothing to withhold from a BYOK tenant: the plain "no key" answer.
   const choice = chooseCredential({ ref, byokKey: key, tenantHasByok: operator !== null && credentials.tenantHasByok, operator });
@@ -47,12 +49,6 @@ export async function payingTarget(env: Env, tenantId: string, credentials: Payi
   if (choice.kind === "operator") return operatorTarget(env, tenantId, resolved, choice.config, base.fetch, options);
   const hint = choice.reason === "byok_tenant" ? " (this tenant uses its own keys, so the operator's default model is not used)" : "";
   throw new GatewayError("provider_not_configured", `No ${provider.label} key is configured for this tenant${hint}.`, { param: "model" });
-}
-
-/** The cost center's own key before the tenant-wide one; the gate's snapshot holds no other scope. */
-function payingKey(keys: readonly SealedCredential[], providerId: string): SealedCredential | undefined {
-  const candidates = keys.filter((key) => key.provider === providerId);
-  return candidates.find((key) => key.scope !== TENANT_SCOPE) ?? candidates[0];
 }
 
 async function byokTarget(env: Env, tenantId: string, resolved: ResolvedModel, key: SealedCredential, inner: typeof fetch, options: TransportOptions): Promise<PayingTarget> {
@@ -98,7 +94,6 @@ export interface ModelRoute {
  */
 export async function describeModelRoutes(env: Env, tenantId: string, costCenter: string | null, refs: string[]): Promise<Map<string, ModelRoute>> {
   const keys = await listProviderKeys(database(env), tenantId);
-  const scopes = payingScopes(costCenter);
   const operator = operatorConfig(env);
   const routes = new Map<string, ModelRoute>();
   for (const ref of refs) {
@@ -109,7 +104,7 @@ export async function describeModelRoutes(env: Env, tenantId: string, costCenter
       routes.set(ref, { provider: provider.id, region: null, credential: { source: "mock" } });
       continue;
     }
-    const key = scopes.map((scope) => keys.find((k) => k.provider === provider.id && k.scope === scope)).find((k) => k !== undefined);
+    const key = payingKeyFor(keys, provider.id, costCenter);
     const choice = chooseCredential({ ref, byokKey: key, tenantHasByok: keys.length > 0, operator });
     const credential: ModelRoute["credential"] =
       choice.kind === "byok"

@@ -35,3 +35,16 @@ export async function deleteProviderKey(db: Database, tenantId: string, provider
 export function payingScopes(costCenter: string | null): string[] {
   return costCenter ? [costCenterScope(costCenter), TENANT_SCOPE] : [TENANT_SCOPE];
 }
+
+/**
+ * The key that pays for `provider` in a project of `costCenter`: the cost center's own, else the tenant-wide
+ * one, never another cost center's. The one place this rule is written: gate snapshots carry the key it picks,
+ * and `/v1/models` describes it.
+ */
+export function payingKeyFor<K extends { provider: string; scope: string }>(keys: readonly K[], provider: string, costCenter: string | null): K | undefined {
+  for (const scope of payingScopes(costCenter)) {
+    const key = keys.find((k) => k.provider === provider && k.scope === scope);
+    if (key) return key;
+  }
+  return undefined;
+}

@@ -1,7 +1,7 @@
 import { and, eq, isNotNull, or } from "drizzle-orm";
 import { apiKeys, budgetAlertSettings, killSwitches, projects, sharedBudgets, tenants, tiers } from "../../schema";
 import type { Database } from "../db/client";
-import { listProviderKeys, payingScopes, type ProviderKeyRow } from "../db/provider-keys";
+import { listProviderKeys, payingKeyFor, type ProviderKeyRow } from "../db/provider-keys";
 import { completeSettings, TierOverrides, type ProjectSettings } from "../settings/schema";
 import { DEFAULT_ALERT_THRESHOLDS } from "../usage/alerts";
 import { projectGate } from "./gate-client";
@@ -61,12 +61,12 @@ export async function loadGateSnapshot(db: Database, projectId: string): Promise
  * `tenantHasByok` counts every scope: a tenant with only some cost center's key is still a BYOK tenant.
  */
 function payingCredentials(rows: readonly ProviderKeyRow[], costCenter: string | null): PayingCredentials {
-  const scopes = payingScopes(costCenter);
+  const providers = [...new Set(rows.map((row) => row.provider))];
   return {
-    keys: rows
-      .filter((row) => scopes.includes(row.scope))
-      .sort((a, b) => scopes.indexOf(a.scope) - scopes.indexOf(b.scope))
-      .map(({ provider, scope, ciphertext, fingerprint, baseUrl }) => ({ provider, scope, ciphertext, fingerprint, baseUrl })),
+    keys: providers.flatMap((id) => {
+      const key = payingKeyFor(rows, id, costCenter);
+      return key ? [{ provider: key.provider, scope: key.scope, ciphertext: key.ciphertext, fingerprint: key.fingerprint, baseUrl: key.baseUrl }] : [];
+    }),
     tenantHasByok: rows.length > 0,
   };
 }

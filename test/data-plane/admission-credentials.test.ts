@@ -54,6 +54,7 @@ describe("credentials from admission", () => {
     expect(decision.ok).toBe(true);
     if (!decision.ok) return;
     expect(decision.credentials?.tenantHasByok).toBe(true);
-    expect(decision.credentials?.keys.map((key) => key.scope)).toEqual(["cc:eng", "tenant"]);
+    // Only the key that pays (payingKeyFor): the cost center's own, not the tenant-wide one behind it, nor any other.
+    expect(decision.credentials?.keys.map((key) => key.scope)).toEqual(["cc:eng"]);
   });
 });
