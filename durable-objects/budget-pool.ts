@@ -30,6 +30,8 @@ export interface PoolSettleInput {
 
 /** A reservation nobody settles (its gate lost too) is charged in full after this long; see docs/limits.md. */
 const POOL_ABANDON_AFTER_MS = 15 * 60_000;
+/** Settled request ids answer repeated settles for this long (as the project gate's results; see docs/limits.md). */
+const POOL_SETTLED_KEEP_MS = 2 * 3_600_000;
 const PERIODS: readonly Period[] = ["day", "month"];
 
 interface PoolReservation {
@@ -48,6 +50,8 @@ export class BudgetPool extends DurableObject<Env> {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS counters (period TEXT PRIMARY KEY, period_key TEXT NOT NULL, spent INTEGER NOT NULL, reserved INTEGER NOT NULL)`);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS reservations (request_id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, body TEXT NOT NULL)`);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS settled (request_id TEXT PRIMARY KEY, at INTEGER NOT NULL)`);
+    // Every settle prunes by age: without the index each one would scan every id kept.
+    this.sql.exec(`CREATE INDEX IF NOT EXISTS settled_at ON settled (at)`);
     migrateAlerts(this.sql);
   }
 
@@ -94,7 +98,7 @@ export class BudgetPool extends DurableObject<Env> {
       }
       this.sql.exec(`DELETE FROM reservations WHERE request_id = ?`, input.requestId);
       this.sql.exec(`INSERT OR REPLACE INTO settled (request_id, at) VALUES (?, ?)`, input.requestId, now);
-      this.sql.exec(`DELETE FROM settled WHERE at < ?`, now - 86_400_000);
+      this.sql.exec(`DELETE FROM settled WHERE at < ?`, now - POOL_SETTLED_KEEP_MS);
       if (alerts.length > 0) recordAlerts(this.sql, input.alerts?.webhookUrl ?? null, alerts, now);
     });
     if (alerts.length > 0) await this.alarms.ensure(now);

@@ -10,6 +10,8 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS reservations (request_id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, body TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS ledger_outbox (request_id TEXT PRIMARY KEY, body TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS settled (request_id TEXT PRIMARY KEY, at INTEGER NOT NULL, result TEXT NOT NULL)`,
+  // The alarm prunes by age every few seconds while busy: without this it scans every kept result each time.
+  `CREATE INDEX IF NOT EXISTS settled_at ON settled (at)`,
   `CREATE TABLE IF NOT EXISTS pool_outbox (request_id TEXT NOT NULL, pool TEXT NOT NULL, charged INTEGER NOT NULL,
      at INTEGER NOT NULL, PRIMARY KEY (request_id, pool))`,
 ];
@@ -128,7 +130,7 @@ export function oldestReservationAt(sql: SqlStorage): number | null {
   return row?.at ?? null;
 }
 
-/** Settle results are kept a day so a retried settle (waitUntil retry, alarm replay) stays idempotent. */
+/** Settle results are kept for a while (SETTLED_KEEP_MS) so a repeated settle stays idempotent. */
 export function pruneSettled(sql: SqlStorage, olderThan: number): void {
   sql.exec(`DELETE FROM settled WHERE at < ?`, olderThan);
 }

@@ -1,3 +1,4 @@
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { SharedBudgetLimit } from "../../src/limits/gate-types";
 import { admitInput, freshGate, settleInput, snapshot, T0 } from "./gate-fixture";
@@ -47,5 +48,13 @@ describe("shared budgets (BudgetPool)", () => {
     await gate.settle(settleInput(failed.reservation.requestId, { status: "provider_error", promptTokens: 0, completionTokens: 0, costMicroUsd: 0, now: T0 }));
     const line = (await gate.budgetStatus(undefined, T0)).budgets.find((l) => l.name === `tenant:${tenantId}:usd:day`);
     expect(line).toMatchObject({ spent: 17, reserved: 0, remaining: 983 });
+  });
+
+  it("prunes settled ids by age through an index, not a scan of every id kept", async () => {
+    const pool = env.BUDGET_POOL.get(env.BUDGET_POOL.idFromName(`pool-index-probe-${crypto.randomUUID()}`));
+    const plan = await runInDurableObject(pool, (_instance, state) =>
+      state.storage.sql.exec<{ detail: string }>(`EXPLAIN QUERY PLAN DELETE FROM settled WHERE at < ?`, Date.now()).toArray().map((r) => r.detail).join(" "),
+    );
+    expect(plan).toMatch(/USING (COVERING )?INDEX settled_at/);
   });
 });

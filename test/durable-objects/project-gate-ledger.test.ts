@@ -1,6 +1,6 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { ABANDON_AFTER_MS } from "../../durable-objects/project-gate";
+import { ABANDON_AFTER_MS, SETTLED_KEEP_MS, type ProjectGate } from "../../durable-objects/project-gate";
 import type { SettleStatus } from "../../src/limits/gate-types";
 import { admitInput, freshGate, settleInput, snapshot, T0 } from "./gate-fixture";
 
@@ -77,5 +77,30 @@ describe("project gate: usage ledger", () => {
     expect(rows[0]).toMatchObject({ status: "abandoned", prompt_tokens: 20, completion_tokens: 0 });
     // A late settle from the worker that was thought lost changes nothing.
     expect((await gate.settle(settleInput(decision.reservation.requestId))).chargedTokens).toBe(20);
+  });
+
+  it("keeps settle results for SETTLED_KEEP_MS, then the alarm prunes them through the index on `at`", async () => {
+    const { projectId, gate } = freshGate();
+    await gate.configure(snapshot(projectId, {}, { rpm_limit: 10_000, user_rpm_fraction: 0 }));
+    const now = Date.now();
+    const settleAt = async (at: number) => {
+      const decision = await gate.admit(admitInput({ now: at }));
+      if (!decision.ok) throw new Error(`refused ${decision.reason}`);
+      const result = await gate.settle(settleInput(decision.reservation.requestId, { promptTokens: 3, now: at }));
+      return { requestId: decision.reservation.requestId, result };
+    };
+    const old = await settleAt(now - SETTLED_KEEP_MS - 60_000);
+    const recent = await settleAt(now - SETTLED_KEEP_MS + 60_000);
+    // Admitting "in the past" may already have fired the alarm; run it once more now, deterministically.
+    await runInDurableObject(gate, (instance: ProjectGate) => instance.alarm());
+    const kept = await runInDurableObject(gate, (_instance, state) => ({
+      ids: state.storage.sql.exec<{ request_id: string }>(`SELECT request_id FROM settled`).toArray().map((r) => r.request_id),
+      plan: state.storage.sql.exec<{ detail: string }>(`EXPLAIN QUERY PLAN DELETE FROM settled WHERE at < ?`, now).toArray().map((r) => r.detail).join(" "),
+    }));
+    expect(kept.ids).toEqual([recent.requestId]);
+    expect(kept.plan).toMatch(/USING (COVERING )?INDEX settled_at/);
+    // Inside the window a repeated settle still answers the first result and charges nothing more.
+    expect(await gate.settle(settleInput(recent.requestId, { promptTokens: 99, now }))).toEqual(recent.result);
+    expect(kept.ids).not.toContain(old.requestId);
   });
 });
