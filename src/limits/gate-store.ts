@@ -55,14 +55,16 @@ export function writeCounter(sql: SqlStorage, key: string, counter: Counter): vo
  * JSON.stringify's.
  */
 
+/** `INSERT {into} (…) SELECT … FROM json_each(?)`: one statement for all `rows`, each a record of column → value (columns are ours, never input). */
+function insertRows(sql: SqlStorage, into: string, rows: readonly Record<string, string | number>[]): void {
+  const columns = Object.keys(rows[0] ?? {});
+  if (columns.length === 0) return;
+  const values = columns.map((column) => `json_extract(value, '$.${column}')`).join(", ");
+  sql.exec(`INSERT ${into} (${columns.join(", ")}) SELECT ${values} FROM json_each(?)`, JSON.stringify(rows));
+}
+
 export function insertReservations(sql: SqlStorage, rows: readonly { requestId: string; createdAt: number; body: unknown }[]): void {
-  if (rows.length === 0) return;
-  const packed = rows.map((r) => ({ id: r.requestId, at: r.createdAt, body: JSON.stringify(r.body) }));
-  sql.exec(
-    `INSERT INTO reservations (request_id, created_at, body)
-     SELECT json_extract(value, '$.id'), json_extract(value, '$.at'), json_extract(value, '$.body') FROM json_each(?)`,
-    JSON.stringify(packed),
-  );
+  insertRows(sql, "INTO reservations", rows.map((r) => ({ request_id: r.requestId, created_at: r.createdAt, body: JSON.stringify(r.body) })));
 }
 
 /** Whether a request id was ever admitted here and is not yet forgotten (reserved or settled). */
@@ -91,22 +93,11 @@ export function deleteReservations(sql: SqlStorage, requestIds: readonly string[
 }
 
 export function writeSettledRows(sql: SqlStorage, rows: readonly { requestId: string; at: number; result: unknown }[]): void {
-  if (rows.length === 0) return;
-  const packed = rows.map((r) => ({ id: r.requestId, at: r.at, result: JSON.stringify(r.result) }));
-  sql.exec(
-    `INSERT INTO settled (request_id, at, result)
-     SELECT json_extract(value, '$.id'), json_extract(value, '$.at'), json_extract(value, '$.result') FROM json_each(?)`,
-    JSON.stringify(packed),
-  );
+  insertRows(sql, "INTO settled", rows.map((r) => ({ request_id: r.requestId, at: r.at, result: JSON.stringify(r.result) })));
 }
 
 export function enqueueLedgerRows(sql: SqlStorage, rows: readonly { requestId: string; row: unknown }[]): void {
-  if (rows.length === 0) return;
-  const packed = rows.map((r) => ({ id: r.requestId, body: JSON.stringify(r.row) }));
-  sql.exec(
-    `INSERT OR IGNORE INTO ledger_outbox (request_id, body) SELECT json_extract(value, '$.id'), json_extract(value, '$.body') FROM json_each(?)`,
-    JSON.stringify(packed),
-  );
+  insertRows(sql, "OR IGNORE INTO ledger_outbox", rows.map((r) => ({ request_id: r.requestId, body: JSON.stringify(r.row) })));
 }
 
 export function readReservation<T>(sql: SqlStorage, requestId: string): T | undefined {
