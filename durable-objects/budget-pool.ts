@@ -1,6 +1,7 @@
 import { AlarmSchedule } from "../src/limits/alarm-schedule";
 import { DurableObject } from "cloudflare:workers";
 import { currentCounter, fits, remaining, reserve, settle, type Counter } from "../src/limits/budget";
+import { SETTLED_KEEP_MS } from "../src/limits/gate-store";
 import { periodKey, secondsUntilRollover, type Period } from "../src/limits/periods";
 import type { BudgetLine, SharedBudgetLimit } from "../src/limits/gate-types";
 import { crossedThresholds, deliverDueAlerts, migrateAlerts, nextAlertAt, recordAlerts, type BudgetAlert } from "../src/usage/alerts";
@@ -30,8 +31,6 @@ export interface PoolSettleInput {
 
 /** A reservation nobody settles (its gate lost too) is charged in full after this long; see docs/limits.md. */
 const POOL_ABANDON_AFTER_MS = 15 * 60_000;
-/** Settled request ids answer repeated settles for this long (as the project gate's results; see docs/limits.md). */
-const POOL_SETTLED_KEEP_MS = 2 * 3_600_000;
 const PERIODS: readonly Period[] = ["day", "month"];
 
 interface PoolReservation {
@@ -98,7 +97,7 @@ export class BudgetPool extends DurableObject<Env> {
       }
       this.sql.exec(`DELETE FROM reservations WHERE request_id = ?`, input.requestId);
       this.sql.exec(`INSERT OR REPLACE INTO settled (request_id, at) VALUES (?, ?)`, input.requestId, now);
-      this.sql.exec(`DELETE FROM settled WHERE at < ?`, now - POOL_SETTLED_KEEP_MS);
+      this.sql.exec(`DELETE FROM settled WHERE at < ?`, now - SETTLED_KEEP_MS);
       if (alerts.length > 0) recordAlerts(this.sql, input.alerts?.webhookUrl ?? null, alerts, now);
     });
     if (alerts.length > 0) await this.alarms.ensure(now);

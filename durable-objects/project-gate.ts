@@ -35,12 +35,6 @@ export const ABANDON_AFTER_MS = 10 * 60_000;
 /** Rows wait this long so that one flush carries a batch rather than a single row. */
 const FLUSH_DELAY_MS = 2_000;
 const FLUSH_BATCH = 100;
-/**
- * How long a settle result stays to answer a repeated settle: past the longest stream that outlives its
- * abandonment (ABANDON_AFTER_MS), and short enough that a gate settling ~850 requests/s keeps ≈ 6 M rows
- * (≈ 1.2 GB), well inside a Durable Object's storage, where a day kept ≈ 73 M.
- */
-export const SETTLED_KEEP_MS = 2 * 3_600_000;
 /** Above this many live window keys, idle users' empty logs are swept so memory follows active users only. */
 const WINDOW_SWEEP_AT = 5_000;
 
@@ -362,7 +356,7 @@ export class ProjectGate extends DurableObject<Env> {
     for (const requestId of store.staleReservationIds(this.sql, now - ABANDON_AFTER_MS)) {
       await this.settleAbandoned(requestId, now);
     }
-    store.pruneSettled(this.sql, now - SETTLED_KEEP_MS);
+    store.pruneSettled(this.sql, now - store.SETTLED_KEEP_MS);
     let retryAt: number | null = null;
     try {
       await this.drainPools(null);

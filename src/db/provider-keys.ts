@@ -32,7 +32,7 @@ export async function deleteProviderKey(db: Database, tenantId: string, provider
 }
 
 /** Scopes whose keys may pay for a project, in paying order: the cost center's own, then the tenant-wide one. */
-export function payingScopes(costCenter: string | null): string[] {
+function payingScopes(costCenter: string | null): string[] {
   return costCenter ? [costCenterScope(costCenter), TENANT_SCOPE] : [TENANT_SCOPE];
 }
 

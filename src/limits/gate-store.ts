@@ -121,7 +121,14 @@ export function oldestReservationAt(sql: SqlStorage): number | null {
   return row?.at ?? null;
 }
 
-/** Settle results are kept for a while (SETTLED_KEEP_MS) so a repeated settle stays idempotent. */
+/**
+ * How long a settle result stays to answer a repeated settle (project gate and budget pool alike): past the
+ * longest stream that outlives its abandonment (ABANDON_AFTER_MS), and short enough that a gate settling
+ * ~850 requests/s keeps ≈ 6 M rows (≈ 1.2 GB), well inside a Durable Object's storage, where a day kept ≈ 73 M.
+ */
+export const SETTLED_KEEP_MS = 2 * 3_600_000;
+
+/** Drops settle results older than `olderThan` (through the index on `at`). */
 export function pruneSettled(sql: SqlStorage, olderThan: number): void {
   sql.exec(`DELETE FROM settled WHERE at < ?`, olderThan);
 }

@@ -1,6 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { ABANDON_AFTER_MS, SETTLED_KEEP_MS, type ProjectGate } from "../../durable-objects/project-gate";
+import { ABANDON_AFTER_MS, type ProjectGate } from "../../durable-objects/project-gate";
+import { SETTLED_KEEP_MS } from "../../src/limits/gate-store";
 import type { SettleStatus } from "../../src/limits/gate-types";
 import { admitInput, freshGate, settleInput, snapshot, T0 } from "./gate-fixture";
 
