@@ -7,11 +7,17 @@ import { admitInput } from "../durable-objects/gate-fixture";
 import { seedProject, seedTenant, testApp, uid } from "./control-fixture";
 
 async function configuredGate(projectId: string) {
-  const gate = projectGate(env, projectId);
-  const snapshot = await loadGateSnapshot(database(env), projectId);
-  if (!snapshot) throw new Error("no project");
-  await gate.configure(snapshot);
-  return gate;
+  if (!(await configureGate(env, database(env), projectId))) throw new Error("no project");
+  return projectGate(env, projectId);
+}
+
+/** A fresh tenant with one project whose gate is configured from D1. */
+async function projectWithGate() {
+  const tenant = uid("ten");
+  const project = uid("prj");
+  await seedTenant(tenant);
+  await seedProject(tenant, project);
+  return { tenant, project, gate: await configuredGate(project) };
 }
 
 const on = { method: "POST", body: JSON.stringify({ enabled: true }) };
@@ -19,11 +25,7 @@ const off = { method: "POST", body: JSON.stringify({ enabled: false }) };
 
 describe("kill switch routes", () => {
   it("project switch: on → the very next admit is refused, off → admitted", async () => {
-    const tenant = uid("ten");
-    const project = uid("prj");
-    await seedTenant(tenant);
-    await seedProject(tenant, project);
-    const gate = await configuredGate(project);
+    const { tenant, project, gate } = await projectWithGate();
     const res = await testApp().request(`/v1/admin/killswitch/project/${project}`, { ...on, as: tenant });
     expect(res.status).toBe(200);
     expect(await gate.admit(admitInput())).toMatchObject({ ok: false, reason: "kill_switch", scope: "project" });
@@ -47,11 +49,7 @@ describe("kill switch routes", () => {
   });
 
   it("a re-sync that read D1 before the switch was written cannot restore that read at the gate", async () => {
-    const tenant = uid("ten");
-    const project = uid("prj");
-    await seedTenant(tenant);
-    await seedProject(tenant, project);
-    const gate = await configuredGate(project);
+    const { tenant, project, gate } = await projectWithGate();
     const db = database(env);
     // The interleaving by hand: a re-sync takes its ticket and reads D1, then the switch is written and pushed.
     const ticket = await gate.readTicket();
@@ -63,21 +61,16 @@ describe("kill switch routes", () => {
   });
 
   it("40 re-syncs racing the switch all complete and none undoes it", async () => {
-    const tenant = uid("ten");
-    const project = uid("prj");
-    await seedTenant(tenant);
-    await seedProject(tenant, project);
-    const gate = await configuredGate(project);
+    const { tenant, project, gate } = await projectWithGate();
     const db = database(env);
     // Re-syncs are what a settings change, a tier change or a BYOK change does; each reads D1 and pushes the snapshot.
-    const resyncs = Array.from({ length: 40 }, (_, i) => new Promise((resolve) => setTimeout(resolve, i % 8)).then(() => configureGate(env, db, project)));
+    const resyncs = () => Array.from({ length: 40 }, (_, i) => new Promise((resolve) => setTimeout(resolve, i % 8)).then(() => configureGate(env, db, project)));
     const switched = testApp().request(`/v1/admin/killswitch/project/${project}`, { ...on, as: tenant });
-    const [res] = await Promise.all([switched, ...resyncs]);
+    const [res] = await Promise.all([switched, ...resyncs()]);
     expect(res.status).toBe(200);
     expect(await gate.admit(admitInput())).toMatchObject({ ok: false, reason: "kill_switch", scope: "project" });
     // …and the same for switching it off again.
-    const resyncsAgain = Array.from({ length: 40 }, (_, i) => new Promise((resolve) => setTimeout(resolve, i % 8)).then(() => configureGate(env, db, project)));
-    await Promise.all([testApp().request(`/v1/admin/killswitch/project/${project}`, { ...off, as: tenant }), ...resyncsAgain]);
+    await Promise.all([testApp().request(`/v1/admin/killswitch/project/${project}`, { ...off, as: tenant }), ...resyncs()]);
     expect((await gate.admit(admitInput())).ok).toBe(true);
   });
 
