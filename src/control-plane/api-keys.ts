@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { apiKeyLookupIndex, apiKeyPrefix, generateApiKey } from "../auth/api-key-format";
 import { hashSecret } from "../auth/argon2";
 import { auditTarget, recordAudit } from "../audit/writer";
@@ -10,7 +10,7 @@ import { GatewayError } from "../errors";
 import { projectGate } from "../limits/gate-client";
 import { controlRouter } from "./openapi-app";
 import { visibleProject } from "./projects";
-import { commonErrors, IdParam, jsonBody, jsonResponse } from "./schemas";
+import { commonErrors, IdParam, jsonBody, jsonResponse, taggedRoute } from "./schemas";
 
 const Role = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/);
 
@@ -31,7 +31,7 @@ const CreatedApiKey = ApiKeyView.extend({ key: z.string().describe("Plaintext; s
 const CreateApiKey = z.object({ name: z.string().min(1).max(100).optional(), role: Role.default("user") }).strict();
 const KeyParams = IdParam.extend({ keyId: z.string().min(1).max(64) });
 
-const route = <T extends Parameters<typeof createRoute>[0]>(spec: T) => createRoute({ tags: ["api keys"], ...spec });
+const route = taggedRoute("api keys");
 
 const createKey = route({
   method: "post",

@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { AuditEntry } from "../audit/chain";
 import { listAuditEntries, listRequests, verifyTenantChain } from "../audit/queries";
 import { database } from "../db/client";
@@ -6,7 +6,7 @@ import { GatewayError } from "../errors";
 import type { Actor } from "../http/app-env";
 import { microToUsd } from "../limits/budget-headers";
 import { controlRouter } from "./openapi-app";
-import { commonErrors, jsonResponse } from "./schemas";
+import { commonErrors, jsonResponse, taggedRoute } from "./schemas";
 
 const Time = z.iso.datetime({ offset: true }).describe("ISO 8601 time, e.g. 2026-11-23T00:00:00Z");
 const Id = z.string().min(1).max(200);
@@ -91,7 +91,7 @@ const RequestView = z
   })
   .openapi("AuditedRequest");
 
-const route = <T extends Parameters<typeof createRoute>[0]>(spec: T) => createRoute({ tags: ["audit"], ...spec });
+const route = taggedRoute("audit");
 
 const listRoute = route({
   method: "get",

@@ -1,4 +1,4 @@
-import { createRoute, z as zo } from "@hono/zod-openapi";
+import { z as zo } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
@@ -15,7 +15,7 @@ import { usdToMicro } from "../limits/budget";
 import { reconfigureGates } from "../limits/gate-snapshot";
 import { DEFAULT_ALERT_THRESHOLDS } from "../usage/alerts";
 import { jsonBody } from "./killswitches";
-import { commonErrors, ErrorBody, IdParam, jsonBody as jsonRequest, jsonResponse } from "./schemas";
+import { commonErrors, ErrorBody, IdParam, jsonBody as jsonRequest, jsonResponse, taggedRoute } from "./schemas";
 import { parseQuery } from "./usage";
 
 const Usd = z.number().positive().max(100_000_000);
@@ -138,7 +138,7 @@ const SharedBudget = zo
   })
   .openapi("SharedBudget");
 const AlertSettingsView = zo.object({ tenant_id: zo.string(), webhook_url: zo.string().nullable(), thresholds: zo.array(zo.number().int()) }).openapi("BudgetAlerts");
-const budgetRoute = (spec: Omit<Parameters<typeof createRoute>[0], "tags">) => createRoute({ tags: ["budgets"], ...spec });
+const budgetRoute = taggedRoute("budgets");
 
 /** The OpenAPI description of `budgetRoutes` (the handlers validate with the same schemas). */
 export const budgetDocs = [

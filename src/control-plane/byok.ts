@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { auditTarget, recordAudit } from "../audit/writer";
 import { database } from "../db/client";
 import { newId } from "../db/ids";
@@ -12,7 +12,7 @@ import { encryptProviderKey, keyFingerprint } from "../secrets/byok-cipher";
 import { parseMasterKeys } from "../secrets/master-keys";
 import { syncTenantGates } from "./gate-sync";
 import { controlRouter } from "./openapi-app";
-import { commonErrors, jsonBody, jsonResponse } from "./schemas";
+import { commonErrors, jsonBody, jsonResponse, taggedRoute } from "./schemas";
 import { visibleTenant } from "./tenants";
 
 const ProviderParams = z.object({ tenantId: z.string().min(1).max(64), provider: z.string().regex(/^[a-z0-9-]{1,32}$/) });
@@ -38,7 +38,7 @@ const ProviderKeyView = z
   })
   .openapi("ProviderKey");
 
-const route = <T extends Parameters<typeof createRoute>[0]>(spec: T) => createRoute({ tags: ["byok"], ...spec });
+const route = taggedRoute("byok");
 
 const putKey = route({
   method: "put",

@@ -1,4 +1,4 @@
-import { createRoute, z as zo } from "@hono/zod-openapi";
+import { z as zo } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
@@ -13,7 +13,7 @@ import type { ControlPlaneEnv } from "../http/app-env";
 import { projectGate } from "../limits/gate-client";
 import { GLOBAL_SCOPE_ID, inBatches } from "../limits/gate-snapshot";
 import type { KillSwitchScope } from "../limits/gate-types";
-import { commonErrors, IdParam, jsonBody as jsonRequest, jsonResponse } from "./schemas";
+import { commonErrors, IdParam, jsonBody as jsonRequest, jsonResponse, taggedRoute } from "./schemas";
 import { parseQuery, visibleProject } from "./usage";
 
 const Body = z.object({ enabled: z.boolean() }).strict();
@@ -86,10 +86,9 @@ const KillSwitchState = zo
   .openapi("KillSwitch");
 
 const killSwitchRoute = (path: string, summary: string, withId: boolean) =>
-  createRoute({
+  taggedRoute("kill switches")({
     method: "post",
     path,
-    tags: ["kill switches"],
     summary,
     request: { ...(withId ? { params: IdParam } : {}), ...jsonRequest(Body) },
     responses: { 200: jsonResponse(KillSwitchState, "Set, and pushed to every affected gate"), ...commonErrors },

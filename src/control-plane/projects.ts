@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { auditTarget, recordAudit } from "../audit/writer";
 import { database } from "../db/client";
 import { newId } from "../db/ids";
@@ -14,7 +14,7 @@ import { tenantScope } from "./actor";
 import { syncProjectGate } from "./gate-sync";
 import { controlRouter } from "./openapi-app";
 import { projectHostnames, provisionHostnames } from "./provisioning";
-import { commonErrors, IdParam, jsonBody, jsonResponse } from "./schemas";
+import { commonErrors, IdParam, jsonBody, jsonResponse, taggedRoute } from "./schemas";
 import { validateSettingsPatch } from "./settings-validation";
 import { generateSlug } from "./slug";
 import { visibleTenant } from "./tenants";
@@ -48,7 +48,7 @@ const UpdateProject = z.object({ name: z.string().min(1).max(200).optional(), co
 
 const SettingsView = z.record(z.string(), z.unknown()).openapi("ProjectSettings");
 
-const route = <T extends Parameters<typeof createRoute>[0]>(spec: T) => createRoute({ tags: ["projects"], ...spec });
+const route = taggedRoute("projects");
 
 const createProject = route({
   method: "post",

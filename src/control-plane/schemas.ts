@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 
 /** Shapes shared by several control-plane routes, as they appear in the OpenAPI document. */
 export const ErrorBody = z
@@ -17,6 +17,12 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
   content: { "application/json": { schema } },
   description,
 });
+
+/** `createRoute` with every route of a module under one tag in the OpenAPI document. */
+export const taggedRoute =
+  (tag: string) =>
+  <T extends Parameters<typeof createRoute>[0]>(spec: T) =>
+    createRoute({ tags: [tag], ...spec });
 
 /** Error responses every authenticated route can give. */
 export const commonErrors = {

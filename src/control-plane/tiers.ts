@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { auditTarget, recordAudit } from "../audit/writer";
 import { database } from "../db/client";
 import { newId } from "../db/ids";
@@ -8,14 +8,14 @@ import { TierOverrides } from "../settings/schema";
 import { syncProjectGate } from "./gate-sync";
 import { controlRouter } from "./openapi-app";
 import { visibleProject } from "./projects";
-import { commonErrors, IdParam, jsonBody, jsonResponse } from "./schemas";
+import { commonErrors, IdParam, jsonBody, jsonResponse, taggedRoute } from "./schemas";
 import { validateSettingsPatch } from "./settings-validation";
 
 const TierView = z.object({ name: z.string(), overrides: z.record(z.string(), z.unknown()), created_at: z.string() }).openapi("Tier");
 const TierParams = IdParam.extend({ name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "lowercase letters, digits, _ and -") });
 const PutTier = z.object({ overrides: TierOverrides }).strict();
 
-const route = <T extends Parameters<typeof createRoute>[0]>(spec: T) => createRoute({ tags: ["tiers"], ...spec });
+const route = taggedRoute("tiers");
 
 const listRoute = route({
   method: "get",

@@ -1,4 +1,4 @@
-import { createRoute, z as zo } from "@hono/zod-openapi";
+import { z as zo } from "@hono/zod-openapi";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { findProject } from "../db/projects";
@@ -8,7 +8,7 @@ import type { Actor, ControlPlaneEnv } from "../http/app-env";
 import { microToUsd } from "../limits/budget-headers";
 import { projectGate } from "../limits/gate-client";
 import { configureGate } from "../limits/gate-snapshot";
-import { commonErrors, IdParam, jsonResponse } from "./schemas";
+import { commonErrors, IdParam, jsonResponse, taggedRoute } from "./schemas";
 import { GROUP_COLUMNS, ledgerCsv, ledgerRows, usageByGroup, usageTimeseries, usageTotal, type GroupBy, type UsageFilter, type UsageTotals } from "../usage/finops-queries";
 
 const Day = z
@@ -130,12 +130,13 @@ const BudgetStatusLine = zo
   })
   .openapi("BudgetStatus");
 
+const usageRoute = taggedRoute("usage");
+
 /** The OpenAPI description of `usageRoutes` (the handlers validate their queries with the same schemas). */
 export const usageDocs = [
-  createRoute({
+  usageRoute({
     method: "get",
     path: "/v1/usage",
-    tags: ["usage"],
     summary: "Tokens and cost from the usage ledger, grouped (default: by project; last 30 days, at most 366)",
     request: { query: GroupedQuery },
     responses: {
@@ -146,10 +147,9 @@ export const usageDocs = [
       ...commonErrors,
     },
   }),
-  createRoute({
+  usageRoute({
     method: "get",
     path: "/v1/usage/timeseries",
-    tags: ["usage"],
     summary: "The same sums per UTC day, optionally split by a group",
     request: { query: SeriesQuery },
     responses: {
@@ -157,18 +157,16 @@ export const usageDocs = [
       ...commonErrors,
     },
   }),
-  createRoute({
+  usageRoute({
     method: "get",
     path: "/v1/usage/export.csv",
-    tags: ["usage"],
     summary: `The ledger rows behind the sums, as CSV (at most ${CSV_ROW_CAP.toLocaleString("en")} rows)`,
     request: { query: Filters },
     responses: { 200: { content: { "text/csv": { schema: zo.string() } }, description: "One line per request" }, ...commonErrors },
   }),
-  createRoute({
+  usageRoute({
     method: "get",
     path: "/v1/projects/{id}/budgets",
-    tags: ["usage"],
     summary: "Spent, reserved and remaining for each budget of the project (and of `user_id` when given), shared pools included",
     request: { params: IdParam, query: BudgetQuery },
     responses: { 200: jsonResponse(zo.object({ project_id: zo.string(), budgets: zo.array(BudgetStatusLine) }), "Live figures from the project's gate"), ...commonErrors },
