@@ -29,10 +29,17 @@ export interface Goal {
 const ms = (value: number) => value.toFixed(2);
 const signed = (value: number) => `${value >= 0 ? "+" : ""}${value.toFixed(2)}`;
 
+/** The three figures the goals are about, per target name. */
+function headline(f: BenchFigures) {
+  return {
+    seq: (name: string) => f.sequential.get(name)!.latency.p50,
+    ttfb: (name: string) => f.streaming.get(name)!.firstByte.p50,
+    rps: (name: string) => f.load.get(name)!.requestsPerSecond,
+  };
+}
+
 export function goals(f: BenchFigures): Goal[] {
-  const seq = (name: string) => f.sequential.get(name)!.latency.p50;
-  const ttfb = (name: string) => f.streaming.get(name)!.firstByte.p50;
-  const rps = (name: string) => f.load.get(name)!.requestsPerSecond;
+  const { seq, ttfb, rps } = headline(f);
   const added = seq(f.names.gateway) - seq(f.names.bare);
   const ttfbAdded = ttfb(f.names.gateway) - ttfb(f.names.bare);
   const share = rps(f.names.gateway) / rps(f.names.bare);
@@ -48,9 +55,7 @@ export function goals(f: BenchFigures): Goal[] {
  * requires before the upstream call costs on this runtime, and what Tollgate adds on top of it.
  */
 function renderFloorSplit(f: BenchFigures): string[] {
-  const seq = (name: string) => f.sequential.get(name)!.latency.p50;
-  const ttfb = (name: string) => f.streaming.get(name)!.firstByte.p50;
-  const rps = (name: string) => f.load.get(name)!.requestsPerSecond;
+  const { seq, ttfb, rps } = headline(f);
   const { bare, floor, gateway } = f.names;
   const share = (a: string, b: string) => `${((rps(a) / rps(b)) * 100).toFixed(0)}%`;
   return [
