@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: what the gateway adds between a client and an OpenAI-compatible upstream. Starts a mock
- * upstream, a bare pass-through Worker and the bundled gateway (both in workerd through Miniflare's API),
+ * upstream, a bare pass-through Worker, two floors (that Worker plus one admission call; the least any
+ * implementation of the design does) and the bundled gateway, all in workerd through Miniflare's API,
  * provisions a project through the control plane, then measures the targets interleaved: sequential latency,
  * throughput at fixed concurrency (autocannon) and streaming first byte. Writes docs/bench/gateway.md.
  */
@@ -14,11 +15,11 @@ import { spawnMockUpstream, type MockUpstream } from "./bench/mock-upstream";
 import { FULL_PIPELINE_SETTINGS, provisionProject, type BenchProject } from "./bench/provision";
 import { goals, renderReport } from "./bench/report";
 import { startCpuProfile, type ProfileSummary } from "./bench/cpu-profile";
-import { bundleGateway, freePort, startAdmissionFloor, startGateway, startPassthrough, tempDir, type RunningWorker } from "./bench/workers";
+import { bundleGateway, freePort, startAdmissionFloor, startDesignFloor, startGateway, startPassthrough, tempDir, type RunningWorker } from "./bench/workers";
 
 const HELP = `Usage: npm run bench -- [options]
 
-Measures direct-to-upstream vs a bare pass-through Worker vs the full Tollgate pipeline, interleaved.
+Measures direct-to-upstream vs a bare pass-through Worker vs two floors vs the full Tollgate pipeline, interleaved.
 
   --requests N       sequential and streaming requests per target (default 300; --quick 20)
   --concurrency C    connections for the load test (default 16; --quick 4)
@@ -37,7 +38,13 @@ recorded with the figures: run it when the box is quiet.`;
 
 const ROOT = resolve(import.meta.dirname, "..");
 const ROUND_SECONDS = 5;
-const NAMES = { direct: "direct to upstream", bare: "bare Worker", floor: "bare Worker + one admission call", gateway: "Tollgate, full pipeline" } as const;
+const NAMES = {
+  direct: "direct to upstream",
+  bare: "bare Worker",
+  floor: "bare Worker + one admission call",
+  design: "design floor",
+  gateway: "Tollgate, full pipeline",
+} as const;
 const ANALYSIS_MARKER = "<!-- analysis: written by hand, kept when the figures above are regenerated -->";
 const GUARDRAILS_OFF = "Tollgate, PII + Sentinel off";
 const MEMORY_BACKED_DIR = "/dev/shm";
@@ -91,6 +98,8 @@ async function main(): Promise<void> {
     running.push(bare);
     const floor = await startAdmissionFloor(`http://127.0.0.1:${upstream.port}`);
     running.push(floor);
+    const design = await startDesignFloor(`http://127.0.0.1:${upstream.port}`, stateDir.path);
+    running.push(design);
     const inspectorPort = values.profile ? await freePort() : undefined;
     const gateway = await startGateway(scriptPath, stateDir.path, { inspectorPort });
     running.push(gateway);
@@ -101,6 +110,7 @@ async function main(): Promise<void> {
     const direct: BenchTarget = { name: NAMES.direct, port: upstream.port, host: `127.0.0.1:${upstream.port}`, path, headers: upstreamAuth, model: "gpt-4o-mini" };
     const bareTarget: BenchTarget = { name: NAMES.bare, port: bare.port, host: `127.0.0.1:${bare.port}`, path, headers: upstreamAuth, model: "gpt-4o-mini" };
     const floorTarget: BenchTarget = { name: NAMES.floor, port: floor.port, host: `127.0.0.1:${floor.port}`, path, headers: upstreamAuth, model: "gpt-4o-mini" };
+    const designTarget: BenchTarget = { name: NAMES.design, port: design.port, host: `127.0.0.1:${design.port}`, path, headers: upstreamAuth, model: "gpt-4o-mini" };
     const gatewayTarget = (name: string, project: BenchProject): BenchTarget => ({
       name,
       port: gateway.port,
@@ -114,11 +124,11 @@ async function main(): Promise<void> {
 
     // Fresh projects for the load rounds: a project's RPM ceiling (10,000/min) is below what one 5 s round
     // can send, so each round gets a project whose window is empty.
-    const sequentialTargets = [direct, bareTarget, floorTarget, gatewayTarget(NAMES.gateway, await provision())];
+    const sequentialTargets = [direct, bareTarget, floorTarget, designTarget, gatewayTarget(NAMES.gateway, await provision())];
     if (values["guardrails-off"]) sequentialTargets.push(gatewayTarget(GUARDRAILS_OFF, await provision(offSettings)));
     const loadTargets: BenchTarget[][] = [];
     for (let round = 0; round < rounds; round++) {
-      const targets = [direct, bareTarget, floorTarget, gatewayTarget(NAMES.gateway, await provision())];
+      const targets = [direct, bareTarget, floorTarget, designTarget, gatewayTarget(NAMES.gateway, await provision())];
       if (values["guardrails-off"]) targets.push(gatewayTarget(GUARDRAILS_OFF, await provision(offSettings)));
       loadTargets.push(targets);
     }
@@ -127,7 +137,7 @@ async function main(): Promise<void> {
     // (the gateway's p50 kept falling for the first few hundred requests of a fresh isolate).
     console.error("warming up…");
     await warmUp(sequentialTargets, quick ? 5 : 300);
-    for (const targets of loadTargets) await warmUp(targets.slice(3), quick ? 2 : 50);
+    for (const targets of loadTargets) await warmUp(targets.slice(4), quick ? 2 : 50);
 
     console.error(`sequential: ${requests} requests per target…`);
     const seq = await sequential(sequentialTargets, requests);
@@ -168,7 +178,12 @@ async function main(): Promise<void> {
       if (profile) profile.perRequestMs = profile.sampledMs / Math.max(1, r.completed);
     }
 
+    // The design floor must really do its bookkeeping, or it would understate the floor.
+    const ledgerRows = await (await design.mf.getD1Database("DB")).prepare("SELECT count(*) AS n FROM ledger").first<number>("n");
+    if (!ledgerRows) throw new Error("the design floor wrote no usage-ledger rows; its figures would understate the floor");
     notes.push(
+      `The design floor wrote ${ledgerRows} usage-ledger rows to its D1 (one per request it answered, warm-up included).`,
+      "",
       `The gateway wrote ${(gateway.logBytes() / 1e6).toFixed(1)} MB of request log lines (one JSON line per request) during the run;`,
       "the harness drains its stdout instead of printing it (production sends these lines to Workers Logs).",
       "",
@@ -200,7 +215,11 @@ async function main(): Promise<void> {
     }
     const failed = [...loaded.values()].reduce((sum, r) => sum + r.failed, 0);
     if (failed > 0) throw new Error(`${failed} requests failed under load; the figures are not comparable`);
-    for (const goal of goals(figures)) console.error(`${goal.met ? "met   " : "MISSED"} ${goal.label}: ${goal.measured}`);
+    const floorGoals = goals(figures, NAMES.design);
+    goals(figures).forEach((goal, i) => {
+      const floor = floorGoals[i]!;
+      console.error(`${goal.met ? "met   " : "MISSED"} ${goal.label}: ${goal.measured} (design floor: ${floor.measured}, ${floor.met ? "met" : "missed"})`);
+    });
   } finally {
     closeClient();
     for (const worker of running.reverse()) await worker.mf.dispose();

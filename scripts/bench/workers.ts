@@ -45,15 +45,29 @@ async function listening(mf: Miniflare): Promise<RunningWorker> {
   return { url: url.origin.replace("localhost", "127.0.0.1"), port: Number(url.port), mf };
 }
 
+/** Counts what a workerd wrote to stdout (request log lines) instead of echoing it through this process. */
+function drainStdout(counter: { bytes: number }) {
+  return (stdout: Readable, stderr: Readable) => {
+    stdout.on("data", (chunk: Buffer) => (counter.bytes += chunk.length));
+    stderr.pipe(process.stderr);
+  };
+}
+
 /** A small forwarding Worker from this folder, `env.UPSTREAM` set to the mock upstream's origin. */
-async function startForwardingWorker(script: string, upstreamOrigin: string, durableObjects?: Record<string, { className: string; useSQLite: boolean }>): Promise<RunningWorker> {
+async function startForwardingWorker(
+  script: string,
+  upstreamOrigin: string,
+  storage: { durableObjects?: Record<string, { className: string; useSQLite: boolean }>; d1Persist?: string } = {},
+): Promise<RunningWorker> {
   const mf = new Miniflare({
+    handleRuntimeStdio: drainStdout({ bytes: 0 }),
     modules: true,
     scriptPath: join(import.meta.dirname, script),
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
     bindings: { UPSTREAM: upstreamOrigin },
-    durableObjects,
+    durableObjects: storage.durableObjects,
+    ...(storage.d1Persist && { d1Databases: { DB: "bench-floor" }, d1Persist: storage.d1Persist }),
     host: "127.0.0.1",
     port: 0,
   });
@@ -67,7 +81,22 @@ export function startPassthrough(upstreamOrigin: string): Promise<RunningWorker>
 
 /** `admission-floor-worker.js`: the bare Worker plus one admitting Durable Object call (the design's floor). */
 export function startAdmissionFloor(upstreamOrigin: string): Promise<RunningWorker> {
-  return startForwardingWorker("admission-floor-worker.js", upstreamOrigin, { GATE: { className: "Gate", useSQLite: true } });
+  return startForwardingWorker("admission-floor-worker.js", upstreamOrigin, { durableObjects: { GATE: { className: "Gate", useSQLite: true } } });
+}
+
+const DESIGN_FLOOR_LEDGER = "CREATE TABLE ledger (request_id TEXT PRIMARY KEY, tokens INTEGER NOT NULL, at INTEGER NOT NULL)";
+
+/**
+ * `design-floor-worker.js`: the least any implementation of the SPEC and architecture does per request. Its D1
+ * (the usage ledger) lives in `stateDir`, next to the gateway's.
+ */
+export async function startDesignFloor(upstreamOrigin: string, stateDir: string): Promise<RunningWorker> {
+  const worker = await startForwardingWorker("design-floor-worker.js", upstreamOrigin, {
+    durableObjects: { GATE: { className: "Gate", useSQLite: true } },
+    d1Persist: join(stateDir, "design-floor-d1"),
+  });
+  await (await worker.mf.getD1Database("DB")).prepare(DESIGN_FLOOR_LEDGER).run();
+  return worker;
 }
 
 /**
@@ -77,15 +106,12 @@ export function startAdmissionFloor(upstreamOrigin: string): Promise<RunningWork
  */
 export async function startGateway(scriptPath: string, stateDir: string, options: { inspectorPort?: number } = {}): Promise<Gateway> {
   const operatorToken = generateOperatorToken();
-  let logBytes = 0;
+  const written = { bytes: 0 };
   const mf = new Miniflare({
     // The gateway writes one JSON line per request (as in production, where Workers Logs collects them). The
     // harness drains them instead of echoing thousands of lines through this process, which also runs the
     // load generator; stderr (errors) still reaches the console.
-    handleRuntimeStdio(stdout: Readable, stderr: Readable) {
-      stdout.on("data", (chunk: Buffer) => (logBytes += chunk.length));
-      stderr.pipe(process.stderr);
-    },
+    handleRuntimeStdio: drainStdout(written),
     modules: true,
     modulesRules: WASM_RULES,
     // Module names are paths relative to this root; the bundle's wasm imports are siblings of index.js.
@@ -124,7 +150,7 @@ export async function startGateway(scriptPath: string, stateDir: string, options
   for (const migration of readMigrations(join(ROOT, "schema/migrations"))) {
     for (const statement of migration.statements) await db.prepare(statement).run();
   }
-  return { ...(await listening(mf)), operatorToken, logBytes: () => logBytes };
+  return { ...(await listening(mf)), operatorToken, logBytes: () => written.bytes };
 }
 
 /** A port free on 127.0.0.1 right now (for the inspector, which Miniflare does not pick itself). */
