@@ -98,6 +98,14 @@ export function chunk(
   };
 }
 
+/**
+ * Whether a parsed event could be an error envelope (`{"error": …}`). Stream events run through this first: a
+ * schema that fails builds a whole error report, and nearly every event is not an error.
+ */
+export function mayBeError(json: unknown): boolean {
+  return typeof json === "object" && json !== null && "error" in json;
+}
+
 /** Parses an SSE data field as JSON, naming the provider when it is not. */
 export function parseEventJson(providerId: string, data: string): unknown {
   try {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { chunk, MalformedUpstream, parseEventJson, ProviderStreamError, type ProviderAdapter, type TokenUsage } from "./adapter";
+import { chunk, MalformedUpstream, mayBeError, parseEventJson, ProviderStreamError, type ProviderAdapter, type TokenUsage } from "./adapter";
 import { maxOutputTokens, parseDataUrl, parseToolArguments, splitSystem, stopList } from "./message-parts";
 import {
   contentText,
@@ -207,8 +207,8 @@ export const geminiAdapter: ProviderAdapter = {
 
   fromStreamEvent(event, state) {
     const json = parseEventJson("google", event.data);
-    const error = ErrorBody.safeParse(json);
-    if (error.success) throw new ProviderStreamError(error.data.error.message);
+    const error = mayBeError(json) ? ErrorBody.safeParse(json) : null;
+    if (error?.success) throw new ProviderStreamError(error.data.error.message);
     const response = parseResponse(json);
     // usageMetadata is cumulative on every event; the last one is the total.
     state.usage = usageOf(response.usageMetadata) ?? state.usage;

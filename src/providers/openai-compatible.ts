@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  mayBeError,
   MalformedUpstream,
   ProviderStreamError,
   parseEventJson,
@@ -123,7 +124,7 @@ export function openAICompatibleAdapter(row: Pick<ProviderRow, "id" | "auth">): 
         return [];
       }
       const json = parseEventJson(row.id, event.data);
-      const error = errorText(json);
+      const error = mayBeError(json) ? errorText(json) : null;
       if (error !== null) throw new ProviderStreamError(error);
       const parsed = UpstreamChunk.safeParse(json);
       if (!parsed.success) throw new MalformedUpstream(`${row.id} sent a chunk of an unexpected shape`);
