@@ -23,6 +23,7 @@ import {
   type Remaining,
   type SettleInput,
   type SettleResult,
+  UNVERSIONED,
 } from "../src/limits/gate-types";
 import { insertLedgerRows, ledgerRow, type LedgerRow } from "../src/usage/ledger";
 import { crossedThresholds, deliverDueAlerts, migrateAlerts, nextAlertAt, recordAlerts, type BudgetAlert } from "../src/usage/alerts";
@@ -121,11 +122,22 @@ export class ProjectGate extends DurableObject<Env> {
   /**
    * Returns false when the gate has no snapshot yet (its first configure reads the switch from D1). Either way,
    * a configure whose ticket predates this push is refused as stale and reads again.
+   *
+   * `version` is the switch row's `kill_switches.version` after the write being pushed. Two flips of one switch
+   * push independently, so the earlier write's push can arrive last: a push no newer than what the gate holds
+   * (pushed or read from D1) is ignored. Without a version (a Worker deployed before versions) it applies as is.
    */
-  async setKillSwitch(scope: KillSwitchScope, enabled: boolean): Promise<boolean> {
+  async setKillSwitch(scope: KillSwitchScope, enabled: boolean, version?: number): Promise<boolean> {
     this.pushedAfterTicket = this.ticketsIssued;
     if (!this.snapshot) return false;
-    this.persist({ ...this.snapshot, killSwitches: { ...this.snapshot.killSwitches, [scope]: enabled } });
+    // A snapshot stored before versions existed has none: every versioned push is newer.
+    const versions = this.snapshot.killSwitchVersions ?? UNVERSIONED;
+    if (version !== undefined && version <= versions[scope]) return true;
+    this.persist({
+      ...this.snapshot,
+      killSwitches: { ...this.snapshot.killSwitches, [scope]: enabled },
+      killSwitchVersions: { ...versions, [scope]: version ?? versions[scope] },
+    });
     return true;
   }
 

@@ -8,6 +8,8 @@ export const killSwitches = sqliteTable(
     scopeId: text("scope_id").notNull(),
     enabled: integer("enabled", { mode: "boolean" }).notNull(),
     updatedAt: integer("updated_at").notNull(),
+    /** Raised by one on every write, in D1's write order: a gate keeps the highest it was pushed (flips may arrive out of order). */
+    version: integer("version").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.scope, t.scopeId] })],
 );

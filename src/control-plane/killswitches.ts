@@ -2,11 +2,12 @@ import { z as zo } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { killSwitches, projects } from "../../schema";
+import { projects } from "../../schema";
 import { GLOBAL_CHAIN } from "../audit/chain";
 import { killSwitchEnabled } from "../audit/prior-state";
 import { auditTarget, recordAudit } from "../audit/writer";
 import { database, type Database } from "../db/client";
+import { writeKillSwitch } from "../db/kill-switches";
 import { findTenant } from "../db/tenants";
 import { GatewayError } from "../errors";
 import type { ControlPlaneEnv } from "../http/app-env";
@@ -65,13 +66,10 @@ export function killSwitchRoutes() {
 
 async function flip(env: Env, db: Database, scope: KillSwitchScope, scopeId: string, enabled: boolean, projectIds: readonly string[]) {
   const updatedAt = Date.now();
-  await db
-    .insert(killSwitches)
-    .values({ scope, scopeId, enabled, updatedAt })
-    .onConflictDoUpdate({ target: [killSwitches.scope, killSwitches.scopeId], set: { enabled, updatedAt } })
-    .run();
-  // A gate without a snapshot ignores the push; its first configure loads the switch from D1 instead.
-  await inBatches(projectIds, (id) => projectGate(env, id).setKillSwitch(scope, enabled));
+  const version = await writeKillSwitch(db, { scope, scopeId, enabled, updatedAt });
+  // A gate without a snapshot ignores the push; its first configure loads the switch from D1 instead. Pushes of
+  // concurrent flips may arrive in any order: the gate keeps the highest version.
+  await inBatches(projectIds, (id) => projectGate(env, id).setKillSwitch(scope, enabled, version));
   return { scope, scope_id: scope === "global" ? null : scopeId, enabled, updated_at: new Date(updatedAt).toISOString(), projects: projectIds.length };
 }
 

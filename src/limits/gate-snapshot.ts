@@ -38,6 +38,7 @@ export async function loadGateSnapshot(db: Database, projectId: string): Promise
     listProviderKeys(db, project.tenantId),
   ]);
   const switchOn = (scope: "global" | "tenant" | "project") => switchRows.some((r) => r.scope === scope && r.enabled);
+  const versionOf = (scope: "global" | "tenant" | "project") => switchRows.find((r) => r.scope === scope)?.version ?? 0;
   return {
     projectId,
     tenantId: project.tenantId,
@@ -46,6 +47,7 @@ export async function loadGateSnapshot(db: Database, projectId: string): Promise
     settings: parseSettings(project.settings),
     tiers: Object.fromEntries(tierRows.map((t) => [t.name, TierOverrides.parse(JSON.parse(t.overrides))])),
     killSwitches: { global: switchOn("global"), tenant: switchOn("tenant"), project: switchOn("project") },
+    killSwitchVersions: { global: versionOf("global"), tenant: versionOf("tenant"), project: versionOf("project") },
     revokedKeyIds: revokedRows.map((r) => r.id),
     sharedBudgets: budgetRows.filter((b) => b.scope === "tenant" || b.scopeId === project.costCenter).map(toLimit),
     alerts: {

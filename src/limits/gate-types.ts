@@ -45,6 +45,9 @@ export const PayingCredentials = z.object({
 });
 export type PayingCredentials = z.infer<typeof PayingCredentials>;
 
+const KillSwitchVersions = z.object({ global: z.number().int(), tenant: z.number().int(), project: z.number().int() });
+export const UNVERSIONED = { global: 0, tenant: 0, project: 0 };
+
 /** Everything the gate needs to decide alone, without reading D1 per request. Full replacement on configure. */
 export const GateSnapshot = z.object({
   projectId: z.string(),
@@ -54,6 +57,8 @@ export const GateSnapshot = z.object({
   settings: ProjectSettings,
   tiers: z.record(z.string(), TierOverrides),
   killSwitches: z.object({ global: z.boolean(), tenant: z.boolean(), project: z.boolean() }),
+  /** `kill_switches.version` of each switch as read or pushed (0: never written, or a snapshot from before versions). */
+  killSwitchVersions: KillSwitchVersions.default(UNVERSIONED),
   revokedKeyIds: z.array(z.string()),
   sharedBudgets: z.array(SharedBudgetLimit),
   alerts: AlertConfig.default({ webhookUrl: null, thresholds: [50, 80, 100] }),

@@ -49,6 +49,40 @@ describe("project gate: kill switches, suspension, revocation", () => {
     expect((await gate.admit(admitInput({ apiKeyId: "key_3" }))).ok).toBe(true);
   });
 
+  describe("flips of one switch ordered by version", () => {
+    it("keeps the newest flip when an older one's push arrives after it", async () => {
+      const { projectId, gate } = freshGate();
+      await gate.configure(snapshot(projectId));
+      expect(await gate.setKillSwitch("project", true, 2)).toBe(true);
+      expect(await gate.setKillSwitch("project", false, 1)).toBe(true); // written before, pushed after
+      expect(await gate.admit(admitInput({ now: T0 }))).toMatchObject({ ok: false, reason: "kill_switch", scope: "project" });
+      await gate.setKillSwitch("project", false, 3);
+      expect((await gate.admit(admitInput({ now: T0 }))).ok).toBe(true);
+    });
+
+    it("ignores a push older than the version the gate read from D1, per switch", async () => {
+      const { projectId, gate } = freshGate();
+      const read = { killSwitches: { global: false, tenant: true, project: false }, killSwitchVersions: { global: 0, tenant: 5, project: 0 } };
+      await gate.configure(snapshot(projectId, read));
+      await gate.setKillSwitch("tenant", false, 4); // its write predates what was read
+      expect(await gate.admit(admitInput({ now: T0 }))).toMatchObject({ ok: false, reason: "kill_switch", scope: "tenant" });
+      await gate.setKillSwitch("project", true, 1); // another switch's versions are its own
+      await gate.setKillSwitch("tenant", false, 6);
+      expect(await gate.admit(admitInput({ now: T0 }))).toMatchObject({ ok: false, reason: "kill_switch", scope: "project" });
+    });
+
+    it("a snapshot stored before versions existed takes any versioned push", async () => {
+      const { projectId, gate } = freshGate();
+      await gate.configure(snapshot(projectId));
+      await runInDurableObject(gate, (instance) => {
+        const held = instance as unknown as { snapshot: Record<string, unknown> };
+        delete held.snapshot.killSwitchVersions;
+      });
+      expect(await gate.setKillSwitch("project", true, 1)).toBe(true);
+      expect(await gate.admit(admitInput({ now: T0 }))).toMatchObject({ ok: false, reason: "kill_switch", scope: "project" });
+    });
+  });
+
   it("a switch pushed before any configure is reported as not applied", async () => {
     const { gate } = freshGate();
     expect(await gate.setKillSwitch("global", true)).toBe(false);

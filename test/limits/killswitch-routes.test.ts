@@ -74,6 +74,18 @@ describe("kill switch routes", () => {
     expect((await gate.admit(admitInput())).ok).toBe(true);
   });
 
+  it("30 concurrent flips of one switch leave the gate agreeing with D1's last write", async () => {
+    const { tenant, project, gate } = await projectWithGate();
+    // Each flip writes D1 then pushes; pushes of concurrent flips can arrive in any order.
+    const flips = Array.from({ length: 30 }, (_, i) => testApp().request(`/v1/admin/killswitch/project/${project}`, { ...(i % 2 === 0 ? on : off), as: tenant }));
+    expect((await Promise.all(flips)).map((res) => res.status)).toEqual(Array(30).fill(200));
+    const row = await env.DB.prepare(`SELECT enabled, version FROM kill_switches WHERE scope = 'project' AND scope_id = ?`).bind(project).first<{ enabled: number; version: number }>();
+    expect(row?.version).toBe(30);
+    const admitted = (await gate.admit(admitInput())).ok;
+    expect(admitted).toBe(row?.enabled === 0);
+    expect((await loadGateSnapshot(database(env), project))?.killSwitchVersions?.project).toBe(30);
+  });
+
   it.each([
     ["global by a tenant admin", "/v1/admin/killswitch/global", "ten_x", 403, "forbidden"],
     ["another tenant's tenant switch", "/v1/admin/killswitch/tenant/ten_other", "ten_x", 404, "not_found"],

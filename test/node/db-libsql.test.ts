@@ -11,6 +11,7 @@ import type { Database } from "../../src/db/database";
 import { findProjectBySlug, insertProjectWithinPlan, insertTierWithinCap, listTiers, projectSettings, resumeProjectWithinPlan, updateProject } from "../../src/db/projects";
 import { isUniqueViolation } from "../../src/db/unique-violation";
 import { findActiveAdminCredential, findTenant, insertTenant } from "../../src/db/tenants";
+import { writeKillSwitch } from "../../src/db/kill-switches";
 import { insertLedgerRows, ledgerRow } from "../../src/usage/ledger";
 
 // The repository layer against libSQL (the LIBSQL_URL path) with a file: database, in Node.
@@ -102,5 +103,10 @@ describe("usage ledger on libSQL", () => {
     expect(stored.rows[0]).toMatchObject({ n: 120, cost: rows.reduce((sum, r) => sum + r.costMicroUsd, 0), no_cc: 60 });
     const one = await client.execute("SELECT * FROM usage_ledger WHERE request_id = 'req_ledger_7'");
     expect(one.rows[0]).toMatchObject({ user_id: "u1", completion_tokens: 7, session_id: null, guardrail_events: '[{"kind":"pii","count":7}]', day: rows[7]!.day });
+  });
+
+  it("numbers each kill switch's writes in order, per switch", async () => {
+    const flip = (scopeId: string, enabled: boolean) => writeKillSwitch(db, { scope: "project", scopeId, enabled, updatedAt: now });
+    expect([await flip("prj_ks", true), await flip("prj_ks", false), await flip("prj_other", true), await flip("prj_ks", true)]).toEqual([1, 2, 1, 3]);
   });
 });

@@ -1,0 +1,1 @@
+ALTER TABLE `kill_switches` ADD `version` integer DEFAULT 0 NOT NULL;
