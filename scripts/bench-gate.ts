@@ -7,12 +7,12 @@
  *
  * Usage: tsx scripts/bench-gate.ts [--seconds 5] [--concurrency 64] [--out docs/bench/gate.md]
  */
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { bundleWorkerSource } from "./lib/bundle-worker";
 
 const HELP = `Benchmark ProjectGate / BudgetPool throughput per object.
 
@@ -87,28 +87,6 @@ export default {
   },
 };`;
 
-async function bundleWorker(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "tollgate-bench-gate-"));
-  try {
-    const entry = join(dir, "bench-worker.js");
-    writeFileSync(entry, WORKER_SOURCE);
-    const result = await build({
-      entryPoints: [entry],
-      bundle: true,
-      write: false,
-      format: "esm",
-      platform: "browser",
-      conditions: ["workerd", "worker", "browser"],
-      external: ["cloudflare:*", "node:*"],
-      absWorkingDir: root,
-      nodePaths: [join(root, "node_modules")],
-    });
-    return result.outputFiles[0]!.text;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 interface Result {
   label: string;
   requests: number;
@@ -136,7 +114,7 @@ async function main(): Promise<void> {
   const persist = mkdtempSync(join(tmpdir(), "tollgate-bench-gate-do-"));
   const mf = new Miniflare({
     modules: true,
-    script: await bundleWorker(),
+    script: await bundleWorkerSource(WORKER_SOURCE),
     compatibilityDate: "2026-04-01",
     compatibilityFlags: ["nodejs_compat"],
     durableObjects: {

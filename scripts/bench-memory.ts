@@ -7,12 +7,12 @@
  *
  * Usage: tsx scripts/bench-memory.ts [--requests 400] [--concurrency 16] [--out docs/bench/memory.md]
  */
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { bundleWorkerSource } from "./lib/bundle-worker";
 import { hasRedisServer, startRedisServer } from "./lib/redis-server";
 import { startRedisBridge } from "./redis-bridge";
 
@@ -47,28 +47,6 @@ export default {
   },
 };`;
 
-async function bundleWorker(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "tollgate-bench-"));
-  try {
-    const entry = join(dir, "bench-worker.js");
-    writeFileSync(entry, WORKER_SOURCE);
-    const result = await build({
-      entryPoints: [entry],
-      bundle: true,
-      write: false,
-      format: "esm",
-      platform: "browser",
-      conditions: ["workerd", "worker", "browser"],
-      external: ["cloudflare:*", "node:*"],
-      absWorkingDir: root,
-      nodePaths: [join(root, "node_modules")],
-    });
-    return result.outputFiles[0]!.text;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 interface Stats {
   p50: number;
   p95: number;
@@ -102,7 +80,7 @@ async function main(): Promise<void> {
   const persist = mkdtempSync(join(tmpdir(), "tollgate-bench-do-"));
   const mf = new Miniflare({
     modules: true,
-    script: await bundleWorker(),
+    script: await bundleWorkerSource(WORKER_SOURCE),
     compatibilityDate: "2026-04-01",
     compatibilityFlags: ["nodejs_compat"],
     durableObjects: { MEMORY: { className: "ConversationMemory", useSQLite: true } },
