@@ -13,7 +13,7 @@ import { closeClient } from "./bench/http-client";
 import { load, sequential, sequentialGet, streaming, warmUp, type BenchTarget } from "./bench/measure";
 import { spawnMockUpstream, type MockUpstream } from "./bench/mock-upstream";
 import { FULL_PIPELINE_SETTINGS, provisionProject, type BenchProject } from "./bench/provision";
-import { goals, renderReport } from "./bench/report";
+import { goalsBesideFloor, renderReport } from "./bench/report";
 import { startCpuProfile, type ProfileSummary } from "./bench/cpu-profile";
 import { bundleGateway, freePort, startAdmissionFloor, startDesignFloor, startGateway, startPassthrough, tempDir, type RunningWorker } from "./bench/workers";
 
@@ -215,11 +215,9 @@ async function main(): Promise<void> {
     }
     const failed = [...loaded.values()].reduce((sum, r) => sum + r.failed, 0);
     if (failed > 0) throw new Error(`${failed} requests failed under load; the figures are not comparable`);
-    const floorGoals = goals(figures, NAMES.design);
-    goals(figures).forEach((goal, i) => {
-      const floor = floorGoals[i]!;
+    for (const { goal, floor } of goalsBesideFloor(figures)) {
       console.error(`${goal.met ? "met   " : "MISSED"} ${goal.label}: ${goal.measured} (design floor: ${floor.measured}, ${floor.met ? "met" : "missed"})`);
-    });
+    }
   } finally {
     closeClient();
     for (const worker of running.reverse()) await worker.mf.dispose();

@@ -11,8 +11,9 @@ import { DurableObject } from "cloudflare:workers";
  * - settles in `waitUntil`, batched per isolate as Tollgate batches (one call per 25 ms), and writes the batch's
  *   usage-ledger rows to D1 in one statement (SPEC: every admitted request leaves one ledger row);
  * - writes one JSON log line per request (issue #9, item 3), after the response.
- * No JWT, CORS, PII, Sentinel, validation, SQL or ledger: whatever Tollgate costs beyond this target is its own
- * work; whatever this target costs beyond the bare Worker, no implementation of the design can avoid.
+ * No JWT, CORS, PII, Sentinel, validation, kill-switch data or SQL in the object: whatever Tollgate costs beyond
+ * this target is its own work; whatever this target costs beyond the bare Worker, no implementation of the design
+ * can avoid.
  */
 export class Gate extends DurableObject {
   open = new Map();

@@ -51,6 +51,12 @@ export function goals(f: BenchFigures, target: string = f.names.gateway): Goal[]
   ];
 }
 
+/** Each goal for the gateway beside the same goal measured for the design floor. */
+export function goalsBesideFloor(f: BenchFigures): { goal: Goal; floor: Goal }[] {
+  const floorGoals = goals(f, f.names.design);
+  return goals(f).map((goal, i) => ({ goal, floor: floorGoals[i]! }));
+}
+
 /**
  * The three goal metrics split at the two floors: what the one Durable Object call ARCHITECTURE.md requires
  * costs on this runtime, what the least implementation of the whole design costs, and what Tollgate adds.
@@ -133,10 +139,7 @@ export function renderReport(f: BenchFigures, profile?: ProfileSummary, notes: s
     "",
     "| goal | Tollgate | met | design floor | met by the design floor |",
     "|---|---|---|---|---|",
-    ...goals(f).map((g, i) => {
-      const floor = goals(f, f.names.design)[i]!;
-      return `| ${g.label} | ${g.measured} | ${g.met ? "yes" : "**no**"} | ${floor.measured} | ${floor.met ? "yes" : "**no**"} |`;
-    }),
+    ...goalsBesideFloor(f).map(({ goal, floor }) => `| ${goal.label} | ${goal.measured} | ${goal.met ? "yes" : "**no**"} | ${floor.measured} | ${floor.met ? "yes" : "**no**"} |`),
     "",
     "A goal the design floor misses cannot be met by any implementation of the design on this harness (the split below).",
     "",
