@@ -71,6 +71,7 @@ function toUsage(usage: z.infer<typeof UpstreamUsage> | null | undefined): Token
 }
 
 function errorText(json: unknown): string | null {
+  if (!mayBeError(json)) return null;
   const parsed = ErrorBody.safeParse(json);
   if (!parsed.success) return null;
   return typeof parsed.data.error === "string" ? parsed.data.error : parsed.data.error.message;
@@ -124,7 +125,7 @@ export function openAICompatibleAdapter(row: Pick<ProviderRow, "id" | "auth">): 
         return [];
       }
       const json = parseEventJson(row.id, event.data);
-      const error = mayBeError(json) ? errorText(json) : null;
+      const error = errorText(json);
       if (error !== null) throw new ProviderStreamError(error);
       const parsed = UpstreamChunk.safeParse(json);
       if (!parsed.success) throw new MalformedUpstream(`${row.id} sent a chunk of an unexpected shape`);
