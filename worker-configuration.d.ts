@@ -26,4 +26,6 @@ interface Env {
   OPERATOR_TOKENS_PER_TENANT_DAY?: string;
   TEST_MIGRATIONS?: import("cloudflare:test").D1Migration[];
 }
-declare namespace Cloudflare { interface Env extends globalThis.Env {} }
+declare namespace Cloudflare {
+  interface Env extends globalThis.Env {}
+}

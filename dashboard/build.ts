@@ -34,7 +34,9 @@ export async function buildDashboard(): Promise<string> {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   if (process.argv.includes("--help") || process.argv.includes("-h")) {
-    console.log("Usage: tsx dashboard/build.ts [--watch]\nBuilds dashboard/dist (served at /dashboard/ on the API host).");
+    console.log(
+      "Usage: tsx dashboard/build.ts [--watch]\nBuilds dashboard/dist (served at /dashboard/ on the API host).",
+    );
   } else if (process.argv.includes("--watch")) {
     await buildDashboard();
     await (await context(options)).watch();

@@ -4,7 +4,14 @@ import { currentCounter, fits, remaining, reserve, settle, type Counter } from "
 import { SETTLED_KEEP_MS } from "../src/limits/gate-store";
 import { periodKey, secondsUntilRollover, type Period } from "../src/limits/periods";
 import type { BudgetLine, SharedBudgetLimit } from "../src/limits/gate-types";
-import { crossedThresholds, deliverDueAlerts, migrateAlerts, nextAlertAt, recordAlerts, type BudgetAlert } from "../src/usage/alerts";
+import {
+  crossedThresholds,
+  deliverDueAlerts,
+  migrateAlerts,
+  nextAlertAt,
+  recordAlerts,
+  type BudgetAlert,
+} from "../src/usage/alerts";
 
 /**
  * One shared dollar budget scope (a tenant, or one cost center of a tenant), named `{tenantId}:{scope}:{scopeId}`.
@@ -19,7 +26,9 @@ export interface PoolReserveInput {
   now?: number;
 }
 
-export type PoolReserveResult = { ok: true; remainingMicroUsd: number | null } | { ok: false; budget: string; retryAfter: number };
+export type PoolReserveResult =
+  | { ok: true; remainingMicroUsd: number | null }
+  | { ok: false; budget: string; retryAfter: number };
 
 export interface PoolSettleInput {
   requestId: string;
@@ -46,8 +55,12 @@ export class BudgetPool extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS counters (period TEXT PRIMARY KEY, period_key TEXT NOT NULL, spent INTEGER NOT NULL, reserved INTEGER NOT NULL)`);
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS reservations (request_id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, body TEXT NOT NULL)`);
+    this.sql.exec(
+      `CREATE TABLE IF NOT EXISTS counters (period TEXT PRIMARY KEY, period_key TEXT NOT NULL, spent INTEGER NOT NULL, reserved INTEGER NOT NULL)`,
+    );
+    this.sql.exec(
+      `CREATE TABLE IF NOT EXISTS reservations (request_id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, body TEXT NOT NULL)`,
+    );
     this.sql.exec(`CREATE TABLE IF NOT EXISTS settled (request_id TEXT PRIMARY KEY, at INTEGER NOT NULL)`);
     // Every settle prunes by age: without the index each one would scan every id kept.
     this.sql.exec(`CREATE INDEX IF NOT EXISTS settled_at ON settled (at)`);
@@ -56,7 +69,8 @@ export class BudgetPool extends DurableObject<Env> {
 
   async reserve(input: PoolReserveInput): Promise<PoolReserveResult> {
     const now = input.now ?? Date.now();
-    if (this.hasReservation(input.requestId)) return { ok: true, remainingMicroUsd: this.smallestRemaining(input.budgets, now) };
+    if (this.hasReservation(input.requestId))
+      return { ok: true, remainingMicroUsd: this.smallestRemaining(input.budgets, now) };
     for (const budget of input.budgets) {
       if (!fits(this.counter(budget.period, now), budget.limitMicroUsd, input.microUsd)) {
         return { ok: false, budget: budgetName(budget), retryAfter: secondsUntilRollover(budget.period, now) };
@@ -69,7 +83,12 @@ export class BudgetPool extends DurableObject<Env> {
         periods: { day: periodKey("day", now), month: periodKey("month", now) },
         budgets: input.budgets,
       };
-      this.sql.exec(`INSERT INTO reservations (request_id, created_at, body) VALUES (?, ?, ?)`, input.requestId, now, JSON.stringify(body));
+      this.sql.exec(
+        `INSERT INTO reservations (request_id, created_at, body) VALUES (?, ?, ?)`,
+        input.requestId,
+        now,
+        JSON.stringify(body),
+      );
     });
     await this.alarms.ensure(now + POOL_ABANDON_AFTER_MS);
     return { ok: true, remainingMicroUsd: this.smallestRemaining(input.budgets, now) };
@@ -90,7 +109,12 @@ export class BudgetPool extends DurableObject<Env> {
         const after = settle(before, reservation.periods[period], reservation.microUsd, input.chargedMicroUsd);
         this.write(period, after);
         for (const budget of input.budgets.filter((b) => b.period === period)) {
-          for (const pct of crossedThresholds(before.spent, after.spent, budget.limitMicroUsd, input.alerts?.thresholds ?? [])) {
+          for (const pct of crossedThresholds(
+            before.spent,
+            after.spent,
+            budget.limitMicroUsd,
+            input.alerts?.thresholds ?? [],
+          )) {
             alerts.push(alertFor(input.alerts?.tenantId ?? "", budget, after, pct, now));
           }
         }
@@ -124,11 +148,19 @@ export class BudgetPool extends DurableObject<Env> {
     this.alarms.fired();
     const now = Date.now();
     const stale = this.sql
-      .exec<{ request_id: string; body: string }>(`SELECT request_id, body FROM reservations WHERE created_at <= ?`, now - POOL_ABANDON_AFTER_MS)
+      .exec<{ request_id: string; body: string }>(
+        `SELECT request_id, body FROM reservations WHERE created_at <= ?`,
+        now - POOL_ABANDON_AFTER_MS,
+      )
       .toArray();
     for (const row of stale) {
       const reservation = JSON.parse(row.body) as PoolReservation;
-      await this.settle({ requestId: row.request_id, chargedMicroUsd: reservation.microUsd, budgets: reservation.budgets, now });
+      await this.settle({
+        requestId: row.request_id,
+        chargedMicroUsd: reservation.microUsd,
+        budgets: reservation.budgets,
+        now,
+      });
     }
     await deliverDueAlerts(this.sql, now);
     const oldest = this.sql.exec<{ at: number | null }>(`SELECT MIN(created_at) AS at FROM reservations`).one().at;
@@ -140,7 +172,10 @@ export class BudgetPool extends DurableObject<Env> {
 
   private counter(period: Period, now: number): Counter {
     const row = this.sql
-      .exec<{ period_key: string; spent: number; reserved: number }>(`SELECT period_key, spent, reserved FROM counters WHERE period = ?`, period)
+      .exec<{ period_key: string; spent: number; reserved: number }>(
+        `SELECT period_key, spent, reserved FROM counters WHERE period = ?`,
+        period,
+      )
       .toArray()[0];
     return currentCounter(row && { period: row.period_key, spent: row.spent, reserved: row.reserved }, period, now);
   }
@@ -167,14 +202,19 @@ export class BudgetPool extends DurableObject<Env> {
   private isSettled(requestId: string): boolean {
     return this.sql.exec(`SELECT 1 FROM settled WHERE request_id = ?`, requestId).toArray().length > 0;
   }
-
 }
 
 function budgetName(budget: SharedBudgetLimit): string {
   return `${budget.scope}:${budget.scopeId}:usd:${budget.period}`;
 }
 
-function alertFor(tenantId: string, budget: SharedBudgetLimit, counter: Counter, pct: number, now: number): BudgetAlert {
+function alertFor(
+  tenantId: string,
+  budget: SharedBudgetLimit,
+  counter: Counter,
+  pct: number,
+  now: number,
+): BudgetAlert {
   return {
     type: "budget.threshold_reached",
     tenantId,

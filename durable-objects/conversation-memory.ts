@@ -64,7 +64,9 @@ export class ConversationMemory extends DurableObject<Env> {
   }
 
   private expiresAt(): number | null {
-    const row = this.ctx.storage.sql.exec<{ value: number }>("SELECT value FROM meta WHERE name = 'expires_at'").toArray()[0];
+    const row = this.ctx.storage.sql
+      .exec<{ value: number }>("SELECT value FROM meta WHERE name = 'expires_at'")
+      .toArray()[0];
     return row ? row.value : null;
   }
 

@@ -40,6 +40,12 @@ export class IpLimiter extends DurableObject<Env> {
     const total = totals[0]!.count;
     const reset = Math.ceil(resetAtMs / 1000);
     if (total <= limitPerMinute) return { ok: true, limit: limitPerMinute, remaining: limitPerMinute - total, reset };
-    return { ok: false, limit: limitPerMinute, remaining: 0, reset, retryAfter: Math.max(1, Math.ceil((resetAtMs - now) / 1000)) };
+    return {
+      ok: false,
+      limit: limitPerMinute,
+      remaining: 0,
+      reset,
+      retryAfter: Math.max(1, Math.ceil((resetAtMs - now) / 1000)),
+    };
   }
 }

@@ -9,7 +9,14 @@ import { database } from "../src/db/client";
 import { currentCounter, fits, microUsdFor, remaining, reserve, settle, worstCaseTokens } from "../src/limits/budget";
 import { localBudgets, poolsFor, type LocalBudget, type PoolRef } from "../src/limits/budget-lines";
 import { periodKey, secondsUntilRollover } from "../src/limits/periods";
-import { checkWindow, pruneLog, recordHit, removeHit, userRpmLimit, type WindowCheck } from "../src/limits/sliding-window";
+import {
+  checkWindow,
+  pruneLog,
+  recordHit,
+  removeHit,
+  userRpmLimit,
+  type WindowCheck,
+} from "../src/limits/sliding-window";
 import * as store from "../src/limits/gate-store";
 import { GateState } from "../src/limits/gate-state";
 import {
@@ -26,7 +33,14 @@ import {
   UNVERSIONED,
 } from "../src/limits/gate-types";
 import { insertLedgerRows, ledgerRow, type LedgerRow } from "../src/usage/ledger";
-import { crossedThresholds, deliverDueAlerts, migrateAlerts, nextAlertAt, recordAlerts, type BudgetAlert } from "../src/usage/alerts";
+import {
+  crossedThresholds,
+  deliverDueAlerts,
+  migrateAlerts,
+  nextAlertAt,
+  recordAlerts,
+  type BudgetAlert,
+} from "../src/usage/alerts";
 
 type Snapshot = import("zod").infer<typeof GateSnapshot>;
 
@@ -158,7 +172,8 @@ export class ProjectGate extends DurableObject<Env> {
       if (snap.killSwitches[scope]) return { ok: false, reason: "kill_switch", scope };
     }
     if (snap.status === "suspended") return { ok: false, reason: "project_suspended" };
-    if (input.apiKeyId !== undefined && snap.revokedKeyIds.includes(input.apiKeyId)) return { ok: false, reason: "key_revoked" };
+    if (input.apiKeyId !== undefined && snap.revokedKeyIds.includes(input.apiKeyId))
+      return { ok: false, reason: "key_revoked" };
     let overrides: TierOverrides | undefined;
     if (input.tier !== undefined) {
       overrides = snap.tiers[input.tier];
@@ -287,22 +302,41 @@ export class ProjectGate extends DurableObject<Env> {
       if (reservation) batch.deleteReservation(input.requestId);
     }
     reservation ??= this.lostReservation(input);
-    if (!reservation) return { result: { found: false, chargedTokens: 0, chargedMicroUsd: 0, remaining: { tokens: 0, microUsd: null } }, pools: [] };
+    if (!reservation)
+      return {
+        result: { found: false, chargedTokens: 0, chargedMicroUsd: 0, remaining: { tokens: 0, microUsd: null } },
+        pools: [],
+      };
     const chargedTokens = Math.max(0, Math.round(input.promptTokens + input.completionTokens));
     const chargedMicroUsd = Math.max(0, Math.round(input.costMicroUsd));
     const alerts: BudgetAlert[] = [];
     for (const line of reservation.lines) {
       const before = currentCounter(this.state.counter(line.key), line.period, now);
-      const after = settle(before, line.periodKey, line.amount, line.unit === "tokens" ? chargedTokens : chargedMicroUsd);
+      const after = settle(
+        before,
+        line.periodKey,
+        line.amount,
+        line.unit === "tokens" ? chargedTokens : chargedMicroUsd,
+      );
       this.state.setCounter(line.key, after);
       if (line.alerts) alerts.push(...this.alertsFor(line, before.spent, after.spent, after.period, now));
     }
     batch.ledger.push({ requestId: input.requestId, row: ledgerRow(reservation, input) });
     for (const pool of reservation.pools) {
-      store.enqueuePoolSettlement(this.sql, { requestId: input.requestId, pool: pool.name, charged: chargedMicroUsd, at: now });
+      store.enqueuePoolSettlement(this.sql, {
+        requestId: input.requestId,
+        pool: pool.name,
+        charged: chargedMicroUsd,
+        at: now,
+      });
     }
     recordAlerts(this.sql, this.snapshot?.alerts.webhookUrl ?? null, alerts, now);
-    const result: SettleResult = { found: true, chargedTokens, chargedMicroUsd, remaining: this.remainingOf(reservation.lines, now) };
+    const result: SettleResult = {
+      found: true,
+      chargedTokens,
+      chargedMicroUsd,
+      remaining: this.remainingOf(reservation.lines, now),
+    };
     batch.settle(input.requestId, now, result);
     return { result, pools: reservation.pools };
   }
@@ -325,7 +359,11 @@ export class ProjectGate extends DurableObject<Env> {
       createdAt: admittedAt,
       tokens: 0,
       microUsd: 0,
-      lines: localBudgets(snap.settings, input.userId).map((line) => ({ ...line, periodKey: periodKey(line.period, admittedAt), amount: 0 })),
+      lines: localBudgets(snap.settings, input.userId).map((line) => ({
+        ...line,
+        periodKey: periodKey(line.period, admittedAt),
+        amount: 0,
+      })),
       pools: [],
       tenantId: snap.tenantId,
       projectId: snap.projectId,
@@ -334,13 +372,27 @@ export class ProjectGate extends DurableObject<Env> {
   }
 
   /** Spent / reserved / remaining for each budget of the project (and of `userId` when given), pools included. */
-  async budgetStatus(userId?: string, now: number = Date.now()): Promise<{ configured: boolean; budgets: BudgetLine[] }> {
+  async budgetStatus(
+    userId?: string,
+    now: number = Date.now(),
+  ): Promise<{ configured: boolean; budgets: BudgetLine[] }> {
     const snap = this.snapshot;
     if (!snap) return { configured: false, budgets: [] };
-    const lines = localBudgets(snap.settings, userId ?? "").filter((l) => userId !== undefined || !l.key.startsWith("user:"));
+    const lines = localBudgets(snap.settings, userId ?? "").filter(
+      (l) => userId !== undefined || !l.key.startsWith("user:"),
+    );
     const budgets: BudgetLine[] = lines.map((line) => {
       const counter = currentCounter(this.state.counter(line.key), line.period, now);
-      return { name: line.key, unit: line.unit, period: line.period, periodKey: counter.period, limit: line.limit, spent: counter.spent, reserved: counter.reserved, remaining: remaining(counter, line.limit) };
+      return {
+        name: line.key,
+        unit: line.unit,
+        period: line.period,
+        periodKey: counter.period,
+        limit: line.limit,
+        spent: counter.spent,
+        reserved: counter.reserved,
+        remaining: remaining(counter, line.limit),
+      };
     });
     for (const pool of poolsFor(snap.tenantId, snap.sharedBudgets)) {
       budgets.push(...(await budgetPool(this.env, pool.name).status(pool.budgets, now)));
@@ -355,7 +407,10 @@ export class ProjectGate extends DurableObject<Env> {
       const rows = store.pendingLedger<LedgerRow>(this.sql, FLUSH_BATCH);
       if (rows.length === 0) break;
       await insertLedgerRows(database(this.env), rows);
-      store.dropLedger(this.sql, rows.map((r) => r.requestId));
+      store.dropLedger(
+        this.sql,
+        rows.map((r) => r.requestId),
+      );
       flushed += rows.length;
     }
     return { flushed, pending: store.countRows(this.sql, "ledger_outbox") };
@@ -379,7 +434,9 @@ export class ProjectGate extends DurableObject<Env> {
     }
     await deliverDueAlerts(this.sql, now);
     const oldest = store.oldestReservationAt(this.sql);
-    const next = [retryAt, nextAlertAt(this.sql), oldest === null ? null : oldest + ABANDON_AFTER_MS].filter((t): t is number => t !== null);
+    const next = [retryAt, nextAlertAt(this.sql), oldest === null ? null : oldest + ABANDON_AFTER_MS].filter(
+      (t): t is number => t !== null,
+    );
     if (next.length > 0) await this.alarms.ensure(Math.max(now + 1_000, Math.min(...next)));
   }
 
@@ -389,8 +446,16 @@ export class ProjectGate extends DurableObject<Env> {
     if (!r) return;
     const prompt = r.tokens;
     await this.settle({
-      requestId, promptTokens: prompt, completionTokens: 0, costMicroUsd: r.microUsd, status: "abandoned",
-      latencyMs: now - r.createdAt, model: r.model, provider: r.provider, guardrailEvents: [], now,
+      requestId,
+      promptTokens: prompt,
+      completionTokens: 0,
+      costMicroUsd: r.microUsd,
+      status: "abandoned",
+      latencyMs: now - r.createdAt,
+      model: r.model,
+      provider: r.provider,
+      guardrailEvents: [],
+      now,
     });
   }
 
@@ -401,9 +466,20 @@ export class ProjectGate extends DurableObject<Env> {
     let smallest: number | null = null;
     const reserved: PoolRef[] = [];
     for (const pool of reservation.pools) {
-      const result = await budgetPool(this.env, pool.name).reserve({ requestId: reservation.requestId, microUsd: reservation.microUsd, budgets: pool.budgets, now });
+      const result = await budgetPool(this.env, pool.name).reserve({
+        requestId: reservation.requestId,
+        microUsd: reservation.microUsd,
+        budgets: pool.budgets,
+        now,
+      });
       if (!result.ok) {
-        for (const done of reserved) await budgetPool(this.env, done.name).settle({ requestId: reservation.requestId, chargedMicroUsd: 0, budgets: done.budgets, now });
+        for (const done of reserved)
+          await budgetPool(this.env, done.name).settle({
+            requestId: reservation.requestId,
+            chargedMicroUsd: 0,
+            budgets: done.budgets,
+            now,
+          });
         return { ok: false, reason: "budget", budget: result.budget, retryAfter: result.retryAfter };
       }
       reserved.push(pool);
@@ -424,12 +500,20 @@ export class ProjectGate extends DurableObject<Env> {
   /** Pushes queued pool settlements (all, or those of the given pools' refs); failures stay queued for the alarm. */
   private async drainPools(only: PoolRef[] | null): Promise<void> {
     const snap = this.snapshot;
-    const budgetsOf = new Map((only ?? poolsFor(snap?.tenantId ?? "", snap?.sharedBudgets ?? [])).map((p) => [p.name, p.budgets]));
+    const budgetsOf = new Map(
+      (only ?? poolsFor(snap?.tenantId ?? "", snap?.sharedBudgets ?? [])).map((p) => [p.name, p.budgets]),
+    );
     for (const pending of store.pendingPoolSettlements(this.sql)) {
       if (only && !budgetsOf.has(pending.pool)) continue;
-      const alerts = snap ? { tenantId: snap.tenantId, webhookUrl: snap.alerts.webhookUrl, thresholds: snap.alerts.thresholds } : undefined;
+      const alerts = snap
+        ? { tenantId: snap.tenantId, webhookUrl: snap.alerts.webhookUrl, thresholds: snap.alerts.thresholds }
+        : undefined;
       await budgetPool(this.env, pending.pool).settle({
-        requestId: pending.requestId, chargedMicroUsd: pending.charged, budgets: budgetsOf.get(pending.pool) ?? [], alerts, now: pending.at,
+        requestId: pending.requestId,
+        chargedMicroUsd: pending.charged,
+        budgets: budgetsOf.get(pending.pool) ?? [],
+        alerts,
+        now: pending.at,
       });
       store.dropPoolSettlement(this.sql, pending);
     }
@@ -439,14 +523,23 @@ export class ProjectGate extends DurableObject<Env> {
     const snap = this.snapshot;
     if (!snap) return [];
     return crossedThresholds(before, after, line.limit, snap.alerts.thresholds).map((pct) => ({
-      type: "budget.threshold_reached", tenantId: snap.tenantId, budget: `project:${snap.projectId}:${line.key.slice("project:".length)}`,
-      unit: line.unit, periodKey: key, thresholdPct: pct, limit: line.limit, spent: after, at: new Date(now).toISOString(),
+      type: "budget.threshold_reached",
+      tenantId: snap.tenantId,
+      budget: `project:${snap.projectId}:${line.key.slice("project:".length)}`,
+      unit: line.unit,
+      periodKey: key,
+      thresholdPct: pct,
+      limit: line.limit,
+      spent: after,
+      at: new Date(now).toISOString(),
     }));
   }
 
   private remainingOf(lines: readonly LocalBudget[], now: number): Remaining {
     const left = (unit: LocalBudget["unit"]) =>
-      lines.filter((l) => l.unit === unit).map((l) => remaining(currentCounter(this.state.counter(l.key), l.period, now), l.limit));
+      lines
+        .filter((l) => l.unit === unit)
+        .map((l) => remaining(currentCounter(this.state.counter(l.key), l.period, now), l.limit));
     const tokens = left("tokens");
     const usd = left("micro_usd");
     return { tokens: tokens.length > 0 ? Math.min(...tokens) : 0, microUsd: usd.length > 0 ? Math.min(...usd) : null };
@@ -467,7 +560,6 @@ export class ProjectGate extends DurableObject<Env> {
     store.writeMeta(this.sql, "snapshot", snapshot);
     this.snapshot = snapshot;
   }
-
 }
 
 function toState(check: WindowCheck): RateLimitState {

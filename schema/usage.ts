@@ -26,8 +26,5 @@ export const usageLedger = sqliteTable(
     day: text("day").notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [
-    index("usage_tenant_day").on(t.tenantId, t.day),
-    index("usage_project_day").on(t.projectId, t.day),
-  ],
+  (t) => [index("usage_tenant_day").on(t.tenantId, t.day), index("usage_project_day").on(t.projectId, t.day)],
 );

@@ -127,7 +127,9 @@ async function main(): Promise<void> {
   });
   const db = await mf.getD1Database("DB");
   const migrations = join(root, "schema/migrations");
-  for (const file of readdirSync(migrations).filter((f) => f.endsWith(".sql")).sort()) {
+  for (const file of readdirSync(migrations)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()) {
     for (const statement of readFileSync(join(migrations, file), "utf8").split("--> statement-breakpoint")) {
       if (statement.trim()) await db.prepare(statement).run();
     }
@@ -159,7 +161,14 @@ async function main(): Promise<void> {
     const elapsed = (performance.now() - started) / 1000;
     const sorted = latencies.sort((a, b) => a - b);
     const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-    const result = { label, requests: latencies.length, perSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), refused };
+    const result = {
+      label,
+      requests: latencies.length,
+      perSecond: latencies.length / elapsed,
+      p50: at(0.5),
+      p99: at(0.99),
+      refused,
+    };
     console.log(JSON.stringify(result));
     return result;
   };
@@ -173,7 +182,14 @@ async function main(): Promise<void> {
       await hit(`/burst?${query}&n=200&c=${concurrency}`); // warm-up: JIT, object creation, SQLite pages
       const res = await mf.dispatchFetch(`http://bench/burst?${query}&n=${operations}&c=${concurrency}`);
       const { n, ms, refused } = (await res.json()) as { n: number; ms: number; refused: number };
-      const result = { label, requests: n, perSecond: (n / ms) * 1000, p50: (ms / n) * concurrency, p99: Number.NaN, refused };
+      const result = {
+        label,
+        requests: n,
+        perSecond: (n / ms) * 1000,
+        p50: (ms / n) * concurrency,
+        p99: Number.NaN,
+        refused,
+      };
       console.log(JSON.stringify(result));
       return result;
     };
@@ -200,7 +216,7 @@ async function main(): Promise<void> {
       `The first two rows drive requests from Node for ${seconds} s and are bounded by the Node→Miniflare hop; the`,
       `others run ${operations} operations inside one Worker invocation (RPC to the objects only), so they show what`,
       "an object sustains. For in-Worker rows `p50 ms` is the mean latency (concurrency ÷ throughput) and p99 is not",
-      "measured. \"refused\" counts denials (limits are set high so it should be 0).",
+      'measured. "refused" counts denials (limits are set high so it should be 0).',
       "",
       "| scenario | operations | per second | p50 ms | p99 ms | refused |",
       "|---|---|---|---|---|---|",

@@ -66,7 +66,11 @@ function measure(run: (text: string) => unknown, text: string): { median: number
   samples.sort((a, b) => a - b);
   cpu.sort((a, b) => a - b);
   const middle = Math.floor(samples.length / 2);
-  return { median: samples[middle] ?? 0, p99: samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.99))] ?? 0, cpu: cpu[middle] ?? 0 };
+  return {
+    median: samples[middle] ?? 0,
+    p99: samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.99))] ?? 0,
+    cpu: cpu[middle] ?? 0,
+  };
 }
 
 const detectors = [
@@ -83,7 +87,14 @@ for (const detector of detectors) {
     medians.push(median);
     if (size === 102_400 && median > TARGET_100KB_MEDIAN_MS) missed.push(detector.name);
     const perKb = median / (size / 1024);
-    rows.push([detector.name, `${size / 1024} KB`, median.toFixed(3), p99.toFixed(3), cpu.toFixed(3), (perKb * 1000).toFixed(1)]);
+    rows.push([
+      detector.name,
+      `${size / 1024} KB`,
+      median.toFixed(3),
+      p99.toFixed(3),
+      cpu.toFixed(3),
+      (perKb * 1000).toFixed(1),
+    ]);
   }
   const ratio = (medians[2] ?? 0) / 100 / ((medians[1] ?? 1) / 10);
   rows.push([detector.name, "100 KB vs 10 KB per-KB cost", ratio.toFixed(2), "", "", ""]);
@@ -97,5 +108,7 @@ if (markdown) {
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? "").length)));
   for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  "));
 }
-console.log(`\nNode ${process.version}, ${RUNS} runs per cell, load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} CPUs. Target: 100 KB median under ${TARGET_100KB_MEDIAN_MS} ms — ${missed.length > 0 ? `MISSED by ${missed.join(", ")}` : "met"}.`);
+console.log(
+  `\nNode ${process.version}, ${RUNS} runs per cell, load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} CPUs. Target: 100 KB median under ${TARGET_100KB_MEDIAN_MS} ms — ${missed.length > 0 ? `MISSED by ${missed.join(", ")}` : "met"}.`,
+);
 process.exit(missed.length > 0 ? 1 : 0);

@@ -15,7 +15,16 @@ import { spawnMockUpstream, type MockUpstream } from "./bench/mock-upstream";
 import { FULL_PIPELINE_SETTINGS, provisionProject, type BenchProject } from "./bench/provision";
 import { goalsBesideFloor, renderReport } from "./bench/report";
 import { startCpuProfile, type ProfileSummary } from "./bench/cpu-profile";
-import { bundleGateway, freePort, startAdmissionFloor, startDesignFloor, startGateway, startPassthrough, tempDir, type RunningWorker } from "./bench/workers";
+import {
+  bundleGateway,
+  freePort,
+  startAdmissionFloor,
+  startDesignFloor,
+  startGateway,
+  startPassthrough,
+  tempDir,
+  type RunningWorker,
+} from "./bench/workers";
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -53,7 +62,8 @@ const LIMITS = { requests: 20_000, concurrency: 256, duration: 600 };
 
 function positive(name: keyof typeof LIMITS, raw: string | undefined, fallback: number): number {
   const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > LIMITS[name]) throw new Error(`--${name} must be an integer from 1 to ${LIMITS[name]}`);
+  if (!Number.isInteger(value) || value < 1 || value > LIMITS[name])
+    throw new Error(`--${name} must be an integer from 1 to ${LIMITS[name]}`);
   return value;
 }
 
@@ -107,10 +117,38 @@ async function main(): Promise<void> {
 
     const upstreamAuth = { Authorization: `Bearer ${upstream.apiKey}` };
     const path = "/v1/chat/completions";
-    const direct: BenchTarget = { name: NAMES.direct, port: upstream.port, host: `127.0.0.1:${upstream.port}`, path, headers: upstreamAuth, model: "gpt-4o-mini" };
-    const bareTarget: BenchTarget = { name: NAMES.bare, port: bare.port, host: `127.0.0.1:${bare.port}`, path, headers: upstreamAuth, model: "gpt-4o-mini" };
-    const floorTarget: BenchTarget = { name: NAMES.floor, port: floor.port, host: `127.0.0.1:${floor.port}`, path, headers: upstreamAuth, model: "gpt-4o-mini" };
-    const designTarget: BenchTarget = { name: NAMES.design, port: design.port, host: `127.0.0.1:${design.port}`, path, headers: upstreamAuth, model: "gpt-4o-mini" };
+    const direct: BenchTarget = {
+      name: NAMES.direct,
+      port: upstream.port,
+      host: `127.0.0.1:${upstream.port}`,
+      path,
+      headers: upstreamAuth,
+      model: "gpt-4o-mini",
+    };
+    const bareTarget: BenchTarget = {
+      name: NAMES.bare,
+      port: bare.port,
+      host: `127.0.0.1:${bare.port}`,
+      path,
+      headers: upstreamAuth,
+      model: "gpt-4o-mini",
+    };
+    const floorTarget: BenchTarget = {
+      name: NAMES.floor,
+      port: floor.port,
+      host: `127.0.0.1:${floor.port}`,
+      path,
+      headers: upstreamAuth,
+      model: "gpt-4o-mini",
+    };
+    const designTarget: BenchTarget = {
+      name: NAMES.design,
+      port: design.port,
+      host: `127.0.0.1:${design.port}`,
+      path,
+      headers: upstreamAuth,
+      model: "gpt-4o-mini",
+    };
     const gatewayTarget = (name: string, project: BenchProject): BenchTarget => ({
       name,
       port: gateway.port,
@@ -119,12 +157,19 @@ async function main(): Promise<void> {
       headers: { Authorization: `Bearer ${project.token}` },
       model: "openai/gpt-4o-mini",
     });
-    const provision = (settings = FULL_PIPELINE_SETTINGS as Record<string, unknown>) => provisionProject(gateway.port, gateway.operatorToken, upstream!, settings);
+    const provision = (settings = FULL_PIPELINE_SETTINGS as Record<string, unknown>) =>
+      provisionProject(gateway.port, gateway.operatorToken, upstream!, settings);
     const offSettings = { ...FULL_PIPELINE_SETTINGS, pii_mode: "disabled", sentinel_mode: "disabled" };
 
     // Fresh projects for the load rounds: a project's RPM ceiling (10,000/min) is below what one 5 s round
     // can send, so each round gets a project whose window is empty.
-    const sequentialTargets = [direct, bareTarget, floorTarget, designTarget, gatewayTarget(NAMES.gateway, await provision())];
+    const sequentialTargets = [
+      direct,
+      bareTarget,
+      floorTarget,
+      designTarget,
+      gatewayTarget(NAMES.gateway, await provision()),
+    ];
     if (values["guardrails-off"]) sequentialTargets.push(gatewayTarget(GUARDRAILS_OFF, await provision(offSettings)));
     const loadTargets: BenchTarget[][] = [];
     for (let round = 0; round < rounds; round++) {
@@ -152,8 +197,17 @@ async function main(): Promise<void> {
       // Decomposition: GET /v1/models runs only the entry checks (per-IP window, project, CORS, JWT)
       // and one D1 read, so (gateway − bare) here is their cost, and the rest of the chat gap is inference-only.
       const project = await provision();
-      const models = (name: string, port: number, host: string, headers: Record<string, string>) => ({ name, port, host, path: "/v1/models", headers });
-      const probes = [models(NAMES.bare, bare.port, `127.0.0.1:${bare.port}`, upstreamAuth), models(NAMES.gateway, gateway.port, project.host, { Authorization: `Bearer ${project.token}` })];
+      const models = (name: string, port: number, host: string, headers: Record<string, string>) => ({
+        name,
+        port,
+        host,
+        path: "/v1/models",
+        headers,
+      });
+      const probes = [
+        models(NAMES.bare, bare.port, `127.0.0.1:${bare.port}`, upstreamAuth),
+        models(NAMES.gateway, gateway.port, project.host, { Authorization: `Bearer ${project.token}` }),
+      ];
       await sequentialGet(probes, 10);
       const probed = await sequentialGet(probes, requests);
       const entry = probed.get(NAMES.gateway)!.latency.p50 - probed.get(NAMES.bare)!.latency.p50;
@@ -179,8 +233,11 @@ async function main(): Promise<void> {
     }
 
     // The design floor must really do its bookkeeping, or it would understate the floor.
-    const ledgerRows = await (await design.mf.getD1Database("DB")).prepare("SELECT count(*) AS n FROM ledger").first<number>("n");
-    if (!ledgerRows) throw new Error("the design floor wrote no usage-ledger rows; its figures would understate the floor");
+    const ledgerRows = await (await design.mf.getD1Database("DB"))
+      .prepare("SELECT count(*) AS n FROM ledger")
+      .first<number>("n");
+    if (!ledgerRows)
+      throw new Error("the design floor wrote no usage-ledger rows; its figures would understate the floor");
     notes.push(
       `The design floor wrote ${ledgerRows} usage-ledger rows to its D1 (one per request it answered, warm-up included).`,
       "",
@@ -216,7 +273,9 @@ async function main(): Promise<void> {
     const failed = [...loaded.values()].reduce((sum, r) => sum + r.failed, 0);
     if (failed > 0) throw new Error(`${failed} requests failed under load; the figures are not comparable`);
     for (const { goal, floor } of goalsBesideFloor(figures)) {
-      console.error(`${goal.met ? "met   " : "MISSED"} ${goal.label}: ${goal.measured} (design floor: ${floor.measured}, ${floor.met ? "met" : "missed"})`);
+      console.error(
+        `${goal.met ? "met   " : "MISSED"} ${goal.label}: ${goal.measured} (design floor: ${floor.measured}, ${floor.met ? "met" : "missed"})`,
+      );
     }
   } finally {
     closeClient();

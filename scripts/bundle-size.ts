@@ -61,7 +61,17 @@ export function buildBundle(outdir: string, env = "production"): { ok: boolean; 
   if (process.cwd().startsWith(target)) throw new Error(`--outdir ${outdir} would delete the working directory`);
   rmSync(target, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
-  const args = ["wrangler", "deploy", "--dry-run", "--outdir", outdir, "--metafile", path.join(outdir, METAFILE_NAME), "--env", env];
+  const args = [
+    "wrangler",
+    "deploy",
+    "--dry-run",
+    "--outdir",
+    outdir,
+    "--metafile",
+    path.join(outdir, METAFILE_NAME),
+    "--env",
+    env,
+  ];
   const result = spawnSync("npx", args, {
     encoding: "utf8",
     // The banner's update check is the one network call a dry run makes; metrics are another.
@@ -132,7 +142,9 @@ export function renderBundleReport(report: BundleReport, date: string, top = 12)
     "",
     "| uploaded module | bytes | gzipped |",
     "|---|---:|---:|",
-    ...report.modules.map((m) => `| \`${m.file.replace(/^[0-9a-f]{40}-/, "")}\` | ${kib(m.bytes)} | ${kib(m.gzipBytes)} |`),
+    ...report.modules.map(
+      (m) => `| \`${m.file.replace(/^[0-9a-f]{40}-/, "")}\` | ${kib(m.bytes)} | ${kib(m.gzipBytes)} |`,
+    ),
     "",
     `Largest dependencies (uncompressed bytes in the uploaded modules, from esbuild's metafile; top ${top}):`,
     "",

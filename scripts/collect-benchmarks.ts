@@ -8,7 +8,9 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
-  console.log("Usage: tsx scripts/collect-benchmarks.ts\nConcatenates docs/bench/SUMMARY.md and docs/bench/*.md into BENCHMARKS.md.");
+  console.log(
+    "Usage: tsx scripts/collect-benchmarks.ts\nConcatenates docs/bench/SUMMARY.md and docs/bench/*.md into BENCHMARKS.md.",
+  );
   process.exit(0);
 }
 
@@ -19,7 +21,9 @@ const files = readdirSync(dir)
   .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 
 const demote = (markdown: string) => markdown.replace(/^(#{1,5}) /gm, "#$1 ");
-const sections = files.map((file) => `<!-- from ${join(dir, file)} -->\n${demote(readFileSync(join(dir, file), "utf8").trim())}\n`);
+const sections = files.map(
+  (file) => `<!-- from ${join(dir, file)} -->\n${demote(readFileSync(join(dir, file), "utf8").trim())}\n`,
+);
 writeFileSync("BENCHMARKS.md", `${readFileSync(join(dir, "SUMMARY.md"), "utf8").trim()}\n\n${sections.join("\n")}`);
 console.log(`BENCHMARKS.md written from ${files.length} reports`);
 

@@ -25,9 +25,13 @@ const WranglerEnvConfig = z.object({
   name: z.string().optional(),
   compatibility_date: z.string(),
   compatibility_flags: z.array(z.string()),
-  routes: z.array(z.union([z.string(), z.object({ pattern: z.string(), zone_name: z.string().optional() })])).optional(),
+  routes: z
+    .array(z.union([z.string(), z.object({ pattern: z.string(), zone_name: z.string().optional() })]))
+    .optional(),
   vars: z.record(z.string(), z.unknown()),
-  d1_databases: z.array(z.object({ binding: z.string(), database_id: z.string().optional(), migrations_dir: z.string().optional() })),
+  d1_databases: z.array(
+    z.object({ binding: z.string(), database_id: z.string().optional(), migrations_dir: z.string().optional() }),
+  ),
   durable_objects: z.object({ bindings: z.array(z.object({ name: z.string(), class_name: z.string() })) }),
   migrations: z.array(z.object({ tag: z.string(), new_sqlite_classes: z.array(z.string()).optional() })),
   triggers: z.object({ crons: z.array(z.string()).optional() }),
@@ -74,18 +78,26 @@ export function placeholderProblems(config: DeployConfig): string[] {
   const problems: string[] = [];
   for (const db of config.d1_databases) {
     if (!db.database_id || db.database_id === PLACEHOLDER_DATABASE_ID) {
-      problems.push(`d1_databases ${db.binding}: set database_id to the id printed by \`npx wrangler d1 create tollgate\``);
+      problems.push(
+        `d1_databases ${db.binding}: set database_id to the id printed by \`npx wrangler d1 create tollgate\``,
+      );
     }
   }
   for (const name of ["API_HOST", "PROJECT_DOMAIN", "DEV_PROJECT_DOMAIN", "JWT_ISSUER"]) {
     const value = config.vars[name];
-    if (typeof value === "string" && hostOf(value).split(",").some((host) => PLACEHOLDER_DOMAIN.test(host.trim()))) {
+    if (
+      typeof value === "string" &&
+      hostOf(value)
+        .split(",")
+        .some((host) => PLACEHOLDER_DOMAIN.test(host.trim()))
+    ) {
       problems.push(`vars.${name} still uses the placeholder domain tollgate.example`);
     }
   }
   for (const route of config.routes ?? []) {
     const pattern = typeof route === "string" ? route : route.pattern;
-    if (PLACEHOLDER_DOMAIN.test(pattern.split("/")[0]!)) problems.push(`route ${pattern} still uses the placeholder domain`);
+    if (PLACEHOLDER_DOMAIN.test(pattern.split("/")[0]!))
+      problems.push(`route ${pattern} still uses the placeholder domain`);
   }
   return problems;
 }
@@ -130,25 +142,32 @@ function dryRun(outdir: string, env: string): void {
   if (!build.ok) fail(`the dry-run build failed:\n${build.output}`);
   const report = measureBundle(outdir);
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
-  console.log(`deploy --dry-run: bundle in ${outdir}: ${kib(report.totalGzipBytes)} gzipped (budget ${kib(report.budgetBytes)})`);
-  if (!report.withinBudget) fail("the bundle is over its size budget; see npm run bundle:size for the largest dependencies");
+  console.log(
+    `deploy --dry-run: bundle in ${outdir}: ${kib(report.totalGzipBytes)} gzipped (budget ${kib(report.budgetBytes)})`,
+  );
+  if (!report.withinBudget)
+    fail("the bundle is over its size budget; see npm run bundle:size for the largest dependencies");
   console.log("deploy --dry-run: ok (nothing was uploaded)");
 }
 
 async function deploy(env: string): Promise<void> {
   const config = await readWranglerConfig(env);
   const problems = placeholderProblems(config);
-  if (problems.length > 0) fail(`replace the placeholders in wrangler.toml [env.${env}] first:\n  - ${problems.join("\n  - ")}`);
+  if (problems.length > 0)
+    fail(`replace the placeholders in wrangler.toml [env.${env}] first:\n  - ${problems.join("\n  - ")}`);
 
   step(`checking secrets of ${config.name ?? "the Worker"} (${env})`);
   const list = wrangler(["secret", "list", "--env", env, "--format", "json"], { capture: true });
   // A Worker that was never deployed has no secrets yet; `wrangler secret put` creates it.
   const present = list.status === 0 ? parseSecretList(list.stdout) : /not found/i.test(list.stderr) ? [] : null;
-  if (present === null) fail(`could not list the secrets (is wrangler logged in? \`npx wrangler login\`):\n${list.stderr}`);
+  if (present === null)
+    fail(`could not list the secrets (is wrangler logged in? \`npx wrangler login\`):\n${list.stderr}`);
   const missing = missingSecrets(present);
   if (missing.length > 0) {
     const commands = missing.map((name) => `  ${secretPutCommand(name, env)}`).join("\n");
-    fail(`missing secret(s) ${missing.join(", ")}. Create each with:\n${commands}\nKeep JWT_SIGNING_KEYS and BYOK_MASTER_KEYS in your password manager as well: rotation starts from them.`);
+    fail(
+      `missing secret(s) ${missing.join(", ")}. Create each with:\n${commands}\nKeep JWT_SIGNING_KEYS and BYOK_MASTER_KEYS in your password manager as well: rotation starts from them.`,
+    );
   }
 
   const libsqlUrl = process.env.LIBSQL_URL;
@@ -156,11 +175,14 @@ async function deploy(env: string): Promise<void> {
     // The Worker reads LIBSQL_URL as a secret; the same value in this shell points the migrations at Turso.
     step("applying migrations to libSQL (LIBSQL_URL)");
     const { createClient } = await import("@libsql/client");
-    const applied = await applyLibsqlMigrations(createClient({ url: libsqlUrl, authToken: process.env.LIBSQL_AUTH_TOKEN }));
+    const applied = await applyLibsqlMigrations(
+      createClient({ url: libsqlUrl, authToken: process.env.LIBSQL_AUTH_TOKEN }),
+    );
     console.log(`applied: ${applied.join(", ") || "nothing new"}`);
   } else {
     step("applying D1 migrations (remote)");
-    if (wrangler(["d1", "migrations", "apply", "DB", "--remote", "--env", env]).status !== 0) fail("D1 migrations failed; nothing was deployed");
+    if (wrangler(["d1", "migrations", "apply", "DB", "--remote", "--env", env]).status !== 0)
+      fail("D1 migrations failed; nothing was deployed");
   }
 
   step("deploying");
@@ -168,7 +190,10 @@ async function deploy(env: string): Promise<void> {
   console.log(`\ndeploy: done. Check it: curl https://${String(config.vars.API_HOST).split(",")[0]}/healthz`);
 }
 
-function wrangler(args: string[], options: { capture?: boolean } = {}): { status: number; stdout: string; stderr: string } {
+function wrangler(
+  args: string[],
+  options: { capture?: boolean } = {},
+): { status: number; stdout: string; stderr: string } {
   const result = spawnSync("npx", ["wrangler", ...args], {
     encoding: "utf8",
     // CI=true answers wrangler's confirmation prompts (the migrations one) with their defaults.

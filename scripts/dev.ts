@@ -18,10 +18,17 @@ import { startRedisBridge } from "./redis-bridge";
 import { seedDemo } from "./seed";
 
 const { values } = parseArgs({
-  options: { port: { type: "string", default: "8787" }, "no-seed": { type: "boolean" }, redis: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+  options: {
+    port: { type: "string", default: "8787" },
+    "no-seed": { type: "boolean" },
+    redis: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
 });
 if (values.help) {
-  console.log("Usage: npm run dev [-- --port 8787] [--no-seed] [--redis]\nStarts the gateway locally on embedded defaults and seeds a demo project.\n--redis: use a local redis-server through the Upstash REST bridge for memory and the per-IP limit.");
+  console.log(
+    "Usage: npm run dev [-- --port 8787] [--no-seed] [--redis]\nStarts the gateway locally on embedded defaults and seeds a demo project.\n--redis: use a local redis-server through the Upstash REST bridge for memory and the per-IP limit.",
+  );
   process.exit(0);
 }
 const port = Number(values.port);
@@ -32,9 +39,22 @@ run("npx", ["tsx", "dashboard/build.ts"]);
 run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"], { CI: "true" });
 
 const redisVars = values.redis ? await startLocalRedis() : [];
-const wrangler = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", ...redisVars], {
-  stdio: ["ignore", "inherit", "inherit"],
-});
+const wrangler = spawn(
+  "npx",
+  [
+    "wrangler",
+    "dev",
+    "--port",
+    String(port),
+    "--ip",
+    "127.0.0.1",
+    "--show-interactive-dev-session=false",
+    ...redisVars,
+  ],
+  {
+    stdio: ["ignore", "inherit", "inherit"],
+  },
+);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => wrangler.kill(signal));
 wrangler.on("exit", (code) => process.exit(code ?? 0));
 

@@ -31,7 +31,9 @@ interface Counts {
 }
 
 if (process.argv.includes("--help")) {
-  console.log("Usage: tsx scripts/eval-guardrails.ts [--markdown]\nEval dir: $TOLLGATE_EVAL_DIR or <repo>/../shared/eval");
+  console.log(
+    "Usage: tsx scripts/eval-guardrails.ts [--markdown]\nEval dir: $TOLLGATE_EVAL_DIR or <repo>/../shared/eval",
+  );
   process.exit(0);
 }
 
@@ -91,11 +93,33 @@ function reportPii(setName: string, rows: readonly PiiRow[]): boolean {
     const gated = FLOOR_ENTITIES.includes(entity);
     const ok = !gated || (precision >= FLOORS.piiPrecision && recall >= FLOORS.piiRecall);
     if (!ok) missed = true;
-    table.push([entity, fmt(precision), fmt(recall), fmt(f1), `${c.tp}`, `${c.fp}`, `${c.fn}`, gated ? (ok ? "met" : "MISSED") : "-"]);
+    table.push([
+      entity,
+      fmt(precision),
+      fmt(recall),
+      fmt(f1),
+      `${c.tp}`,
+      `${c.fp}`,
+      `${c.fn}`,
+      gated ? (ok ? "met" : "MISSED") : "-",
+    ]);
   }
   const overall = prf(total);
-  table.push(["overall", fmt(overall.precision), fmt(overall.recall), fmt(overall.f1), `${total.tp}`, `${total.fp}`, `${total.fn}`, ""]);
-  printTable(`PII — ${setName} set (${rows.length} texts; ${negativeRowsWithHits}/${negativeRows} look-alike texts with any detection)`, header, table);
+  table.push([
+    "overall",
+    fmt(overall.precision),
+    fmt(overall.recall),
+    fmt(overall.f1),
+    `${total.tp}`,
+    `${total.fp}`,
+    `${total.fn}`,
+    "",
+  ]);
+  printTable(
+    `PII — ${setName} set (${rows.length} texts; ${negativeRowsWithHits}/${negativeRows} look-alike texts with any detection)`,
+    header,
+    table,
+  );
   return missed;
 }
 

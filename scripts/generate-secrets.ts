@@ -91,7 +91,9 @@ async function main(): Promise<void> {
   if (!write) return void process.stdout.write(mergeDevVars("", fresh).text);
   const merged = mergeDevVars(readText(devVarsPath), fresh);
   if (merged.added.length > 0) writeFileSync(devVarsPath, merged.text, { mode: 0o600 });
-  console.error(`${devVarsPath}: added ${merged.added.join(", ") || "nothing"}; kept ${merged.kept.join(", ") || "nothing"}`);
+  console.error(
+    `${devVarsPath}: added ${merged.added.join(", ") || "nothing"}; kept ${merged.kept.join(", ") || "nothing"}`,
+  );
 }
 
 async function currentValue(name: SecretName, devVarsPath: string): Promise<string> {

@@ -25,9 +25,26 @@ type Command = string[];
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** Connection-state commands: on a pooled connection they would leak into the next request. */
-const REFUSED = new Set(
-  ["MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH", "SELECT", "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "MONITOR", "QUIT", "RESET", "HELLO", "AUTH", "CLIENT", "SHUTDOWN", "SYNC", "PSYNC"],
-);
+const REFUSED = new Set([
+  "MULTI",
+  "EXEC",
+  "DISCARD",
+  "WATCH",
+  "UNWATCH",
+  "SELECT",
+  "SUBSCRIBE",
+  "PSUBSCRIBE",
+  "SSUBSCRIBE",
+  "MONITOR",
+  "QUIT",
+  "RESET",
+  "HELLO",
+  "AUTH",
+  "CLIENT",
+  "SHUTDOWN",
+  "SYNC",
+  "PSYNC",
+]);
 
 export interface BridgeOptions {
   token: string;
@@ -43,7 +60,10 @@ export interface RunningBridge {
 }
 
 class HttpFault extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -122,7 +142,11 @@ export async function startRedisBridge(options: BridgeOptions): Promise<RunningB
   };
 }
 
-async function pipeline(commands: Command[], run: (c: Command[]) => Promise<RespReply[]>, toJson: (r: RespReply) => Json): Promise<Outcome[]> {
+async function pipeline(
+  commands: Command[],
+  run: (c: Command[]) => Promise<RespReply[]>,
+  toJson: (r: RespReply) => Json,
+): Promise<Outcome[]> {
   const allowed = commands.filter((c) => !isRefused(c));
   const replies = await run(allowed);
   return commands.map((c) => (isRefused(c) ? refusal(c) : outcome(replies.shift()!, toJson)));
@@ -172,7 +196,8 @@ export function replyToJson(reply: RespReply, base64: boolean): Json {
 }
 
 function parseCommand(value: unknown): Command {
-  if (!Array.isArray(value) || value.length === 0) throw new HttpFault(400, "ERR command must be a non-empty JSON array");
+  if (!Array.isArray(value) || value.length === 0)
+    throw new HttpFault(400, "ERR command must be a non-empty JSON array");
   const command = value.map((arg) => {
     if (typeof arg === "string") return arg;
     if (typeof arg === "number" || typeof arg === "boolean") return String(arg);
@@ -198,7 +223,8 @@ export function withLocalScriptFlags(command: Command): Command {
 
 function parseCommandList(body: string): Command[] {
   const value = parseJson(body);
-  if (!Array.isArray(value) || value.length === 0) throw new HttpFault(400, "ERR body must be a non-empty array of commands");
+  if (!Array.isArray(value) || value.length === 0)
+    throw new HttpFault(400, "ERR body must be a non-empty array of commands");
   return value.map(parseCommand);
 }
 

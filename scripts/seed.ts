@@ -37,7 +37,10 @@ export async function seedDemo(baseUrl: string, operatorToken: string): Promise<
   const project = await post("/v1/projects", tenant.admin_credential, {
     name: "Demo chatbot",
     cost_center: "demo",
-    settings: { cors_origins: ["http://localhost:5173", "http://127.0.0.1:5173"], provider_model: "mock/tollgate-mock" },
+    settings: {
+      cors_origins: ["http://localhost:5173", "http://127.0.0.1:5173"],
+      provider_model: "mock/tollgate-mock",
+    },
   });
   const key = await post(`/v1/projects/${project.id}/keys`, tenant.admin_credential, { name: "demo" });
   const state: DemoState = {
@@ -67,10 +70,16 @@ async function keyStillWorks(baseUrl: string, state: DemoState): Promise<boolean
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
-    options: { url: { type: "string", default: "http://localhost:8787" }, "dev-vars": { type: "string", default: ".dev.vars" }, help: { type: "boolean", short: "h" } },
+    options: {
+      url: { type: "string", default: "http://localhost:8787" },
+      "dev-vars": { type: "string", default: ".dev.vars" },
+      help: { type: "boolean", short: "h" },
+    },
   });
   if (values.help) {
-    console.log("Usage: tsx scripts/seed.ts [--url http://localhost:8787] [--dev-vars .dev.vars]\nSeeds a demo tenant, project and API key (idempotent).");
+    console.log(
+      "Usage: tsx scripts/seed.ts [--url http://localhost:8787] [--dev-vars .dev.vars]\nSeeds a demo tenant, project and API key (idempotent).",
+    );
     process.exit(0);
   }
   const operatorToken = readDevVars(readFileSync(values["dev-vars"]!, "utf8")).get("OPERATOR_TOKEN");

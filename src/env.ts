@@ -10,7 +10,10 @@ import type { HostDomains } from "./routing/host";
 const hostname = z.string().min(1).max(253).toLowerCase();
 
 const EnvSchema = z.object({
-  API_HOST: z.string().min(1).transform((value) => value.split(",").map((host) => host.trim().toLowerCase())),
+  API_HOST: z
+    .string()
+    .min(1)
+    .transform((value) => value.split(",").map((host) => host.trim().toLowerCase())),
   PROJECT_DOMAIN: hostname,
   DEV_PROJECT_DOMAIN: hostname,
   LOCAL_PROJECT_DOMAIN: hostname.optional(),
@@ -19,7 +22,9 @@ const EnvSchema = z.object({
   JWT_AUDIENCE: z.string().min(1),
   OPERATOR_TOKEN: z.string().min(24, "must be at least 24 characters"),
   JWT_SIGNING_KEYS: z.string().refine(isSigningKeySet, "must be a JSON array of RS256 private JWKs with kid"),
-  BYOK_MASTER_KEYS: z.string().regex(/^v\d+:[A-Za-z0-9+/=_-]{43,44}(,v\d+:[A-Za-z0-9+/=_-]{43,44})*$/, "must be v<n>:<base64 32 bytes>[,…]"),
+  BYOK_MASTER_KEYS: z
+    .string()
+    .regex(/^v\d+:[A-Za-z0-9+/=_-]{43,44}(,v\d+:[A-Za-z0-9+/=_-]{43,44})*$/, "must be v<n>:<base64 32 bytes>[,…]"),
   IP_RPM_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
   UPSTASH_REDIS_REST_URL: z.url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),

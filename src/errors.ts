@@ -77,7 +77,8 @@ export function renderError(err: unknown): { status: number; body: ErrorEnvelope
   const gatewayError =
     err instanceof GatewayError ? err : new GatewayError("internal_error", "The gateway hit an internal error.");
   const headers: Record<string, string> = { ...gatewayError.headers };
-  if (gatewayError.retryAfter !== undefined) headers["Retry-After"] = String(Math.max(1, Math.ceil(gatewayError.retryAfter)));
+  if (gatewayError.retryAfter !== undefined)
+    headers["Retry-After"] = String(Math.max(1, Math.ceil(gatewayError.retryAfter)));
   return {
     status: gatewayError.status,
     headers,

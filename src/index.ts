@@ -23,8 +23,10 @@ export default {
       return plainError(err);
     }
     const route = routeHost(request.headers.get("Host") ?? new URL(request.url).host, hostDomains(config));
-    if (route.plane === "unknown") return plainError(new GatewayError("project_not_found", "No project is served at this hostname."));
-    if (route.plane === "control" || servedByControlPlane(new URL(request.url).pathname)) return controlPlane.fetch(request, env, ctx);
+    if (route.plane === "unknown")
+      return plainError(new GatewayError("project_not_found", "No project is served at this hostname."));
+    if (route.plane === "control" || servedByControlPlane(new URL(request.url).pathname))
+      return controlPlane.fetch(request, env, ctx);
     return dataPlane.fetch(request, env, ctx);
   },
   /** Cron trigger: the retention sweep (src/retention/). */

@@ -13,7 +13,11 @@ async function fetchWith(overrides: Record<string, unknown>, url = "https://loca
   const response = await worker.fetch(request, { ...env, ...overrides } as Env, ctx);
   await waitOnExecutionContext(ctx);
   const text = await response.text();
-  return { status: response.status, text, body: JSON.parse(text) as { error?: { code: string; message: string; type: string } } };
+  return {
+    status: response.status,
+    text,
+    body: JSON.parse(text) as { error?: { code: string; message: string; type: string } },
+  };
 }
 
 const BAD_OPERATOR_TOKEN = "tg_op_tooshort9";
@@ -26,10 +30,20 @@ describe("a missing or malformed secret or var answers 500 misconfigured naming 
     ["BYOK_MASTER_KEYS unset", { BYOK_MASTER_KEYS: undefined }, "BYOK_MASTER_KEYS is missing", null],
     ["JWT_SIGNING_KEYS not a JWK list", { JWT_SIGNING_KEYS: "nope" }, "JWT_SIGNING_KEYS is malformed", "nope"],
     ["BYOK_MASTER_KEYS too short", { BYOK_MASTER_KEYS: "v1:short" }, "BYOK_MASTER_KEYS is malformed", "v1:short"],
-    ["OPERATOR_TOKEN too short", { OPERATOR_TOKEN: BAD_OPERATOR_TOKEN }, "OPERATOR_TOKEN is malformed", BAD_OPERATOR_TOKEN],
+    [
+      "OPERATOR_TOKEN too short",
+      { OPERATOR_TOKEN: BAD_OPERATOR_TOKEN },
+      "OPERATOR_TOKEN is malformed",
+      BAD_OPERATOR_TOKEN,
+    ],
     ["API_HOST unset", { API_HOST: undefined }, "API_HOST is missing", null],
     ["PROJECT_DOMAIN unset", { PROJECT_DOMAIN: undefined }, "PROJECT_DOMAIN is missing", null],
-    ["UPSTASH_REDIS_REST_URL not a URL", { UPSTASH_REDIS_REST_URL: BAD_REDIS_URL }, "UPSTASH_REDIS_REST_URL is malformed", BAD_REDIS_URL],
+    [
+      "UPSTASH_REDIS_REST_URL not a URL",
+      { UPSTASH_REDIS_REST_URL: BAD_REDIS_URL },
+      "UPSTASH_REDIS_REST_URL is malformed",
+      BAD_REDIS_URL,
+    ],
   ];
 
   it.each(cases)("%s", async (_label, overrides, named, badValue) => {
@@ -51,13 +65,20 @@ describe("a missing binding answers 500 misconfigured naming it", () => {
   it.each(["DB", "PROJECT_GATE", "MEMORY"])("%s", async (binding) => {
     const { status, body } = await fetchWith({ [binding]: undefined });
     expect(status).toBe(500);
-    expect(body.error).toMatchObject({ code: "misconfigured", message: expect.stringContaining(`missing binding ${binding}`) });
+    expect(body.error).toMatchObject({
+      code: "misconfigured",
+      message: expect.stringContaining(`missing binding ${binding}`),
+    });
   });
 });
 
 describe("every request is refused the same way, not just the health check", () => {
   const requests: [string, string, RequestInit | undefined][] = [
-    ["control plane", "https://localhost/v1/tenants", { method: "POST", body: "{}", headers: { Authorization: `Bearer ${env.OPERATOR_TOKEN}` } }],
+    [
+      "control plane",
+      "https://localhost/v1/tenants",
+      { method: "POST", body: "{}", headers: { Authorization: `Bearer ${env.OPERATOR_TOKEN}` } },
+    ],
     ["JWKS", "https://localhost/.well-known/jwks.json", undefined],
     ["data plane", "https://amber-fox-042.localhost/v1/chat/completions", { method: "POST", body: "{}" }],
   ];

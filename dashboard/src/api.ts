@@ -31,13 +31,24 @@ export async function errorFrom(res: Response): Promise<ApiError> {
 }
 
 /** A control-plane call with the admin credential; resolves to the response, throws ApiError when not ok. */
-export async function request(method: string, path: string, body?: unknown, bearer = session.credential()): Promise<Response> {
+export async function request(
+  method: string,
+  path: string,
+  body?: unknown,
+  bearer = session.credential(),
+): Promise<Response> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "omit", cache: "no-store" });
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "omit",
+      cache: "no-store",
+    });
   } catch {
     throw new ApiError(0, "network_error", "The gateway could not be reached.");
   }
@@ -52,7 +63,8 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 /** Query string from the defined entries only. */
 export function query(params: Record<string, string | number | undefined>): string {
   const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== "") search.set(name, String(value));
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined && value !== "") search.set(name, String(value));
   const text = search.toString();
   return text ? `?${text}` : "";
 }

@@ -11,7 +11,10 @@ interface Chunk {
 }
 
 /** Reads an OpenAI-style SSE body to `[DONE]`, calling `onText` with each content delta as it arrives. */
-export async function readChatStream(body: ReadableStream<BufferSource>, onText: (delta: string) => void): Promise<StreamUpdate> {
+export async function readChatStream(
+  body: ReadableStream<BufferSource>,
+  onText: (delta: string) => void,
+): Promise<StreamUpdate> {
   const result: StreamUpdate = { text: "" };
   const events = body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
   const reader = events.getReader();

@@ -10,7 +10,9 @@ export function errorBox(err: unknown): HTMLElement {
     { class: "error", role: "alert" },
     h("strong", {}, "Error: "),
     message,
-    apiError ? h("span", { class: "code" }, " (code ", h("code", { "data-error-code": apiError.code }, apiError.code), ")") : null,
+    apiError
+      ? h("span", { class: "code" }, " (code ", h("code", { "data-error-code": apiError.code }, apiError.code), ")")
+      : null,
   );
 }
 
@@ -22,7 +24,11 @@ export function loading(label = "Loading…"): HTMLElement {
  * Runs `work` while `button` shows it is busy (disabled, aria-busy, label changed after a blink), and puts any
  * error into `messages`. Returns the work's result, or undefined when it failed.
  */
-export async function busy<T>(button: HTMLButtonElement, messages: HTMLElement, work: () => Promise<T>): Promise<T | undefined> {
+export async function busy<T>(
+  button: HTMLButtonElement,
+  messages: HTMLElement,
+  work: () => Promise<T>,
+): Promise<T | undefined> {
   const label = button.textContent;
   button.disabled = true;
   button.setAttribute("aria-busy", "true");
@@ -61,7 +67,12 @@ export function confirmAction(question: string, confirmLabel: string): Promise<b
         "form",
         { method: "dialog" },
         h("p", { id: "confirm-title" }, question),
-        h("div", { class: "actions" }, h("button", { value: "cancel", type: "submit" }, "Cancel"), h("button", { value: "confirm", type: "submit", class: "danger" }, confirmLabel)),
+        h(
+          "div",
+          { class: "actions" },
+          h("button", { value: "cancel", type: "submit" }, "Cancel"),
+          h("button", { value: "confirm", type: "submit", class: "danger" }, confirmLabel),
+        ),
       ),
     );
     dialog.addEventListener("close", () => {

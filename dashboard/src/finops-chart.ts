@@ -10,7 +10,11 @@ export function spendChart(series: DailySeries): HTMLElement {
   const figure = h("figure", { class: "chart", "data-testid": "spend-chart" });
   const totalCost = series.cost.reduce((a, b) => a + b, 0);
   const totalTokens = series.tokens.reduce((a, b) => a + b, 0);
-  const caption = h("figcaption", {}, `Daily spend and tokens: $${totalCost.toFixed(6)} and ${totalTokens} tokens over ${series.days.length} days.`);
+  const caption = h(
+    "figcaption",
+    {},
+    `Daily spend and tokens: $${totalCost.toFixed(6)} and ${totalTokens} tokens over ${series.days.length} days.`,
+  );
   const plotHost = h("div", { class: "plot", "aria-hidden": "true" });
   figure.append(plotHost, caption);
 
@@ -32,7 +36,14 @@ export function spendChart(series: DailySeries): HTMLElement {
         ],
         series: [
           { label: "Day" },
-          { label: "Spend (USD)", scale: "usd", stroke: "#1d4ed8", width: 2, points: { show: true }, value: (_u, v) => (v == null ? "—" : `$${v.toFixed(6)}`) },
+          {
+            label: "Spend (USD)",
+            scale: "usd",
+            stroke: "#1d4ed8",
+            width: 2,
+            points: { show: true },
+            value: (_u, v) => (v == null ? "—" : `$${v.toFixed(6)}`),
+          },
           { label: "Tokens", scale: "tokens", stroke: "#b45309", width: 2, dash: [6, 4], points: { show: true } },
         ],
       },

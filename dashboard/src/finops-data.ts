@@ -41,7 +41,11 @@ export function isoDay(offsetDays = 0, from = new Date()): string {
 }
 
 /** A budget's figures as shares of its limit for the stacked bar (spent, reserved, remaining), each 0..100. */
-export function budgetShares(limit: number | string, spent: number | string, reserved: number | string): { spent: number; reserved: number; remaining: number } {
+export function budgetShares(
+  limit: number | string,
+  spent: number | string,
+  reserved: number | string,
+): { spent: number; reserved: number; remaining: number } {
   const total = usd(limit);
   if (total <= 0) return { spent: 0, reserved: 0, remaining: 100 };
   const spentShare = Math.min(100, (usd(spent) / total) * 100);

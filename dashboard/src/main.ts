@@ -34,7 +34,10 @@ async function route(): Promise<void> {
   const nav = document.getElementById("nav") as HTMLElement;
   if (!session.credential()) {
     nav.hidden = true;
-    replace(main, renderSignIn(() => void route()));
+    replace(
+      main,
+      renderSignIn(() => void route()),
+    );
     document.title = "Sign in · Tollgate";
     return;
   }
@@ -52,8 +55,22 @@ function drawNav(nav: HTMLElement, current: string): void {
   nav.hidden = false;
   const links = Object.entries(PAGES)
     .filter(([, spec]) => spec.inNav)
-    .map(([name, spec]) => h("li", {}, h("a", { href: `#/${name}`, "aria-current": name === current ? "page" : false }, spec.title)));
-  const signOut = h("button", { type: "button", class: "link", onclick: () => { session.signOut(); location.hash = "#/projects"; void route(); } }, "Sign out");
+    .map(([name, spec]) =>
+      h("li", {}, h("a", { href: `#/${name}`, "aria-current": name === current ? "page" : false }, spec.title)),
+    );
+  const signOut = h(
+    "button",
+    {
+      type: "button",
+      class: "link",
+      onclick: () => {
+        session.signOut();
+        location.hash = "#/projects";
+        void route();
+      },
+    },
+    "Sign out",
+  );
   replace(nav, h("ul", {}, links, h("li", {}, h("span", { class: "tenant" }, session.tenant()?.name ?? ""), signOut)));
 }
 

@@ -1,6 +1,17 @@
 import type { Settings, UsdBudget } from "./types";
 
-export const PII_ENTITIES = ["EMAIL", "PHONE", "CREDIT_CARD", "SSN", "IBAN", "IP_ADDRESS", "SECRET", "PERSON", "ADDRESS", "DATE_OF_BIRTH"] as const;
+export const PII_ENTITIES = [
+  "EMAIL",
+  "PHONE",
+  "CREDIT_CARD",
+  "SSN",
+  "IBAN",
+  "IP_ADDRESS",
+  "SECRET",
+  "PERSON",
+  "ADDRESS",
+  "DATE_OF_BIRTH",
+] as const;
 
 type Patch = Partial<Omit<Settings, "provider_model">>;
 
@@ -8,12 +19,18 @@ type Patch = Partial<Omit<Settings, "provider_model">>;
 export function readSettingsForm(form: HTMLFormElement): { patch: Patch; model: string } {
   const data = new FormData(form);
   const text = (name: string) => String(data.get(name) ?? "").trim();
-  const lines = (name: string) => text(name).split("\n").map((line) => line.trim()).filter(Boolean);
+  const lines = (name: string) =>
+    text(name)
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
   const number = (name: string) => (text(name) === "" ? undefined : Number(text(name)));
   const usd = (scope: string): UsdBudget | undefined => {
     const day = number(`budget_${scope}_day`);
     const month = number(`budget_${scope}_month`);
-    return day === undefined && month === undefined ? undefined : { ...(day !== undefined && { day }), ...(month !== undefined && { month }) };
+    return day === undefined && month === undefined
+      ? undefined
+      : { ...(day !== undefined && { day }), ...(month !== undefined && { month }) };
   };
   const project = usd("project");
   const user = usd("user");
@@ -30,7 +47,14 @@ export function readSettingsForm(form: HTMLFormElement): { patch: Patch; model: 
     model_allowlist: allowlist.length ? allowlist : null,
     system_prompt: text("system_prompt") || null,
   };
-  for (const name of ["rpm_limit", "user_rpm_fraction", "tokens_per_day", "project_tokens_per_day", "memory_window", "retention_days"] as const) {
+  for (const name of [
+    "rpm_limit",
+    "user_rpm_fraction",
+    "tokens_per_day",
+    "project_tokens_per_day",
+    "memory_window",
+    "retention_days",
+  ] as const) {
     const value = number(name);
     if (value !== undefined) patch[name] = value;
   }

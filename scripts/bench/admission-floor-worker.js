@@ -24,6 +24,10 @@ export default {
     const url = new URL(request.url);
     const headers = new Headers(request.headers);
     headers.delete("host");
-    return fetch(`${env.UPSTREAM}${url.pathname}${url.search}`, { method: request.method, headers, body: request.body });
+    return fetch(`${env.UPSTREAM}${url.pathname}${url.search}`, {
+      method: request.method,
+      headers,
+      body: request.body,
+    });
   },
 };

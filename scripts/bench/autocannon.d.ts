@@ -20,7 +20,10 @@ declare module "autocannon" {
     duration: number;
   }
   interface Instance {
-    on(event: "response", listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void): Instance;
+    on(
+      event: "response",
+      listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void,
+    ): Instance;
   }
   function autocannon(options: Options, done: (err: Error | null, result: Result) => void): Instance;
   export default autocannon;

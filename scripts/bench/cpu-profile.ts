@@ -113,7 +113,11 @@ export function summariseProfile(profiles: Profile[], moduleOf: (line: number) =
       if (!frame || frame.functionName === "(idle)" || frame.functionName === "(program)") return;
       total += ms;
       // Other scripts are Miniflare's own (entry router, the local D1 and storage simulators): local-only cost.
-      const module = frame.url.endsWith("index.js") ? moduleOf(frame.lineNumber) : frame.url ? `miniflare:${frame.url.split("/").pop()}` : `(native) ${frame.functionName}`;
+      const module = frame.url.endsWith("index.js")
+        ? moduleOf(frame.lineNumber)
+        : frame.url
+          ? `miniflare:${frame.url.split("/").pop()}`
+          : `(native) ${frame.functionName}`;
       byModule.set(module, (byModule.get(module) ?? 0) + ms);
       const fn = `${frame.functionName || "(anonymous)"} — ${module}`;
       byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
@@ -128,9 +132,18 @@ export function summariseProfile(profiles: Profile[], moduleOf: (line: number) =
 }
 
 /** Starts sampling every inspectable isolate behind `inspectorPort`; `stop` ends it and summarises. */
-export async function startCpuProfile(inspectorPort: number, bundlePath: string): Promise<{ stop(): Promise<ProfileSummary> }> {
-  const listing = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as { webSocketDebuggerUrl?: string }[];
-  const sessions = await Promise.all(listing.flatMap((target) => (target.webSocketDebuggerUrl ? [InspectorSession.open(target.webSocketDebuggerUrl)] : [])));
+export async function startCpuProfile(
+  inspectorPort: number,
+  bundlePath: string,
+): Promise<{ stop(): Promise<ProfileSummary> }> {
+  const listing = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as {
+    webSocketDebuggerUrl?: string;
+  }[];
+  const sessions = await Promise.all(
+    listing.flatMap((target) =>
+      target.webSocketDebuggerUrl ? [InspectorSession.open(target.webSocketDebuggerUrl)] : [],
+    ),
+  );
   for (const session of sessions) {
     await session.call("Profiler.enable");
     await session.call("Profiler.setSamplingInterval", { interval: 200 });

@@ -72,7 +72,8 @@ function meteredStream(body, onEnd) {
       }
       const text = decoder.decode(value, { stream: true });
       if (text.includes('"usage"')) {
-        for (const line of text.split("\n")) if (line.startsWith("data: {")) tokens += tokensOf(JSON.parse(line.slice(6)));
+        for (const line of text.split("\n"))
+          if (line.startsWith("data: {")) tokens += tokensOf(JSON.parse(line.slice(6)));
       }
       controller.enqueue(value);
     },
@@ -91,13 +92,25 @@ export default {
     const url = new URL(request.url);
     const headers = new Headers(request.headers);
     headers.delete("host");
-    const upstream = await fetch(`${env.UPSTREAM}${url.pathname}${url.search}`, { method: "POST", headers, body: text });
+    const upstream = await fetch(`${env.UPSTREAM}${url.pathname}${url.search}`, {
+      method: "POST",
+      headers,
+      body: text,
+    });
     const finish = (tokens) => {
       queueSettlement(env, ctx, { requestId, tokens });
-      const line = { msg: "request", request_id: requestId, status: upstream.status, model: chat.model, latency_ms: Date.now() - startedAt, tokens };
+      const line = {
+        msg: "request",
+        request_id: requestId,
+        status: upstream.status,
+        model: chat.model,
+        latency_ms: Date.now() - startedAt,
+        tokens,
+      };
       ctx.waitUntil(new Promise((resolve) => setTimeout(resolve, 0)).then(() => console.log(JSON.stringify(line))));
     };
-    if (chat.stream) return new Response(meteredStream(upstream.body, finish), { status: upstream.status, headers: upstream.headers });
+    if (chat.stream)
+      return new Response(meteredStream(upstream.body, finish), { status: upstream.status, headers: upstream.headers });
     const answer = await upstream.text();
     finish(tokensOf(JSON.parse(answer)));
     return new Response(answer, { status: upstream.status, headers: upstream.headers });

@@ -26,7 +26,11 @@ export interface Timed {
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 const TIMEOUT_MS = 30_000;
 
-export function send(target: Pick<Target, "port" | "host" | "path" | "headers">, method: string, body?: string): Promise<Timed> {
+export function send(
+  target: Pick<Target, "port" | "host" | "path" | "headers">,
+  method: string,
+  body?: string,
+): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     let firstByteMs = -1;
@@ -35,28 +39,46 @@ export function send(target: Pick<Target, "port" | "host" | "path" | "headers">,
       headers["Content-Type"] = "application/json";
       headers["Content-Length"] = Buffer.byteLength(body);
     }
-    const req = request({ host: "127.0.0.1", port: target.port, path: target.path, method, headers, agent, timeout: TIMEOUT_MS }, (res) => {
-      const parts: Buffer[] = [];
-      res.on("data", (part: Buffer) => {
-        if (firstByteMs < 0) firstByteMs = performance.now() - started;
-        parts.push(part);
-      });
-      res.on("end", () => {
-        const totalMs = performance.now() - started;
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString("utf8"), firstByteMs: firstByteMs < 0 ? totalMs : firstByteMs, totalMs });
-      });
-      res.on("error", reject);
-    });
-    req.on("timeout", () => req.destroy(new Error(`${method} ${target.host}${target.path}: no answer within ${TIMEOUT_MS} ms`)));
+    const req = request(
+      { host: "127.0.0.1", port: target.port, path: target.path, method, headers, agent, timeout: TIMEOUT_MS },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on("data", (part: Buffer) => {
+          if (firstByteMs < 0) firstByteMs = performance.now() - started;
+          parts.push(part);
+        });
+        res.on("end", () => {
+          const totalMs = performance.now() - started;
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(parts).toString("utf8"),
+            firstByteMs: firstByteMs < 0 ? totalMs : firstByteMs,
+            totalMs,
+          });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("timeout", () =>
+      req.destroy(new Error(`${method} ${target.host}${target.path}: no answer within ${TIMEOUT_MS} ms`)),
+    );
     req.on("error", reject);
     req.end(body);
   });
 }
 
 /** A JSON call that must answer `expected`; the error carries the gateway's answer. */
-export async function sendJson<T>(target: Pick<Target, "port" | "host" | "path" | "headers">, method: string, expected: number, body?: unknown): Promise<T> {
+export async function sendJson<T>(
+  target: Pick<Target, "port" | "host" | "path" | "headers">,
+  method: string,
+  expected: number,
+  body?: unknown,
+): Promise<T> {
   const res = await send(target, method, body === undefined ? undefined : JSON.stringify(body));
-  if (res.status !== expected) throw new Error(`${method} ${target.host}${target.path} → ${res.status} (wanted ${expected}): ${res.body.slice(0, 500)}`);
+  if (res.status !== expected)
+    throw new Error(
+      `${method} ${target.host}${target.path} → ${res.status} (wanted ${expected}): ${res.body.slice(0, 500)}`,
+    );
   return JSON.parse(res.body) as T;
 }
 

@@ -52,7 +52,8 @@ export async function sequentialGet(targets: Target[], requests: number): Promis
 async function call(target: BenchTarget, stream: boolean) {
   const res = await send(target, "POST", chatBody(target, stream));
   if (res.status !== 200) throw new Error(`${target.name}: HTTP ${res.status}: ${res.body.slice(0, 300)}`);
-  if (!res.body.includes("upstream")) throw new Error(`${target.name}: the answer lacks the mock's text: ${res.body.slice(0, 300)}`);
+  if (!res.body.includes("upstream"))
+    throw new Error(`${target.name}: the answer lacks the mock's text: ${res.body.slice(0, 300)}`);
   return res;
 }
 
@@ -84,7 +85,9 @@ export async function streaming(targets: BenchTarget[], requests: number): Promi
       total.get(target.name)!.push(res.totalMs);
     }
   }
-  return new Map(targets.map((t) => [t.name, { firstByte: summarise(first.get(t.name)!), total: summarise(total.get(t.name)!) }]));
+  return new Map(
+    targets.map((t) => [t.name, { firstByte: summarise(first.get(t.name)!), total: summarise(total.get(t.name)!) }]),
+  );
 }
 
 interface RoundResult {
@@ -109,7 +112,12 @@ function loadRound(target: BenchTarget, connections: number, seconds: number): P
       },
       (err, result) => {
         if (err) return reject(err);
-        resolve({ latencies, completed: result["2xx"], failed: result.non2xx + result.errors + result.timeouts, seconds: result.duration });
+        resolve({
+          latencies,
+          completed: result["2xx"],
+          failed: result.non2xx + result.errors + result.timeouts,
+          seconds: result.duration,
+        });
       },
     );
     // Exact per-request times (autocannon's own histogram rounds to whole milliseconds).
@@ -123,7 +131,10 @@ function loadRound(target: BenchTarget, connections: number, seconds: number): P
  * `rounds` alternating rounds of `secondsPerRound` per target. `targetsForRound(i)` lets a caller hand in a
  * fresh gateway project per round, keeping each project's RPM window clear of the previous rounds' requests.
  */
-export async function load(targetsForRound: (round: number) => BenchTarget[], options: { rounds: number; secondsPerRound: number; connections: number }): Promise<Map<string, LoadResult>> {
+export async function load(
+  targetsForRound: (round: number) => BenchTarget[],
+  options: { rounds: number; secondsPerRound: number; connections: number },
+): Promise<Map<string, LoadResult>> {
   const rounds = new Map<string, RoundResult[]>();
   for (let round = 0; round < options.rounds; round++) {
     for (const target of rotated(targetsForRound(round), round)) {
@@ -135,7 +146,16 @@ export async function load(targetsForRound: (round: number) => BenchTarget[], op
     [...rounds].map(([name, results]) => {
       const completed = results.reduce((sum, r) => sum + r.completed, 0);
       const seconds = results.reduce((sum, r) => sum + r.seconds, 0);
-      return [name, { requestsPerSecond: completed / seconds, latency: summarise(results.flatMap((r) => r.latencies)), completed, failed: results.reduce((sum, r) => sum + r.failed, 0), seconds }];
+      return [
+        name,
+        {
+          requestsPerSecond: completed / seconds,
+          latency: summarise(results.flatMap((r) => r.latencies)),
+          completed,
+          failed: results.reduce((sum, r) => sum + r.failed, 0),
+          seconds,
+        },
+      ];
     }),
   );
 }

@@ -21,7 +21,10 @@ export interface MockUpstream {
 const CHUNKS = ["Hello", " from", " the", " mock", " upstream."];
 const USAGE = { prompt_tokens: 12, completion_tokens: CHUNKS.length, total_tokens: 12 + CHUNKS.length };
 
-const MODELS = JSON.stringify({ object: "list", data: [{ id: "gpt-4o-mini", object: "model", created: 0, owned_by: "openai" }] });
+const MODELS = JSON.stringify({
+  object: "list",
+  data: [{ id: "gpt-4o-mini", object: "model", created: 0, owned_by: "openai" }],
+});
 
 function completionBody(model: string): string {
   return JSON.stringify({
@@ -41,7 +44,11 @@ function streamEvents(model: string): string[] {
     choices: [{ index: 0, delta: index === 0 ? { role: "assistant", content } : { content }, finish_reason: null }],
   }));
   events.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] });
-  return [...events.map((event) => `data: ${JSON.stringify(event)}\n\n`), `data: ${JSON.stringify({ ...base, choices: [], usage: USAGE })}\n\n`, "data: [DONE]\n\n"];
+  return [
+    ...events.map((event) => `data: ${JSON.stringify(event)}\n\n`),
+    `data: ${JSON.stringify({ ...base, choices: [], usage: USAGE })}\n\n`,
+    "data: [DONE]\n\n",
+  ];
 }
 
 export async function startMockUpstream(apiKey = `sk-test-bench-${crypto.randomUUID()}`): Promise<MockUpstream> {
@@ -62,9 +69,15 @@ export async function startMockUpstream(apiKey = `sk-test-bench-${crypto.randomU
 
   function answer(req: IncomingMessage, res: ServerResponse, body: string): void {
     const path = (req.url ?? "/").split("?")[0];
-    if (req.headers.authorization !== `Bearer ${apiKey}`) return send(res, 401, JSON.stringify({ error: { message: "bad key", type: "invalid_request_error", code: "invalid_api_key" } }));
+    if (req.headers.authorization !== `Bearer ${apiKey}`)
+      return send(
+        res,
+        401,
+        JSON.stringify({ error: { message: "bad key", type: "invalid_request_error", code: "invalid_api_key" } }),
+      );
     if (req.method === "GET" && path === "/v1/models") return send(res, 200, MODELS);
-    if (req.method !== "POST" || path !== "/v1/chat/completions") return send(res, 404, JSON.stringify({ error: { message: "no route", type: "invalid_request_error" } }));
+    if (req.method !== "POST" || path !== "/v1/chat/completions")
+      return send(res, 404, JSON.stringify({ error: { message: "no route", type: "invalid_request_error" } }));
     let request: { model?: unknown; stream?: unknown };
     try {
       request = JSON.parse(body) as typeof request;
@@ -104,7 +117,11 @@ const READY_TIMEOUT_MS = 30_000;
 /** The mock in its own Node process (this file run as a script); answers when it listens. */
 export async function spawnMockUpstream(): Promise<MockUpstream> {
   const apiKey = `sk-test-bench-${crypto.randomUUID()}`;
-  const child = fork(import.meta.filename, [], { execArgv: ["--import", "tsx"], env: { ...process.env, BENCH_MOCK_KEY: apiKey }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(import.meta.filename, [], {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, BENCH_MOCK_KEY: apiKey },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("mock upstream did not start")), READY_TIMEOUT_MS);
     child.once("message", (message) => {

@@ -22,14 +22,40 @@ export const FULL_PIPELINE_SETTINGS = {
   project_tokens_per_day: 10_000_000_000,
 } as const;
 
-export async function provisionProject(port: number, operatorToken: string, upstream: MockUpstream, settings: Record<string, unknown> = FULL_PIPELINE_SETTINGS): Promise<BenchProject> {
-  const api = (path: string, token: string) => ({ port, host: `localhost:${port}`, path, headers: { Authorization: `Bearer ${token}` } });
-  const tenant = await sendJson<{ id: string; admin_credential: string }>(api("/v1/tenants", operatorToken), "POST", 201, { name: "bench", plan: "pro" });
+export async function provisionProject(
+  port: number,
+  operatorToken: string,
+  upstream: MockUpstream,
+  settings: Record<string, unknown> = FULL_PIPELINE_SETTINGS,
+): Promise<BenchProject> {
+  const api = (path: string, token: string) => ({
+    port,
+    host: `localhost:${port}`,
+    path,
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  const tenant = await sendJson<{ id: string; admin_credential: string }>(
+    api("/v1/tenants", operatorToken),
+    "POST",
+    201,
+    { name: "bench", plan: "pro" },
+  );
   const admin = tenant.admin_credential;
-  const project = await sendJson<{ id: string; slug: string }>(api("/v1/projects", admin), "POST", 201, { name: "bench", cost_center: "bench" });
-  const key = await sendJson<{ key: string }>(api(`/v1/projects/${project.id}/keys`, admin), "POST", 201, { name: "bench" });
-  await sendJson(api(`/auth/v1/tenants/${tenant.id}/providers/openai`, admin), "PUT", 200, { api_key: upstream.apiKey, base_url: upstream.baseUrl });
+  const project = await sendJson<{ id: string; slug: string }>(api("/v1/projects", admin), "POST", 201, {
+    name: "bench",
+    cost_center: "bench",
+  });
+  const key = await sendJson<{ key: string }>(api(`/v1/projects/${project.id}/keys`, admin), "POST", 201, {
+    name: "bench",
+  });
+  await sendJson(api(`/auth/v1/tenants/${tenant.id}/providers/openai`, admin), "PUT", 200, {
+    api_key: upstream.apiKey,
+    base_url: upstream.baseUrl,
+  });
   await sendJson(api(`/v1/projects/${project.id}/settings`, admin), "PATCH", 200, settings);
-  const minted = await sendJson<{ token: string }>(api("/auth/v1/auth/mint", key.key), "POST", 200, { user_id: "bench-user", ttl_seconds: 3600 });
+  const minted = await sendJson<{ token: string }>(api("/auth/v1/auth/mint", key.key), "POST", 200, {
+    user_id: "bench-user",
+    ttl_seconds: 3600,
+  });
   return { slug: project.slug, host: `${project.slug}.localhost:${port}`, token: minted.token };
 }

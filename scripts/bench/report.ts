@@ -45,9 +45,21 @@ export function goals(f: BenchFigures, target: string = f.names.gateway): Goal[]
   const ttfbAdded = ttfb(target) - ttfb(f.names.bare);
   const share = rps(target) / rps(f.names.bare);
   return [
-    { label: "full pipeline adds < 0.5 ms sequential p50 over the bare Worker", measured: `${signed(added)} ms`, met: added < 0.5 },
-    { label: `keeps ≥ 80% of the bare Worker's throughput at concurrency ${f.concurrency}`, measured: `${(share * 100).toFixed(0)}%`, met: share >= 0.8 },
-    { label: "adds < 1 ms to streaming time-to-first-byte p50", measured: `${signed(ttfbAdded)} ms`, met: ttfbAdded < 1 },
+    {
+      label: "full pipeline adds < 0.5 ms sequential p50 over the bare Worker",
+      measured: `${signed(added)} ms`,
+      met: added < 0.5,
+    },
+    {
+      label: `keeps ≥ 80% of the bare Worker's throughput at concurrency ${f.concurrency}`,
+      measured: `${(share * 100).toFixed(0)}%`,
+      met: share >= 0.8,
+    },
+    {
+      label: "adds < 1 ms to streaming time-to-first-byte p50",
+      measured: `${signed(ttfbAdded)} ms`,
+      met: ttfbAdded < 1,
+    },
   ];
 }
 
@@ -69,7 +81,7 @@ function renderFloorSplit(f: BenchFigures): string[] {
     "## Split at the floors",
     "",
     `The goals compare against the bare Worker, which makes no Durable Object call. **${floor}** is that Worker plus the`,
-    "one call ARCHITECTURE.md requires before the upstream call (\"one call admits\"), to an object that only counts in",
+    'one call ARCHITECTURE.md requires before the upstream call ("one call admits"), to an object that only counts in',
     `memory. **${design}** adds the rest of what the SPEC requires of any implementation, done the cheapest way: the body`,
     "parsed, the answer read for its usage, settlement batched, one usage-ledger row per request in D1, one log line.",
     "On this runtime the Worker, its Durable Objects and local D1 share one workerd thread, so their CPU competes with",
@@ -85,7 +97,10 @@ function renderFloorSplit(f: BenchFigures): string[] {
 }
 
 function renderProfile(p: ProfileSummary): string[] {
-  const rows = (lines: ProfileSummary["byModule"]) => lines.map((line) => `| ${line.label.replace(/\|/g, "\\|")} | ${line.ms.toFixed(0)} | ${(line.share * 100).toFixed(1)}% |`);
+  const rows = (lines: ProfileSummary["byModule"]) =>
+    lines.map(
+      (line) => `| ${line.label.replace(/\|/g, "\\|")} | ${line.ms.toFixed(0)} | ${(line.share * 100).toFixed(1)}% |`,
+    );
   return [
     "## Where the gateway's CPU goes (V8 sampling profile under load)",
     "",
@@ -133,13 +148,18 @@ export function renderReport(f: BenchFigures, profile?: ProfileSummary, notes: s
     `- **${f.names.gateway}**: the \`wrangler deploy --dry-run\` bundle in workerd (Miniflare API, local D1 and SQLite Durable Objects ${f.storage === "disk" ? "in files on disk" : "in SQLite files on tmpfs (memory)"}),`,
     "  BYOK `openai` key pointing at the mock, `pii_mode` and `sentinel_mode` `enforce`, JWT auth, admission (kill switches,",
     "  revocation, RPM, budgets), model allowlist, usage settlement and ledger. Limits set far above the load.",
-    ...f.targetNames.filter((name) => !Object.values(f.names).includes(name)).map((name) => `- **${name}**: see the notes below.`),
+    ...f.targetNames
+      .filter((name) => !Object.values(f.names).includes(name))
+      .map((name) => `- **${name}**: see the notes below.`),
     "",
     "## Goals",
     "",
     "| goal | Tollgate | met | design floor | met by the design floor |",
     "|---|---|---|---|---|",
-    ...goalsBesideFloor(f).map(({ goal, floor }) => `| ${goal.label} | ${goal.measured} | ${goal.met ? "yes" : "**no**"} | ${floor.measured} | ${floor.met ? "yes" : "**no**"} |`),
+    ...goalsBesideFloor(f).map(
+      ({ goal, floor }) =>
+        `| ${goal.label} | ${goal.measured} | ${goal.met ? "yes" : "**no**"} | ${floor.measured} | ${floor.met ? "yes" : "**no**"} |`,
+    ),
     "",
     "A goal the design floor misses cannot be met by any implementation of the design on this harness (the split below).",
     "",

@@ -35,7 +35,11 @@ export interface Gateway extends RunningWorker {
 /** Bundles src/index.ts into `outdir` (index.js + wasm modules) with wrangler's own build. */
 export function bundleGateway(outdir: string): string {
   const wrangler = join(ROOT, "node_modules/.bin/wrangler");
-  const result = spawnSync(wrangler, ["deploy", "--dry-run", "--outdir", outdir], { cwd: ROOT, encoding: "utf8", timeout: 180_000 });
+  const result = spawnSync(wrangler, ["deploy", "--dry-run", "--outdir", outdir], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 180_000,
+  });
   if (result.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${result.stderr || result.stdout}`);
   return join(outdir, "index.js");
 }
@@ -81,10 +85,13 @@ export function startPassthrough(upstreamOrigin: string): Promise<RunningWorker>
 
 /** `admission-floor-worker.js`: the bare Worker plus one admitting Durable Object call (the design's floor). */
 export function startAdmissionFloor(upstreamOrigin: string): Promise<RunningWorker> {
-  return startForwardingWorker("admission-floor-worker.js", upstreamOrigin, { durableObjects: { GATE: { className: "Gate", useSQLite: true } } });
+  return startForwardingWorker("admission-floor-worker.js", upstreamOrigin, {
+    durableObjects: { GATE: { className: "Gate", useSQLite: true } },
+  });
 }
 
-const DESIGN_FLOOR_LEDGER = "CREATE TABLE ledger (request_id TEXT PRIMARY KEY, tokens INTEGER NOT NULL, at INTEGER NOT NULL)";
+const DESIGN_FLOOR_LEDGER =
+  "CREATE TABLE ledger (request_id TEXT PRIMARY KEY, tokens INTEGER NOT NULL, at INTEGER NOT NULL)";
 
 /**
  * `design-floor-worker.js`: the least any implementation of the SPEC and architecture does per request. Its D1
@@ -104,7 +111,11 @@ export async function startDesignFloor(upstreamOrigin: string, stateDir: string)
  * kept in `stateDir`. `IP_RPM_LIMIT` is lifted: every request comes
  * from one loopback address and the per-IP window would otherwise be the thing measured.
  */
-export async function startGateway(scriptPath: string, stateDir: string, options: { inspectorPort?: number } = {}): Promise<Gateway> {
+export async function startGateway(
+  scriptPath: string,
+  stateDir: string,
+  options: { inspectorPort?: number } = {},
+): Promise<Gateway> {
   const operatorToken = generateOperatorToken();
   const written = { bytes: 0 };
   const mf = new Miniflare({

@@ -16,13 +16,14 @@ export function readMigrations(dir = "schema/migrations"): { name: string; state
     }));
 }
 
-
 /**
  * Applies pending migrations to a libSQL/Turso database, recording them in `d1_migrations` like wrangler
  * does for D1, so one migrations folder serves both drivers.
  */
 export async function applyLibsqlMigrations(client: Client, dir?: string): Promise<string[]> {
-  await client.execute("CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
+  await client.execute(
+    "CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)",
+  );
   const applied: string[] = [];
   for (const migration of readMigrations(dir)) {
     const done = await client.execute({ sql: "SELECT 1 FROM d1_migrations WHERE name = ?", args: [migration.name] });

@@ -45,7 +45,10 @@ export function parseReply(buf: Buffer, offset = 0): { reply: RespReply; next: n
       const length = Number(line);
       if (length < 0) return { reply: { type: "bulk", value: null }, next: afterLine };
       if (buf.length < afterLine + length + 2) return null;
-      return { reply: { type: "bulk", value: buf.subarray(afterLine, afterLine + length) }, next: afterLine + length + 2 };
+      return {
+        reply: { type: "bulk", value: buf.subarray(afterLine, afterLine + length) },
+        next: afterLine + length + 2,
+      };
     }
     case "*": {
       const count = Number(line);
@@ -79,7 +82,12 @@ export interface RedisConnection {
 export function connectRedis(port: number, host = "127.0.0.1", connectTimeoutMs = 2_000): Promise<RedisConnection> {
   return new Promise((resolve, reject) => {
     const socket: Socket = createConnection({ port, host });
-    const pending: { count: number; replies: RespReply[]; resolve: (r: RespReply[]) => void; reject: (e: Error) => void }[] = [];
+    const pending: {
+      count: number;
+      replies: RespReply[];
+      resolve: (r: RespReply[]) => void;
+      reject: (e: Error) => void;
+    }[] = [];
     let buffer = Buffer.alloc(0);
     let alive = true;
     const fail = (err: Error) => {
@@ -157,12 +165,27 @@ export interface RunningRedis {
  * Starts a private redis-server: loopback only, a fresh temp dir, no persistence (tests must not leave
  * files or depend on a previous run). Resolves once it answers PING.
  */
-export async function startRedisServer(options: { port?: number; readyTimeoutMs?: number } = {}): Promise<RunningRedis> {
+export async function startRedisServer(
+  options: { port?: number; readyTimeoutMs?: number } = {},
+): Promise<RunningRedis> {
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), "tollgate-redis-"));
   const child: ChildProcess = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--daemonize", "no"],
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      dir,
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--daemonize",
+      "no",
+    ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   let stderr = "";

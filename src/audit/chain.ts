@@ -60,7 +60,8 @@ export function canonicalJson(value: unknown): string {
       if (!Number.isFinite(value)) throw new RangeError("canonicalJson: non-finite number");
       return JSON.stringify(value);
     case "object": {
-      if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? "null" : canonicalJson(item))).join(",")}]`;
+      if (Array.isArray(value))
+        return `[${value.map((item) => (item === undefined ? "null" : canonicalJson(item))).join(",")}]`;
       const record = value as Record<string, unknown>;
       const members = Object.keys(record)
         .filter((key) => record[key] !== undefined)
@@ -81,7 +82,10 @@ export async function entryHash(prevHash: string, content: AuditContent): Promis
 }
 
 /** Links new content after `head` (the newest entry, or null for an empty chain). */
-export async function chainEntry(head: { seq: number; hash: string } | null, content: Omit<AuditContent, "seq">): Promise<AuditEntry> {
+export async function chainEntry(
+  head: { seq: number; hash: string } | null,
+  content: Omit<AuditContent, "seq">,
+): Promise<AuditEntry> {
   const seq = head ? head.seq + 1 : 1;
   const prevHash = head ? head.hash : GENESIS_HASH;
   const linked = { ...content, seq };
@@ -110,10 +114,17 @@ export type VerifyResult =
  * - `prev_hash_mismatch`: it does not point at its predecessor's hash (predecessor replaced or re-hashed);
  * - `hash_mismatch`: its own columns no longer give its stored hash (the row was edited).
  */
-export async function verifyChain(entries: readonly AuditEntry[], state: VerifyState = VERIFY_START): Promise<VerifyResult> {
+export async function verifyChain(
+  entries: readonly AuditEntry[],
+  state: VerifyState = VERIFY_START,
+): Promise<VerifyResult> {
   let current = state;
   for (const entry of entries) {
-    const bad = (reason: BreakReason): VerifyResult => ({ ok: false, state: current, firstBad: { seq: entry.seq, id: entry.id, reason } });
+    const bad = (reason: BreakReason): VerifyResult => ({
+      ok: false,
+      state: current,
+      firstBad: { seq: entry.seq, id: entry.id, reason },
+    });
     if (entry.seq !== current.expectedSeq) return bad("seq_gap");
     if (entry.prev_hash !== current.prevHash) return bad("prev_hash_mismatch");
     if ((await entryHash(entry.prev_hash, entry)) !== entry.hash) return bad("hash_mismatch");

@@ -8,7 +8,11 @@ import type { Database } from "../db/client";
  */
 
 /** Whether a kill switch was on before a flip (a switch never set is off). */
-export async function killSwitchEnabled(db: Database, scope: "global" | "tenant" | "project", scopeId: string): Promise<boolean> {
+export async function killSwitchEnabled(
+  db: Database,
+  scope: "global" | "tenant" | "project",
+  scopeId: string,
+): Promise<boolean> {
   const row = await db
     .select({ enabled: killSwitches.enabled })
     .from(killSwitches)
@@ -22,5 +26,9 @@ export async function killSwitchEnabled(db: Database, scope: "global" | "tenant"
  * its origin only, which is enough to see where alerts were sent to.
  */
 export function alertSettingsForAudit(view: { tenant_id: string; webhook_url: string | null; thresholds: number[] }) {
-  return { tenant_id: view.tenant_id, webhook_origin: view.webhook_url === null ? null : new URL(view.webhook_url).origin, thresholds: view.thresholds };
+  return {
+    tenant_id: view.tenant_id,
+    webhook_origin: view.webhook_url === null ? null : new URL(view.webhook_url).origin,
+    thresholds: view.thresholds,
+  };
 }

@@ -30,7 +30,10 @@ export async function listAuditEntries(db: Database, filter: AuditFilter): Promi
     filter.action !== undefined ? eq(auditLog.action, filter.action) : undefined,
     filter.target !== undefined ? eq(auditLog.target, filter.target) : undefined,
     filter.projectId !== undefined
-      ? or(eq(auditLog.target, `project:${filter.projectId}`), sql`${auditLog.target} LIKE ${`project:${escapeLike(filter.projectId)}/%`} ESCAPE '\\'`)
+      ? or(
+          eq(auditLog.target, `project:${filter.projectId}`),
+          sql`${auditLog.target} LIKE ${`project:${escapeLike(filter.projectId)}/%`} ESCAPE '\\'`,
+        )
       : undefined,
   ];
   const rows = await db
@@ -68,9 +71,16 @@ export async function verifyTenantChain(db: Database, tenantId: string): Promise
       .limit(VERIFY_PAGE)
       .all();
     const result = await verifyChain(rows.map(fromRow), state);
-    if (!result.ok) return { ok: false, entries: result.state.entries, head_hash: headHash(result.state.entries, result.state.prevHash), first_bad: result.firstBad };
+    if (!result.ok)
+      return {
+        ok: false,
+        entries: result.state.entries,
+        head_hash: headHash(result.state.entries, result.state.prevHash),
+        first_bad: result.firstBad,
+      };
     state = result.state;
-    if (rows.length < VERIFY_PAGE) return { ok: true, entries: state.entries, head_hash: headHash(state.entries, state.prevHash), first_bad: null };
+    if (rows.length < VERIFY_PAGE)
+      return { ok: true, entries: state.entries, head_hash: headHash(state.entries, state.prevHash), first_bad: null };
     afterSeq = rows[rows.length - 1]!.seq;
   }
 }

@@ -4,7 +4,8 @@
  * marks a secret, at any depth, before the value is hashed and stored. Dropped members are listed by name
  * under `_redacted` so a reader sees that something was there without seeing it.
  */
-const SECRET_MEMBER = /^(key|api_?key|plaintext|hash|secret|token|password|credential|admin_?credential|ciphertext|lookup_?index|authorization|master_?key)$/i;
+const SECRET_MEMBER =
+  /^(key|api_?key|plaintext|hash|secret|token|password|credential|admin_?credential|ciphertext|lookup_?index|authorization|master_?key)$/i;
 
 export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);

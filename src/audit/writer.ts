@@ -32,7 +32,12 @@ const MAX_ATTEMPTS = 20;
  * took that seq first) read the new head and try again. The chain therefore never forks: seq is dense and
  * every prev_hash is the hash of the entry with seq − 1.
  */
-export async function appendAudit(db: Database, actor: Actor, change: AuditChange, now: number = Date.now()): Promise<AuditEntry> {
+export async function appendAudit(
+  db: Database,
+  actor: Actor,
+  change: AuditChange,
+  now: number = Date.now(),
+): Promise<AuditEntry> {
   const content = {
     id: newId("aud"),
     tenant_id: change.tenantId,

@@ -15,7 +15,12 @@ export const MintRequest = z
   .object({
     user_id: z.string().min(1).max(256),
     tier: z.string().min(1).max(64).optional(),
-    ttl_seconds: z.number().int().min(MIN_TOKEN_TTL_SECONDS).max(MAX_TOKEN_TTL_SECONDS).default(DEFAULT_TOKEN_TTL_SECONDS),
+    ttl_seconds: z
+      .number()
+      .int()
+      .min(MIN_TOKEN_TTL_SECONDS)
+      .max(MAX_TOKEN_TTL_SECONDS)
+      .default(DEFAULT_TOKEN_TTL_SECONDS),
     role: z.string().min(1).max(64).optional(),
     scopes: z.array(z.string().min(1).max(128)).max(64).optional(),
   })
@@ -40,7 +45,14 @@ export interface MintedToken {
 }
 
 /** Signs with the active key, naming it in the header `kid` so verifiers pick the right public key. */
-export async function mintProjectJwt({ keys, issuer, audience, claims, ttlSeconds, now = new Date() }: MintOptions): Promise<MintedToken> {
+export async function mintProjectJwt({
+  keys,
+  issuer,
+  audience,
+  claims,
+  ttlSeconds,
+  now = new Date(),
+}: MintOptions): Promise<MintedToken> {
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < MIN_TOKEN_TTL_SECONDS || ttlSeconds > MAX_TOKEN_TTL_SECONDS) {
     // Retired keys are kept for MAX_TOKEN_TTL_SECONDS only; a longer token would outlive its key.
     throw new RangeError(`ttlSeconds must be an integer in ${MIN_TOKEN_TTL_SECONDS}..${MAX_TOKEN_TTL_SECONDS}`);
@@ -49,7 +61,15 @@ export async function mintProjectJwt({ keys, issuer, audience, claims, ttlSecond
   const expiresAt = issuedAt + ttlSeconds;
   const jti = crypto.randomUUID();
   const { tid, pid, uid, role, scp, tier, akid } = claims;
-  const payload = { tid, pid, uid, role, scp, ...(tier === undefined ? {} : { tier }), ...(akid === undefined ? {} : { akid }) };
+  const payload = {
+    tid,
+    pid,
+    uid,
+    role,
+    scp,
+    ...(tier === undefined ? {} : { tier }),
+    ...(akid === undefined ? {} : { akid }),
+  };
   const token = await new SignJWT(payload)
     .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: keys.active.kid })
     .setIssuer(issuer)

@@ -27,7 +27,11 @@ export async function verifyProjectJwtOnce(token: string, options: VerifyOptions
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const hit = verified.get(token);
   // A clock before the token's nbf (only ever a test's `now`) takes the full path, which refuses it.
-  if (hit && hit.claims.nbf <= nowSeconds + clockSkewSeconds && keys.verifiers.some((key) => key.publicKey === hit.publicKey)) {
+  if (
+    hit &&
+    hit.claims.nbf <= nowSeconds + clockSkewSeconds &&
+    keys.verifiers.some((key) => key.publicKey === hit.publicKey)
+  ) {
     if (nowSeconds - clockSkewSeconds >= hit.claims.exp) {
       verified.delete(token);
       return { ok: false, code: "token_expired" };

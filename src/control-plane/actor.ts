@@ -20,7 +20,11 @@ const ADMIN_CREDENTIAL = /^tg_admin_[0-9a-f]{32}$/;
 export function authenticateActor() {
   return createMiddleware<ControlPlaneEnv>(async function authenticateActor(c, next) {
     const bearer = readBearer(c.req.header("Authorization"));
-    if (!bearer) throw new GatewayError("missing_credentials", "Send the operator token or a tenant admin credential as a Bearer token.");
+    if (!bearer)
+      throw new GatewayError(
+        "missing_credentials",
+        "Send the operator token or a tenant admin credential as a Bearer token.",
+      );
     c.set("actor", await resolveActor(c.env, bearer));
     await next();
   });

@@ -21,12 +21,20 @@ const ReencryptResult = z
     scanned: z.number().int(),
     reencrypted: z.number().int(),
     already_current: z.number().int(),
-    changed_concurrently: z.number().int().describe("Rows rewritten by a tenant meanwhile; already under the active key"),
+    changed_concurrently: z
+      .number()
+      .int()
+      .describe("Rows rewritten by a tenant meanwhile; already under the active key"),
     failed: z
-      .array(z.object({ id: z.string(), reason: z.enum(["malformed", "unknown_key_version", "authentication_failed"]) }))
+      .array(
+        z.object({ id: z.string(), reason: z.enum(["malformed", "unknown_key_version", "authentication_failed"]) }),
+      )
       .describe("Rows that no configured master key opens; left untouched"),
     versions: z.record(z.string(), z.number().int()).describe("Rows per master key version after the run"),
-    gates_synced: z.number().int().describe("Project gates given the re-sealed keys: every project of a tenant that stores a key"),
+    gates_synced: z
+      .number()
+      .int()
+      .describe("Project gates given the re-sealed keys: every project of a tenant that stores a key"),
   })
   .openapi("ByokReencryptResult");
 export type ReencryptResult = z.infer<typeof ReencryptResult>;
@@ -66,7 +74,10 @@ async function projectsOfKeyHolders(db: Database): Promise<string[]> {
 }
 
 /** Walks `provider_keys` by id (keyset pagination, stable under concurrent inserts) and re-seals each row. */
-export async function reencryptAllProviderKeys(db: Database, ring: MasterKeyRing): Promise<Omit<ReencryptResult, "gates_synced">> {
+export async function reencryptAllProviderKeys(
+  db: Database,
+  ring: MasterKeyRing,
+): Promise<Omit<ReencryptResult, "gates_synced">> {
   const result: Omit<ReencryptResult, "gates_synced"> = {
     active_version: ring.active.version,
     scanned: 0,
@@ -79,7 +90,13 @@ export async function reencryptAllProviderKeys(db: Database, ring: MasterKeyRing
   let after = "";
   for (;;) {
     const page = await db
-      .select({ id: providerKeys.id, tenantId: providerKeys.tenantId, provider: providerKeys.provider, scope: providerKeys.scope, ciphertext: providerKeys.ciphertext })
+      .select({
+        id: providerKeys.id,
+        tenantId: providerKeys.tenantId,
+        provider: providerKeys.provider,
+        scope: providerKeys.scope,
+        ciphertext: providerKeys.ciphertext,
+      })
       .from(providerKeys)
       .where(gt(providerKeys.id, after))
       .orderBy(asc(providerKeys.id))
@@ -92,7 +109,11 @@ export async function reencryptAllProviderKeys(db: Database, ring: MasterKeyRing
     const updates: { id: string; from: string; to: string }[] = [];
     for (const row of page) {
       // The cipher's associated data is (tenant, provider, scope) exactly as the BYOK routes sealed it.
-      const outcome = await reencryptWithActiveKey(row.ciphertext, { tenantId: row.tenantId, provider: row.provider, scope: row.scope }, ring);
+      const outcome = await reencryptWithActiveKey(
+        row.ciphertext,
+        { tenantId: row.tenantId, provider: row.provider, scope: row.scope },
+        ring,
+      );
       if (!outcome.ok) result.failed.push({ id: row.id, reason: outcome.reason });
       else if (!outcome.changed) result.already_current += 1;
       else updates.push({ id: row.id, from: row.ciphertext, to: outcome.sealed });

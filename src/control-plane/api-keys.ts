@@ -2,7 +2,15 @@ import { z } from "@hono/zod-openapi";
 import { apiKeyLookupIndex, apiKeyPrefix, generateApiKey } from "../auth/api-key-format";
 import { hashSecret } from "../auth/argon2";
 import { auditTarget, recordAudit } from "../audit/writer";
-import { findApiKey, insertApiKey, listApiKeys, revokeApiKey, rotateApiKey, type ApiKeyRow, type NewApiKey } from "../db/api-keys";
+import {
+  findApiKey,
+  insertApiKey,
+  listApiKeys,
+  revokeApiKey,
+  rotateApiKey,
+  type ApiKeyRow,
+  type NewApiKey,
+} from "../db/api-keys";
 import { database } from "../db/client";
 import { newId } from "../db/ids";
 import type { ProjectRow } from "../db/projects";
@@ -26,7 +34,9 @@ const ApiKeyView = z
     replaced_by: z.string().nullable(),
   })
   .openapi("ApiKey");
-const CreatedApiKey = ApiKeyView.extend({ key: z.string().describe("Plaintext; shown only in this response") }).openapi("CreatedApiKey");
+const CreatedApiKey = ApiKeyView.extend({ key: z.string().describe("Plaintext; shown only in this response") }).openapi(
+  "CreatedApiKey",
+);
 
 const CreateApiKey = z.object({ name: z.string().min(1).max(100).optional(), role: Role.default("user") }).strict();
 const KeyParams = IdParam.extend({ keyId: z.string().min(1).max(64) });
@@ -69,7 +79,12 @@ export function apiKeyRoutes() {
     const body = c.req.valid("json");
     const { row, plaintext } = await newKeyRow(project, body.name ?? null, body.role);
     await insertApiKey(database(c.env), row);
-    await recordAudit(c, { tenantId: project.tenantId, action: "api_key.create", target: auditTarget(["project", project.id], ["api_key", row.id]), after: keyView(row) });
+    await recordAudit(c, {
+      tenantId: project.tenantId,
+      action: "api_key.create",
+      target: auditTarget(["project", project.id], ["api_key", row.id]),
+      after: keyView(row),
+    });
     return c.json({ ...keyView(row), key: plaintext }, 201);
   });
 
@@ -88,7 +103,13 @@ export function apiKeyRoutes() {
       throw new GatewayError("conflict", "This key is already revoked; create a new one instead.");
     }
     await projectGate(c.env, project.id).revokeKeys([old.id]);
-    await recordAudit(c, { tenantId: project.tenantId, action: "api_key.rotate", target: auditTarget(["project", project.id], ["api_key", old.id]), before: keyView(old), after: { revoked: keyView({ ...old, revokedAt: Date.now(), replacedBy: row.id }), successor: keyView(row) } });
+    await recordAudit(c, {
+      tenantId: project.tenantId,
+      action: "api_key.rotate",
+      target: auditTarget(["project", project.id], ["api_key", old.id]),
+      before: keyView(old),
+      after: { revoked: keyView({ ...old, revokedAt: Date.now(), replacedBy: row.id }), successor: keyView(row) },
+    });
     return c.json({ ...keyView(row), key: plaintext }, 201);
   });
 
@@ -102,20 +123,35 @@ export function apiKeyRoutes() {
       return c.json(keyView(existing), 200); // already revoked: revocation is idempotent
     }
     await projectGate(c.env, project.id).revokeKeys([revoked.id]);
-    await recordAudit(c, { tenantId: project.tenantId, action: "api_key.revoke", target: auditTarget(["project", project.id], ["api_key", revoked.id]), before: keyView({ ...revoked, revokedAt: null }), after: keyView(revoked) });
+    await recordAudit(c, {
+      tenantId: project.tenantId,
+      action: "api_key.revoke",
+      target: auditTarget(["project", project.id], ["api_key", revoked.id]),
+      before: keyView({ ...revoked, revokedAt: null }),
+      after: keyView(revoked),
+    });
     return c.json(keyView(revoked), 200);
   });
 
   return app;
 }
 
-async function activeProject(env: Env, actor: Parameters<typeof visibleProject>[1], projectId: string): Promise<ProjectRow> {
+async function activeProject(
+  env: Env,
+  actor: Parameters<typeof visibleProject>[1],
+  projectId: string,
+): Promise<ProjectRow> {
   const project = await visibleProject(env, actor, projectId);
-  if (project.status === "suspended") throw new GatewayError("project_suspended", "The project is suspended; resume it first.");
+  if (project.status === "suspended")
+    throw new GatewayError("project_suspended", "The project is suspended; resume it first.");
   return project;
 }
 
-async function newKeyRow(project: ProjectRow, name: string | null, role: string): Promise<{ row: NewApiKey; plaintext: string }> {
+async function newKeyRow(
+  project: ProjectRow,
+  name: string | null,
+  role: string,
+): Promise<{ row: NewApiKey; plaintext: string }> {
   const plaintext = generateApiKey();
   const row: NewApiKey = {
     id: newId("key"),

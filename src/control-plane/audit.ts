@@ -17,7 +17,9 @@ const Page = {
 
 const AuditQuery = z
   .object({
-    tenant_id: Id.optional().describe("Operator: whose chain (`_global` for tenant-less actions); omitted = every chain"),
+    tenant_id: Id.optional().describe(
+      "Operator: whose chain (`_global` for tenant-less actions); omitted = every chain",
+    ),
     from: Time.optional(),
     to: Time.optional(),
     actor: Id.optional().describe("Credential id (`operator`, or an admin credential id)"),
@@ -66,8 +68,17 @@ const VerifyView = z
     tenant_id: z.string(),
     ok: z.boolean(),
     entries: z.number().int().describe("Entries verified before the first bad one (all of them when ok)"),
-    head_hash: z.string().nullable().describe("Hash of the last verified entry; keep it elsewhere to detect truncation later"),
-    first_bad: z.object({ seq: z.number().int(), id: z.string(), reason: z.enum(["seq_gap", "prev_hash_mismatch", "hash_mismatch"]) }).nullable(),
+    head_hash: z
+      .string()
+      .nullable()
+      .describe("Hash of the last verified entry; keep it elsewhere to detect truncation later"),
+    first_bad: z
+      .object({
+        seq: z.number().int(),
+        id: z.string(),
+        reason: z.enum(["seq_gap", "prev_hash_mismatch", "hash_mismatch"]),
+      })
+      .nullable(),
   })
   .openapi("AuditVerification");
 
@@ -137,7 +148,8 @@ export function auditRoutes() {
   app.openapi(verifyRoute, async (c) => {
     const { tenant_id } = c.req.valid("query");
     const tenantId = scopedTenant(c.get("actor"), tenant_id);
-    if (tenantId === undefined) throw new GatewayError("invalid_request", "tenant_id is required for the operator.", { param: "tenant_id" });
+    if (tenantId === undefined)
+      throw new GatewayError("invalid_request", "tenant_id is required for the operator.", { param: "tenant_id" });
     return c.json({ tenant_id: tenantId, ...(await verifyTenantChain(database(c.env), tenantId)) }, 200);
   });
 
@@ -184,12 +196,16 @@ export function auditRoutes() {
  */
 function scopedTenant(actor: Actor, requested: string | undefined): string | undefined {
   if (actor.kind === "operator") return requested;
-  if (requested !== undefined && requested !== actor.tenantId) throw new GatewayError("not_found", "No such tenant.", { param: "tenant_id" });
+  if (requested !== undefined && requested !== actor.tenantId)
+    throw new GatewayError("not_found", "No such tenant.", { param: "tenant_id" });
   return actor.tenantId;
 }
 
 function timeRange(from: string | undefined, to: string | undefined): { from?: number; to?: number } {
-  const range = { from: from === undefined ? undefined : Date.parse(from), to: to === undefined ? undefined : Date.parse(to) };
+  const range = {
+    from: from === undefined ? undefined : Date.parse(from),
+    to: to === undefined ? undefined : Date.parse(to),
+  };
   if (range.from !== undefined && range.to !== undefined && range.from > range.to) {
     throw new GatewayError("invalid_request", "'from' must not be after 'to'.", { param: "from" });
   }

@@ -29,7 +29,10 @@ const CreateBudget = z
     limit_usd: Usd,
   })
   .strict()
-  .refine((b) => (b.scope === "cost_center") === (b.cost_center !== undefined), { message: "required exactly for scope cost_center", path: ["cost_center"] });
+  .refine((b) => (b.scope === "cost_center") === (b.cost_center !== undefined), {
+    message: "required exactly for scope cost_center",
+    path: ["cost_center"],
+  });
 const PatchBudget = z.object({ limit_usd: Usd }).strict();
 const ListQuery = z.object({ tenant_id: z.string().min(1).optional() }).strict();
 const AlertSettings = z
@@ -50,7 +53,10 @@ export function budgetRoutes() {
     const q = parseQuery(ListQuery, c.req.query());
     const tenantId = tenantFor(c.get("actor"), q.tenant_id, false);
     const db = database(c.env);
-    const rows = await (tenantId ? db.select().from(sharedBudgets).where(eq(sharedBudgets.tenantId, tenantId)) : db.select().from(sharedBudgets)).all();
+    const rows = await (tenantId
+      ? db.select().from(sharedBudgets).where(eq(sharedBudgets.tenantId, tenantId))
+      : db.select().from(sharedBudgets)
+    ).all();
     return c.json({ data: rows.map(budgetView) });
   });
 
@@ -58,7 +64,8 @@ export function budgetRoutes() {
     const body = parseQuery(CreateBudget, await jsonBody(c.req.raw));
     const tenantId = tenantFor(c.get("actor"), body.tenant_id, true) as string;
     const db = database(c.env);
-    if (!(await findTenant(db, tenantId))) throw new GatewayError("not_found", "No such tenant.", { param: "tenant_id" });
+    if (!(await findTenant(db, tenantId)))
+      throw new GatewayError("not_found", "No such tenant.", { param: "tenant_id" });
     const row: BudgetRow = {
       id: newId("bud"),
       tenantId,
@@ -71,7 +78,12 @@ export function budgetRoutes() {
     const inserted = await db.insert(sharedBudgets).values(row).onConflictDoNothing().returning().get();
     if (!inserted) throw new GatewayError("conflict", "A budget for this scope and period exists; update it instead.");
     await reconfigureGates(c.env, db, await affectedProjects(db, row));
-    await recordAudit(c, { tenantId, action: "budget.create", target: auditTarget(["tenant", tenantId], ["budget", row.id]), after: budgetView(row) });
+    await recordAudit(c, {
+      tenantId,
+      action: "budget.create",
+      target: auditTarget(["tenant", tenantId], ["budget", row.id]),
+      after: budgetView(row),
+    });
     return c.json(budgetView(row), 201);
   });
 
@@ -80,9 +92,19 @@ export function budgetRoutes() {
     const db = database(c.env);
     const row = await visibleBudget(db, c.get("actor"), c.req.param("id"));
     const updated = { ...row, limitMicroUsd: usdToMicro(body.limit_usd) };
-    await db.update(sharedBudgets).set({ limitMicroUsd: updated.limitMicroUsd }).where(eq(sharedBudgets.id, row.id)).run();
+    await db
+      .update(sharedBudgets)
+      .set({ limitMicroUsd: updated.limitMicroUsd })
+      .where(eq(sharedBudgets.id, row.id))
+      .run();
     await reconfigureGates(c.env, db, await affectedProjects(db, row));
-    await recordAudit(c, { tenantId: row.tenantId, action: "budget.update", target: auditTarget(["tenant", row.tenantId], ["budget", row.id]), before: budgetView(row), after: budgetView(updated) });
+    await recordAudit(c, {
+      tenantId: row.tenantId,
+      action: "budget.update",
+      target: auditTarget(["tenant", row.tenantId], ["budget", row.id]),
+      before: budgetView(row),
+      after: budgetView(updated),
+    });
     return c.json(budgetView(updated));
   });
 
@@ -91,7 +113,12 @@ export function budgetRoutes() {
     const row = await visibleBudget(db, c.get("actor"), c.req.param("id"));
     await db.delete(sharedBudgets).where(eq(sharedBudgets.id, row.id)).run();
     await reconfigureGates(c.env, db, await affectedProjects(db, row));
-    await recordAudit(c, { tenantId: row.tenantId, action: "budget.delete", target: auditTarget(["tenant", row.tenantId], ["budget", row.id]), before: budgetView(row) });
+    await recordAudit(c, {
+      tenantId: row.tenantId,
+      action: "budget.delete",
+      target: auditTarget(["tenant", row.tenantId], ["budget", row.id]),
+      before: budgetView(row),
+    });
     return c.json(budgetView(row));
   });
 
@@ -115,10 +142,18 @@ export function budgetRoutes() {
         .onConflictDoUpdate({ target: budgetAlertSettings.tenantId, set: { thresholds, updatedAt: Date.now() } })
         .run();
     }
-    const ids = (await db.select({ id: projects.id }).from(projects).where(eq(projects.tenantId, tenantId)).all()).map((p) => p.id);
+    const ids = (await db.select({ id: projects.id }).from(projects).where(eq(projects.tenantId, tenantId)).all()).map(
+      (p) => p.id,
+    );
     await reconfigureGates(c.env, db, ids);
     const after = await alertView(db, tenantId);
-    await recordAudit(c, { tenantId, action: "budget_alerts.update", target: auditTarget(["tenant", tenantId], ["budget_alerts", "tenant"]), before: alertSettingsForAudit(before), after: alertSettingsForAudit(after) });
+    await recordAudit(c, {
+      tenantId,
+      action: "budget_alerts.update",
+      target: auditTarget(["tenant", tenantId], ["budget_alerts", "tenant"]),
+      before: alertSettingsForAudit(before),
+      after: alertSettingsForAudit(after),
+    });
     return c.json(after);
   });
 
@@ -137,26 +172,70 @@ const SharedBudget = zo
     created_at: zo.string(),
   })
   .openapi("SharedBudget");
-const AlertSettingsView = zo.object({ tenant_id: zo.string(), webhook_url: zo.string().nullable(), thresholds: zo.array(zo.number().int()) }).openapi("BudgetAlerts");
+const AlertSettingsView = zo
+  .object({ tenant_id: zo.string(), webhook_url: zo.string().nullable(), thresholds: zo.array(zo.number().int()) })
+  .openapi("BudgetAlerts");
 const budgetRoute = taggedRoute("budgets");
 
 /** The OpenAPI description of `budgetRoutes` (the handlers validate with the same schemas). */
 export const budgetDocs = [
-  budgetRoute({ method: "get", path: "/v1/budgets", summary: "Shared dollar budgets (a tenant admin's own; the operator may filter by tenant)", request: { query: ListQuery }, responses: { 200: jsonResponse(zo.object({ data: zo.array(SharedBudget) }), "Budgets"), ...commonErrors } }),
-  budgetRoute({ method: "post", path: "/v1/budgets", summary: "A tenant or cost-center dollar budget, enforced across its projects", request: jsonRequest(CreateBudget), responses: { 201: jsonResponse(SharedBudget, "Created"), 409: jsonResponse(ErrorBody, "One exists for this scope and period (`conflict`)"), ...commonErrors } }),
-  budgetRoute({ method: "patch", path: "/v1/budgets/{id}", summary: "Change a budget's limit", request: { params: IdParam, ...jsonRequest(PatchBudget) }, responses: { 200: jsonResponse(SharedBudget, "Updated"), ...commonErrors } }),
-  budgetRoute({ method: "delete", path: "/v1/budgets/{id}", summary: "Delete a budget", request: { params: IdParam }, responses: { 200: jsonResponse(SharedBudget, "Deleted"), ...commonErrors } }),
-  budgetRoute({ method: "get", path: "/v1/tenants/{id}/budget-alerts", summary: "The tenant's budget-alert webhook and thresholds", request: { params: IdParam }, responses: { 200: jsonResponse(AlertSettingsView, "Settings"), ...commonErrors } }),
-  budgetRoute({ method: "put", path: "/v1/tenants/{id}/budget-alerts", summary: "Set the webhook (https only) and thresholds (percent)", request: { params: IdParam, ...jsonRequest(AlertSettings) }, responses: { 200: jsonResponse(AlertSettingsView, "Settings"), ...commonErrors } }),
+  budgetRoute({
+    method: "get",
+    path: "/v1/budgets",
+    summary: "Shared dollar budgets (a tenant admin's own; the operator may filter by tenant)",
+    request: { query: ListQuery },
+    responses: { 200: jsonResponse(zo.object({ data: zo.array(SharedBudget) }), "Budgets"), ...commonErrors },
+  }),
+  budgetRoute({
+    method: "post",
+    path: "/v1/budgets",
+    summary: "A tenant or cost-center dollar budget, enforced across its projects",
+    request: jsonRequest(CreateBudget),
+    responses: {
+      201: jsonResponse(SharedBudget, "Created"),
+      409: jsonResponse(ErrorBody, "One exists for this scope and period (`conflict`)"),
+      ...commonErrors,
+    },
+  }),
+  budgetRoute({
+    method: "patch",
+    path: "/v1/budgets/{id}",
+    summary: "Change a budget's limit",
+    request: { params: IdParam, ...jsonRequest(PatchBudget) },
+    responses: { 200: jsonResponse(SharedBudget, "Updated"), ...commonErrors },
+  }),
+  budgetRoute({
+    method: "delete",
+    path: "/v1/budgets/{id}",
+    summary: "Delete a budget",
+    request: { params: IdParam },
+    responses: { 200: jsonResponse(SharedBudget, "Deleted"), ...commonErrors },
+  }),
+  budgetRoute({
+    method: "get",
+    path: "/v1/tenants/{id}/budget-alerts",
+    summary: "The tenant's budget-alert webhook and thresholds",
+    request: { params: IdParam },
+    responses: { 200: jsonResponse(AlertSettingsView, "Settings"), ...commonErrors },
+  }),
+  budgetRoute({
+    method: "put",
+    path: "/v1/tenants/{id}/budget-alerts",
+    summary: "Set the webhook (https only) and thresholds (percent)",
+    request: { params: IdParam, ...jsonRequest(AlertSettings) },
+    responses: { 200: jsonResponse(AlertSettingsView, "Settings"), ...commonErrors },
+  }),
 ];
 
 /** The tenant a call acts on: a tenant admin's own (another id → 404); the operator names one when `required`. */
 function tenantFor(actor: Actor, requested: string | undefined, required: boolean): string | undefined {
   if (actor.kind === "tenant_admin") {
-    if (requested !== undefined && requested !== actor.tenantId) throw new GatewayError("not_found", "No such tenant.", { param: "tenant_id" });
+    if (requested !== undefined && requested !== actor.tenantId)
+      throw new GatewayError("not_found", "No such tenant.", { param: "tenant_id" });
     return actor.tenantId;
   }
-  if (required && requested === undefined) throw new GatewayError("invalid_request", "The operator must name tenant_id.", { param: "tenant_id" });
+  if (required && requested === undefined)
+    throw new GatewayError("invalid_request", "The operator must name tenant_id.", { param: "tenant_id" });
   return requested;
 }
 
@@ -169,7 +248,8 @@ async function visibleTenant(db: Database, actor: Actor, tenantId: string): Prom
 
 async function visibleBudget(db: Database, actor: Actor, id: string): Promise<BudgetRow> {
   const row = await db.select().from(sharedBudgets).where(eq(sharedBudgets.id, id)).get();
-  if (!row || (actor.kind === "tenant_admin" && row.tenantId !== actor.tenantId)) throw new GatewayError("not_found", "No such budget.");
+  if (!row || (actor.kind === "tenant_admin" && row.tenantId !== actor.tenantId))
+    throw new GatewayError("not_found", "No such budget.");
   return row;
 }
 

@@ -2,11 +2,23 @@ import { z } from "@hono/zod-openapi";
 import { auditTarget, recordAudit } from "../audit/writer";
 import { database } from "../db/client";
 import { newId } from "../db/ids";
-import { costCenterScope, deleteProviderKey, listProviderKeys, TENANT_SCOPE, upsertProviderKey, type ProviderKeyRow } from "../db/provider-keys";
+import {
+  costCenterScope,
+  deleteProviderKey,
+  listProviderKeys,
+  TENANT_SCOPE,
+  upsertProviderKey,
+  type ProviderKeyRow,
+} from "../db/provider-keys";
 import { loadConfig } from "../env";
 import { GatewayError } from "../errors";
 import { findProvider, type ProviderRow } from "../providers/catalog";
-import { credentialIdentity, EnterpriseKeyFields, isEnterpriseProvider, storedCredential } from "../providers/enterprise-credentials";
+import {
+  credentialIdentity,
+  EnterpriseKeyFields,
+  isEnterpriseProvider,
+  storedCredential,
+} from "../providers/enterprise-credentials";
 import { validateEnterpriseCredential, validateProviderKey } from "../providers/validate-key";
 import { encryptProviderKey, keyFingerprint } from "../secrets/byok-cipher";
 import { parseMasterKeys } from "../secrets/master-keys";
@@ -15,15 +27,26 @@ import { controlRouter } from "./openapi-app";
 import { commonErrors, jsonBody, jsonResponse, taggedRoute } from "./schemas";
 import { visibleTenant } from "./tenants";
 
-const ProviderParams = z.object({ tenantId: z.string().min(1).max(64), provider: z.string().regex(/^[a-z0-9-]{1,32}$/) });
+const ProviderParams = z.object({
+  tenantId: z.string().min(1).max(64),
+  provider: z.string().regex(/^[a-z0-9-]{1,32}$/),
+});
 const ScopeQuery = z.object({ cost_center: z.string().min(1).max(100).optional() });
 
 const PutProviderKey = z
   .object({
     // Required for API-key providers; Vertex reads `service_account` (or its JSON text here), Bedrock the aws_* fields.
     api_key: z.string().min(8).max(16_384).optional(),
-    base_url: z.url({ protocol: /^https?$/ }).optional().describe("Override the provider's API base URL (self-hosted or regional)"),
-    cost_center: z.string().min(1).max(100).optional().describe("Attach to one cost center instead of the whole tenant"),
+    base_url: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe("Override the provider's API base URL (self-hosted or regional)"),
+    cost_center: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe("Attach to one cost center instead of the whole tenant"),
     ...EnterpriseKeyFields.shape,
   })
   .strict();
@@ -51,7 +74,10 @@ const listKeys = route({
   method: "get",
   path: "/auth/v1/tenants/{tenantId}/providers",
   request: { params: ProviderParams.pick({ tenantId: true }) },
-  responses: { 200: jsonResponse(z.object({ data: z.array(ProviderKeyView) }), "Providers and fingerprints, never keys"), ...commonErrors },
+  responses: {
+    200: jsonResponse(z.object({ data: z.array(ProviderKeyView) }), "Providers and fingerprints, never keys"),
+    ...commonErrors,
+  },
 });
 const deleteKey = route({
   method: "delete",
@@ -66,16 +92,21 @@ export function byokRoutes() {
   app.openapi(putKey, async (c) => {
     const { tenantId, provider } = c.req.valid("param");
     const tenant = await visibleTenant(c.env, c.get("actor"), tenantId);
-    if (tenant.plan === "free") throw new GatewayError("byok_requires_pro", "Storing provider keys needs the pro plan or above.");
+    if (tenant.plan === "free")
+      throw new GatewayError("byok_requires_pro", "Storing provider keys needs the pro plan or above.");
     const row = findProvider(provider);
-    if (!row || row.mock) throw new GatewayError("invalid_request", `Unknown provider '${provider}'.`, { param: "provider" });
+    if (!row || row.mock)
+      throw new GatewayError("invalid_request", `Unknown provider '${provider}'.`, { param: "provider" });
     const body = c.req.valid("json");
     const credential = await credentialToStore(row, body);
     const validation = isEnterpriseProvider(row)
       ? await validateEnterpriseCredential(provider, credential.secret, credential.baseUrl ?? row.baseUrl)
       : await validateProviderKey(provider, credential.secret, { baseUrl: body.base_url });
     if (!validation.ok) {
-      const reason = validation.reason === "invalid_key" ? "the provider rejected the key" : `the provider could not confirm the key (${validation.reason})`;
+      const reason =
+        validation.reason === "invalid_key"
+          ? "the provider rejected the key"
+          : `the provider could not confirm the key (${validation.reason})`;
       throw new GatewayError("provider_key_invalid", `Key not stored: ${reason}.`, { param: "api_key" });
     }
     const scope = body.cost_center ? costCenterScope(body.cost_center) : TENANT_SCOPE;
@@ -92,12 +123,20 @@ export function byokRoutes() {
       createdAt: now,
       updatedAt: now,
     };
-    const previous = (await listProviderKeys(database(c.env), tenantId)).find((key) => key.provider === provider && key.scope === scope);
+    const previous = (await listProviderKeys(database(c.env), tenantId)).find(
+      (key) => key.provider === provider && key.scope === scope,
+    );
     await upsertProviderKey(database(c.env), stored);
     // Gates hold the sealed keys the hot path pays with: the next request must use this one.
     await syncTenantGates(c.env, tenantId);
     // Fingerprint, scope and base URL only: never the key or its ciphertext.
-    await recordAudit(c, { tenantId, action: "byok.put", target: auditTarget(["tenant", tenantId], ["provider", `${provider}@${scope}`]), before: previous && providerKeyView(previous), after: providerKeyView(stored) });
+    await recordAudit(c, {
+      tenantId,
+      action: "byok.put",
+      target: auditTarget(["tenant", tenantId], ["provider", `${provider}@${scope}`]),
+      before: previous && providerKeyView(previous),
+      after: providerKeyView(stored),
+    });
     return c.json(providerKeyView(stored), 200);
   });
 
@@ -110,10 +149,20 @@ export function byokRoutes() {
     const { tenantId, provider } = c.req.valid("param");
     await visibleTenant(c.env, c.get("actor"), tenantId);
     const costCenter = c.req.valid("query").cost_center;
-    const deleted = await deleteProviderKey(database(c.env), tenantId, provider, costCenter ? costCenterScope(costCenter) : TENANT_SCOPE);
+    const deleted = await deleteProviderKey(
+      database(c.env),
+      tenantId,
+      provider,
+      costCenter ? costCenterScope(costCenter) : TENANT_SCOPE,
+    );
     if (!deleted) throw new GatewayError("not_found", "No key stored for this provider.");
     await syncTenantGates(c.env, tenantId);
-    await recordAudit(c, { tenantId, action: "byok.delete", target: auditTarget(["tenant", tenantId], ["provider", `${provider}@${deleted.scope}`]), before: providerKeyView(deleted) });
+    await recordAudit(c, {
+      tenantId,
+      action: "byok.delete",
+      target: auditTarget(["tenant", tenantId], ["provider", `${provider}@${deleted.scope}`]),
+      before: providerKeyView(deleted),
+    });
     return c.json(providerKeyView(deleted), 200);
   });
 
@@ -121,16 +170,26 @@ export function byokRoutes() {
 }
 
 /** The plaintext to seal, what its fingerprint names, and the base URL to store, per credential shape. */
-async function credentialToStore(row: ProviderRow, body: z.infer<typeof PutProviderKey>): Promise<{ secret: string; identity: string; baseUrl: string | null }> {
+async function credentialToStore(
+  row: ProviderRow,
+  body: z.infer<typeof PutProviderKey>,
+): Promise<{ secret: string; identity: string; baseUrl: string | null }> {
   if (isEnterpriseProvider(row)) {
     const stored = storedCredential(row, body);
     if (!stored.ok) throw new GatewayError("invalid_request", stored.message, { param: stored.param });
     return { secret: stored.secret, identity: credentialIdentity(row, stored.secret), baseUrl: stored.baseUrl };
   }
-  if (!body.api_key) throw new GatewayError("invalid_request", "api_key is required for this provider.", { param: "api_key" });
+  if (!body.api_key)
+    throw new GatewayError("invalid_request", "api_key is required for this provider.", { param: "api_key" });
   return { secret: body.api_key, identity: body.api_key, baseUrl: body.base_url ?? null };
 }
 
 function providerKeyView(row: Pick<ProviderKeyRow, "provider" | "scope" | "fingerprint" | "baseUrl" | "updatedAt">) {
-  return { provider: row.provider, scope: row.scope, fingerprint: row.fingerprint, base_url: row.baseUrl, updated_at: new Date(row.updatedAt).toISOString() };
+  return {
+    provider: row.provider,
+    scope: row.scope,
+    fingerprint: row.fingerprint,
+    base_url: row.baseUrl,
+    updated_at: new Date(row.updatedAt).toISOString(),
+  };
 }

@@ -19,5 +19,9 @@ export async function syncProjectGate(env: Env, projectId: string): Promise<Gate
 export async function syncTenantGates(env: Env, tenantId: string): Promise<void> {
   const db = database(env);
   const projects = await listProjects(db, tenantId);
-  await reconfigureGates(env, db, projects.map((project) => project.id));
+  await reconfigureGates(
+    env,
+    db,
+    projects.map((project) => project.id),
+  );
 }

@@ -27,13 +27,20 @@ export function killSwitchRoutes() {
   const app = new Hono<ControlPlaneEnv>();
 
   app.post("/v1/admin/killswitch/global", async (c) => {
-    if (c.get("actor").kind !== "operator") throw new GatewayError("forbidden", "Only the operator may set the global kill switch.");
+    if (c.get("actor").kind !== "operator")
+      throw new GatewayError("forbidden", "Only the operator may set the global kill switch.");
     const { enabled } = parseQuery(Body, await jsonBody(c.req.raw));
     const db = database(c.env);
     const ids = (await db.select({ id: projects.id }).from(projects).all()).map((p) => p.id);
     const before = await killSwitchEnabled(db, "global", GLOBAL_SCOPE_ID);
     const result = await flip(c.env, db, "global", GLOBAL_SCOPE_ID, enabled, ids);
-    await recordAudit(c, { tenantId: GLOBAL_CHAIN, action: "killswitch.set", target: auditTarget(["killswitch", "global"]), before: { enabled: before }, after: { enabled } });
+    await recordAudit(c, {
+      tenantId: GLOBAL_CHAIN,
+      action: "killswitch.set",
+      target: auditTarget(["killswitch", "global"]),
+      before: { enabled: before },
+      after: { enabled },
+    });
     return c.json(result);
   });
 
@@ -45,10 +52,18 @@ export function killSwitchRoutes() {
       throw new GatewayError("not_found", "No such tenant.");
     }
     const { enabled } = parseQuery(Body, await jsonBody(c.req.raw));
-    const ids = (await db.select({ id: projects.id }).from(projects).where(eq(projects.tenantId, tenantId)).all()).map((p) => p.id);
+    const ids = (await db.select({ id: projects.id }).from(projects).where(eq(projects.tenantId, tenantId)).all()).map(
+      (p) => p.id,
+    );
     const before = await killSwitchEnabled(db, "tenant", tenantId);
     const result = await flip(c.env, db, "tenant", tenantId, enabled, ids);
-    await recordAudit(c, { tenantId, action: "killswitch.set", target: auditTarget(["tenant", tenantId], ["killswitch", "tenant"]), before: { enabled: before }, after: { enabled } });
+    await recordAudit(c, {
+      tenantId,
+      action: "killswitch.set",
+      target: auditTarget(["tenant", tenantId], ["killswitch", "tenant"]),
+      before: { enabled: before },
+      after: { enabled },
+    });
     return c.json(result);
   });
 
@@ -57,20 +72,39 @@ export function killSwitchRoutes() {
     const { enabled } = parseQuery(Body, await jsonBody(c.req.raw));
     const before = await killSwitchEnabled(database(c.env), "project", project.id);
     const result = await flip(c.env, database(c.env), "project", project.id, enabled, [project.id]);
-    await recordAudit(c, { tenantId: project.tenantId, action: "killswitch.set", target: auditTarget(["project", project.id], ["killswitch", "project"]), before: { enabled: before }, after: { enabled } });
+    await recordAudit(c, {
+      tenantId: project.tenantId,
+      action: "killswitch.set",
+      target: auditTarget(["project", project.id], ["killswitch", "project"]),
+      before: { enabled: before },
+      after: { enabled },
+    });
     return c.json(result);
   });
 
   return app;
 }
 
-async function flip(env: Env, db: Database, scope: KillSwitchScope, scopeId: string, enabled: boolean, projectIds: readonly string[]) {
+async function flip(
+  env: Env,
+  db: Database,
+  scope: KillSwitchScope,
+  scopeId: string,
+  enabled: boolean,
+  projectIds: readonly string[],
+) {
   const updatedAt = Date.now();
   const version = await writeKillSwitch(db, { scope, scopeId, enabled, updatedAt });
   // A gate without a snapshot ignores the push; its first configure loads the switch from D1 instead. Pushes of
   // concurrent flips may arrive in any order: the gate keeps the highest version.
   await inBatches(projectIds, (id) => projectGate(env, id).setKillSwitch(scope, enabled, version));
-  return { scope, scope_id: scope === "global" ? null : scopeId, enabled, updated_at: new Date(updatedAt).toISOString(), projects: projectIds.length };
+  return {
+    scope,
+    scope_id: scope === "global" ? null : scopeId,
+    enabled,
+    updated_at: new Date(updatedAt).toISOString(),
+    projects: projectIds.length,
+  };
 }
 
 const KillSwitchState = zo

@@ -42,15 +42,20 @@ export function mintRoutes() {
   app.openapi(mintRoute, async (c) => {
     const key = await authenticateApiKey(c.env, c.req.header("Authorization"));
     const hostProject = await projectForRequest(c.env, c.req.raw);
-    if (hostProject && hostProject.id !== key.projectId) throw new GatewayError("wrong_project", "This API key belongs to another project.");
+    if (hostProject && hostProject.id !== key.projectId)
+      throw new GatewayError("wrong_project", "This API key belongs to another project.");
     const project = await findProject(database(c.env), key.projectId);
     if (!project) throw new GatewayError("invalid_api_key", "The API key is not valid.");
     if (project.status === "suspended") throw new GatewayError("project_suspended", "The project is suspended.");
 
     const body = c.req.valid("json");
     const role = body.role ?? key.role;
-    if (!mayMintRole(key.role, role)) throw new GatewayError("forbidden", `This key may not mint role '${role}'.`, { param: "role" });
-    if (body.tier !== undefined && !(await listTiers(database(c.env), project.id)).some((tier) => tier.name === body.tier)) {
+    if (!mayMintRole(key.role, role))
+      throw new GatewayError("forbidden", `This key may not mint role '${role}'.`, { param: "role" });
+    if (
+      body.tier !== undefined &&
+      !(await listTiers(database(c.env), project.id)).some((tier) => tier.name === body.tier)
+    ) {
       throw new GatewayError("invalid_request", `Unknown tier '${body.tier}'.`, { param: "tier" });
     }
 
@@ -60,10 +65,23 @@ export function mintRoutes() {
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
       ttlSeconds: body.ttl_seconds,
-      claims: { tid: project.tenantId, pid: project.id, uid: body.user_id, role, scp: body.scopes ?? [], tier: body.tier, akid: key.id },
+      claims: {
+        tid: project.tenantId,
+        pid: project.id,
+        uid: body.user_id,
+        role,
+        scp: body.scopes ?? [],
+        tier: body.tier,
+        akid: key.id,
+      },
     });
     return c.json(
-      { token: minted.token, token_type: "Bearer" as const, expires_at: new Date(minted.expiresAt * 1000).toISOString(), expires_in: body.ttl_seconds },
+      {
+        token: minted.token,
+        token_type: "Bearer" as const,
+        expires_at: new Date(minted.expiresAt * 1000).toISOString(),
+        expires_in: body.ttl_seconds,
+      },
       200,
     );
   });

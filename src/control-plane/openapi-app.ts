@@ -12,10 +12,17 @@ export function controlRouter(): OpenAPIHono<ControlPlaneEnv> {
       if (result.success) return;
       const issue = result.error.issues[0];
       const param = issue?.path.length ? issue.path.join(".") : undefined;
-      const reason = issue?.code === "unrecognized_keys" ? `unknown field(s): ${issue.keys.join(", ")}` : (issue?.message ?? "invalid");
-      throw new GatewayError("invalid_request", `Invalid request ${result.target}${param ? ` at '${param}'` : ""}: ${reason}.`, {
-        param: issue?.code === "unrecognized_keys" ? issue.keys[0] : param,
-      });
+      const reason =
+        issue?.code === "unrecognized_keys"
+          ? `unknown field(s): ${issue.keys.join(", ")}`
+          : (issue?.message ?? "invalid");
+      throw new GatewayError(
+        "invalid_request",
+        `Invalid request ${result.target}${param ? ` at '${param}'` : ""}: ${reason}.`,
+        {
+          param: issue?.code === "unrecognized_keys" ? issue.keys[0] : param,
+        },
+      );
     },
   });
 }

@@ -3,7 +3,15 @@ import { auditTarget, recordAudit } from "../audit/writer";
 import { database } from "../db/client";
 import { newId } from "../db/ids";
 import { isUniqueViolation } from "../db/unique-violation";
-import { projectSettings, findTenantProject, insertProjectWithinPlan, listProjects, resumeProjectWithinPlan, updateProject, type ProjectRow } from "../db/projects";
+import {
+  projectSettings,
+  findTenantProject,
+  insertProjectWithinPlan,
+  listProjects,
+  resumeProjectWithinPlan,
+  updateProject,
+  type ProjectRow,
+} from "../db/projects";
 import { revokeProjectKeys } from "../db/api-keys";
 import { projectModels } from "../data-plane/model-list";
 import { loadConfig } from "../env";
@@ -33,7 +41,11 @@ const ProjectView = z
   })
   .openapi("Project");
 
-const CostCenter = z.string().min(1).max(100).regex(/^[\w .:/-]+$/, "letters, digits, space and _ . : / -");
+const CostCenter = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[\w .:/-]+$/, "letters, digits, space and _ . : / -");
 
 const CreateProject = z
   .object({
@@ -44,7 +56,9 @@ const CreateProject = z
   })
   .strict();
 
-const UpdateProject = z.object({ name: z.string().min(1).max(200).optional(), cost_center: CostCenter.nullable().optional() }).strict();
+const UpdateProject = z
+  .object({ name: z.string().min(1).max(200).optional(), cost_center: CostCenter.nullable().optional() })
+  .strict();
 
 const SettingsView = z.record(z.string(), z.unknown()).openapi("ProjectSettings");
 
@@ -62,14 +76,24 @@ const listProjectsRoute = route({
   path: "/v1/projects",
   responses: { 200: jsonResponse(z.object({ data: z.array(ProjectView) }), "Projects"), ...commonErrors },
 });
-const getProject = route({ method: "get", path: "/v1/projects/{id}", request: { params: IdParam }, responses: { 200: jsonResponse(ProjectView, "The project"), ...commonErrors } });
+const getProject = route({
+  method: "get",
+  path: "/v1/projects/{id}",
+  request: { params: IdParam },
+  responses: { 200: jsonResponse(ProjectView, "The project"), ...commonErrors },
+});
 const patchProject = route({
   method: "patch",
   path: "/v1/projects/{id}",
   request: { params: IdParam, ...jsonBody(UpdateProject) },
   responses: { 200: jsonResponse(ProjectView, "Updated"), ...commonErrors },
 });
-const getSettings = route({ method: "get", path: "/v1/projects/{id}/settings", request: { params: IdParam }, responses: { 200: jsonResponse(SettingsView, "Effective settings with defaults"), ...commonErrors } });
+const getSettings = route({
+  method: "get",
+  path: "/v1/projects/{id}/settings",
+  request: { params: IdParam },
+  responses: { 200: jsonResponse(SettingsView, "Effective settings with defaults"), ...commonErrors },
+});
 const patchSettings = route({
   method: "patch",
   path: "/v1/projects/{id}/settings",
@@ -78,7 +102,13 @@ const patchSettings = route({
   responses: { 200: jsonResponse(SettingsView, "Updated settings"), ...commonErrors },
 });
 const lifecycle = (action: "suspend" | "resume" | "provisioning/retry", summary: string) =>
-  route({ method: "post", path: `/v1/projects/{id}/${action}`, summary, request: { params: IdParam }, responses: { 200: jsonResponse(ProjectView, "The project"), ...commonErrors } });
+  route({
+    method: "post",
+    path: `/v1/projects/{id}/${action}`,
+    summary,
+    request: { params: IdParam },
+    responses: { 200: jsonResponse(ProjectView, "The project"), ...commonErrors },
+  });
 
 const ModelRoute = z
   .object({
@@ -94,10 +124,15 @@ const listModels = route({
   path: "/v1/projects/{id}/models",
   summary: "The project's models with the provider, region and credential each will use",
   request: { params: IdParam },
-  responses: { 200: jsonResponse(z.object({ data: z.array(ModelRoute) }), "Models and their routing"), ...commonErrors },
+  responses: {
+    200: jsonResponse(z.object({ data: z.array(ModelRoute) }), "Models and their routing"),
+    ...commonErrors,
+  },
 });
 
-const SelectModel = z.object({ model: z.string().min(3).max(200).describe("provider/model, e.g. openai/gpt-4o-mini") }).strict();
+const SelectModel = z
+  .object({ model: z.string().min(3).max(200).describe("provider/model, e.g. openai/gpt-4o-mini") })
+  .strict();
 const selectModel = route({
   method: "put",
   path: "/auth/v1/projects/{id}/settings/model",
@@ -112,16 +147,27 @@ export function projectRoutes() {
   app.openapi(createProject, async (c) => {
     const body = c.req.valid("json");
     const tenantId = tenantScope(c.get("actor")) ?? body.tenant_id;
-    if (!tenantId) throw new GatewayError("invalid_request", "tenant_id is required for the operator.", { param: "tenant_id" });
+    if (!tenantId)
+      throw new GatewayError("invalid_request", "tenant_id is required for the operator.", { param: "tenant_id" });
     if (body.tenant_id && body.tenant_id !== tenantId) throw new GatewayError("not_found", "No such tenant.");
     await visibleTenant(c.env, c.get("actor"), tenantId);
     const settings = completeSettings(await validateSettingsPatch(body.settings ?? {}, undefined));
-    const project = await createWithUniqueSlug(c.env, { tenantId, name: body.name, costCenter: body.cost_center ?? null, settings });
+    const project = await createWithUniqueSlug(c.env, {
+      tenantId,
+      name: body.name,
+      costCenter: body.cost_center ?? null,
+      settings,
+    });
     const config = loadConfig(c.env);
     const dnsStatus = provisionHostnames(projectHostnames(config, project.slug));
     const provisioned = (await updateProject(database(c.env), project.id, { dnsStatus })) ?? project;
     await syncProjectGate(c.env, project.id);
-    await recordAudit(c, { tenantId, action: "project.create", target: auditTarget(["project", project.id]), after: { ...projectView(c.env, provisioned), settings } });
+    await recordAudit(c, {
+      tenantId,
+      action: "project.create",
+      target: auditTarget(["project", project.id]),
+      after: { ...projectView(c.env, provisioned), settings },
+    });
     return c.json(projectView(c.env, provisioned), 201);
   });
 
@@ -130,7 +176,9 @@ export function projectRoutes() {
     return c.json({ data: rows.map((row) => projectView(c.env, row)) }, 200);
   });
 
-  app.openapi(getProject, async (c) => c.json(projectView(c.env, await visibleProject(c.env, c.get("actor"), c.req.valid("param").id)), 200));
+  app.openapi(getProject, async (c) =>
+    c.json(projectView(c.env, await visibleProject(c.env, c.get("actor"), c.req.valid("param").id)), 200),
+  );
 
   app.openapi(patchProject, async (c) => {
     const project = await visibleProject(c.env, c.get("actor"), c.req.valid("param").id);
@@ -141,7 +189,13 @@ export function projectRoutes() {
       updatedAt: Date.now(),
     });
     await syncProjectGate(c.env, project.id);
-    await recordAudit(c, { tenantId: project.tenantId, action: "project.update", target: auditTarget(["project", project.id]), before: projectView(c.env, project), after: projectView(c.env, updated ?? project) });
+    await recordAudit(c, {
+      tenantId: project.tenantId,
+      action: "project.update",
+      target: auditTarget(["project", project.id]),
+      before: projectView(c.env, project),
+      after: projectView(c.env, updated ?? project),
+    });
     return c.json(projectView(c.env, updated ?? project), 200);
   });
 
@@ -153,7 +207,13 @@ export function projectRoutes() {
   app.openapi(patchSettings, async (c) => {
     const project = await visibleProject(c.env, c.get("actor"), c.req.valid("param").id);
     const next = await applySettings(c.env, project, c.req.valid("json"));
-    await recordAudit(c, { tenantId: project.tenantId, action: "project.settings.update", target: auditTarget(["project", project.id], ["settings", "project"]), before: storedSettings(project), after: next });
+    await recordAudit(c, {
+      tenantId: project.tenantId,
+      action: "project.settings.update",
+      target: auditTarget(["project", project.id], ["settings", "project"]),
+      before: storedSettings(project),
+      after: next,
+    });
     return c.json(next, 200);
   });
 
@@ -167,10 +227,18 @@ export function projectRoutes() {
     const { model } = c.req.valid("json");
     const allowlist = storedSettings(project).model_allowlist;
     if (allowlist && !allowlist.includes(model)) {
-      throw new GatewayError("model_not_allowed", `Model '${model}' is not in this project's allowlist.`, { param: "model" });
+      throw new GatewayError("model_not_allowed", `Model '${model}' is not in this project's allowlist.`, {
+        param: "model",
+      });
     }
     const next = await applySettings(c.env, project, { provider_model: model });
-    await recordAudit(c, { tenantId: project.tenantId, action: "project.model.select", target: auditTarget(["project", project.id], ["settings", "provider_model"]), before: { provider_model: storedSettings(project).provider_model }, after: { provider_model: next.provider_model } });
+    await recordAudit(c, {
+      tenantId: project.tenantId,
+      action: "project.model.select",
+      target: auditTarget(["project", project.id], ["settings", "provider_model"]),
+      before: { provider_model: storedSettings(project).provider_model },
+      after: { provider_model: next.provider_model },
+    });
     return c.json(next, 200);
   });
 
@@ -180,7 +248,13 @@ export function projectRoutes() {
     await revokeProjectKeys(database(c.env), project.id, now);
     const updated = await updateProject(database(c.env), project.id, { status: "suspended", updatedAt: now });
     await syncProjectGate(c.env, project.id);
-    await recordAudit(c, { tenantId: project.tenantId, action: "project.suspend", target: auditTarget(["project", project.id]), before: { status: project.status }, after: { status: "suspended", keys_revoked: true } });
+    await recordAudit(c, {
+      tenantId: project.tenantId,
+      action: "project.suspend",
+      target: auditTarget(["project", project.id]),
+      before: { status: project.status },
+      after: { status: "suspended", keys_revoked: true },
+    });
     return c.json(projectView(c.env, updated ?? project), 200);
   });
 
@@ -191,17 +265,30 @@ export function projectRoutes() {
       throw new GatewayError("plan_limit_reached", "The free plan allows at most 3 active projects.");
     }
     await syncProjectGate(c.env, project.id);
-    await recordAudit(c, { tenantId: project.tenantId, action: "project.resume", target: auditTarget(["project", project.id]), before: { status: project.status }, after: { status: "active" } });
+    await recordAudit(c, {
+      tenantId: project.tenantId,
+      action: "project.resume",
+      target: auditTarget(["project", project.id]),
+      before: { status: project.status },
+      after: { status: "active" },
+    });
     return c.json(projectView(c.env, await visibleProject(c.env, c.get("actor"), project.id)), 200);
   });
 
   app.openapi(lifecycle("provisioning/retry", "Retry hostname provisioning of a FAILED project"), async (c) => {
     const project = await visibleProject(c.env, c.get("actor"), c.req.valid("param").id);
-    if (project.dnsStatus !== "FAILED") throw new GatewayError("conflict", `Provisioning is ${project.dnsStatus}; only FAILED can be retried.`);
+    if (project.dnsStatus !== "FAILED")
+      throw new GatewayError("conflict", `Provisioning is ${project.dnsStatus}; only FAILED can be retried.`);
     await updateProject(database(c.env), project.id, { dnsStatus: "PENDING", updatedAt: Date.now() });
     const dnsStatus = provisionHostnames(projectHostnames(loadConfig(c.env), project.slug));
     const updated = await updateProject(database(c.env), project.id, { dnsStatus, updatedAt: Date.now() });
-    await recordAudit(c, { tenantId: project.tenantId, action: "project.provisioning.retry", target: auditTarget(["project", project.id]), before: { dns_status: project.dnsStatus }, after: { dns_status: dnsStatus } });
+    await recordAudit(c, {
+      tenantId: project.tenantId,
+      action: "project.provisioning.retry",
+      target: auditTarget(["project", project.id]),
+      before: { dns_status: project.dnsStatus },
+      after: { dns_status: dnsStatus },
+    });
     return c.json(projectView(c.env, updated ?? project), 200);
   });
 

@@ -7,11 +7,21 @@ import type { ProjectSettings, ProjectSettingsPatch } from "../settings/schema";
  * `sentinel_blocklist` regex must be safe to run on each prompt. Throws 4xx GatewayErrors naming the
  * field; returns the patch unchanged when it is acceptable.
  */
-export async function validateSettingsPatch(patch: ProjectSettingsPatch, current: ProjectSettings | undefined): Promise<ProjectSettingsPatch> {
+export async function validateSettingsPatch(
+  patch: ProjectSettingsPatch,
+  current: ProjectSettings | undefined,
+): Promise<ProjectSettingsPatch> {
   const allowlist = patch.model_allowlist !== undefined ? patch.model_allowlist : current?.model_allowlist;
   const model = patch.provider_model ?? current?.provider_model;
-  if (allowlist && model && !allowlist.includes(model) && (patch.provider_model !== undefined || patch.model_allowlist !== undefined)) {
-    throw new GatewayError("model_not_allowed", `Model '${model}' is not in the project's allowlist.`, { param: "provider_model" });
+  if (
+    allowlist &&
+    model &&
+    !allowlist.includes(model) &&
+    (patch.provider_model !== undefined || patch.model_allowlist !== undefined)
+  ) {
+    throw new GatewayError("model_not_allowed", `Model '${model}' is not in the project's allowlist.`, {
+      param: "provider_model",
+    });
   }
   if (patch.sentinel_blocklist !== undefined) checkBlocklist(patch.sentinel_blocklist);
   return patch;
@@ -27,5 +37,7 @@ function checkBlocklist(entries: readonly string[]): void {
   if (result.ok) return;
   const [first] = result.errors;
   if (first === undefined) return;
-  throw new GatewayError("invalid_request", `Blocklist entry ${first.index} is refused: ${first.reason}.`, { param: `sentinel_blocklist.${first.index}` });
+  throw new GatewayError("invalid_request", `Blocklist entry ${first.index} is refused: ${first.reason}.`, {
+    param: `sentinel_blocklist.${first.index}`,
+  });
 }

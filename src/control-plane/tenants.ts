@@ -12,9 +12,7 @@ import { commonErrors, IdParam, jsonBody, jsonResponse } from "./schemas";
 
 const Plan = z.enum(["free", "pro", "business", "enterprise"]);
 
-const TenantView = z
-  .object({ id: z.string(), name: z.string(), plan: Plan, created_at: z.string() })
-  .openapi("Tenant");
+const TenantView = z.object({ id: z.string(), name: z.string(), plan: Plan, created_at: z.string() }).openapi("Tenant");
 
 const CreateTenant = z.object({ name: z.string().min(1).max(200), plan: Plan.default("free") }).strict();
 const UpdateTenant = z.object({ plan: Plan }).strict();
@@ -99,7 +97,13 @@ export function tenantRoutes() {
     const before = await findTenant(database(c.env), c.req.valid("param").id);
     const updated = await updateTenantPlan(database(c.env), c.req.valid("param").id, c.req.valid("json").plan);
     if (!updated) throw new GatewayError("not_found", "No such tenant.");
-    await recordAudit(c, { tenantId: updated.id, action: "tenant.update", target: auditTarget(["tenant", updated.id]), before: before && tenantView(before), after: tenantView(updated) });
+    await recordAudit(c, {
+      tenantId: updated.id,
+      action: "tenant.update",
+      target: auditTarget(["tenant", updated.id]),
+      before: before && tenantView(before),
+      after: tenantView(updated),
+    });
     return c.json(tenantView(updated), 200);
   });
 
@@ -107,7 +111,11 @@ export function tenantRoutes() {
 }
 
 /** A tenant admin asking for another tenant gets the same 404 as for a tenant that does not exist. */
-export async function visibleTenant(env: Env, actor: Parameters<typeof tenantScope>[0], tenantId: string): Promise<Tenant> {
+export async function visibleTenant(
+  env: Env,
+  actor: Parameters<typeof tenantScope>[0],
+  tenantId: string,
+): Promise<Tenant> {
   const scope = tenantScope(actor);
   const tenant = scope === undefined || scope === tenantId ? await findTenant(database(env), tenantId) : undefined;
   if (!tenant) throw new GatewayError("not_found", "No such tenant.");

@@ -2,7 +2,14 @@ import { z } from "@hono/zod-openapi";
 import { auditTarget, recordAudit } from "../audit/writer";
 import { database } from "../db/client";
 import { newId } from "../db/ids";
-import { deleteTier, insertTierWithinCap, listTiers, MAX_TIERS_PER_PROJECT, updateTier, type TierRow } from "../db/projects";
+import {
+  deleteTier,
+  insertTierWithinCap,
+  listTiers,
+  MAX_TIERS_PER_PROJECT,
+  updateTier,
+  type TierRow,
+} from "../db/projects";
 import { GatewayError } from "../errors";
 import { TierOverrides } from "../settings/schema";
 import { syncProjectGate } from "./gate-sync";
@@ -11,8 +18,12 @@ import { visibleProject } from "./projects";
 import { commonErrors, IdParam, jsonBody, jsonResponse, taggedRoute } from "./schemas";
 import { validateSettingsPatch } from "./settings-validation";
 
-const TierView = z.object({ name: z.string(), overrides: z.record(z.string(), z.unknown()), created_at: z.string() }).openapi("Tier");
-const TierParams = IdParam.extend({ name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "lowercase letters, digits, _ and -") });
+const TierView = z
+  .object({ name: z.string(), overrides: z.record(z.string(), z.unknown()), created_at: z.string() })
+  .openapi("Tier");
+const TierParams = IdParam.extend({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "lowercase letters, digits, _ and -"),
+});
 const PutTier = z.object({ overrides: TierOverrides }).strict();
 
 const route = taggedRoute("tiers");
@@ -54,12 +65,25 @@ export function tierRoutes() {
     const previous = (await listTiers(db, project.id)).find((tier) => tier.name === name);
     const updated = await updateTier(db, project.id, name, serialised);
     if (!updated) {
-      const created = await insertTierWithinCap(db, { id: newId("tier"), projectId: project.id, name, overrides: serialised, createdAt: Date.now() });
-      if (!created) throw new GatewayError("plan_limit_reached", `A project has at most ${MAX_TIERS_PER_PROJECT} tiers.`);
+      const created = await insertTierWithinCap(db, {
+        id: newId("tier"),
+        projectId: project.id,
+        name,
+        overrides: serialised,
+        createdAt: Date.now(),
+      });
+      if (!created)
+        throw new GatewayError("plan_limit_reached", `A project has at most ${MAX_TIERS_PER_PROJECT} tiers.`);
     }
     await syncProjectGate(c.env, project.id);
     const saved = (await listTiers(db, project.id)).find((tier) => tier.name === name)!;
-    await recordAudit(c, { tenantId: project.tenantId, action: "tier.put", target: auditTarget(["project", project.id], ["tier", name]), before: previous && tierView(previous), after: tierView(saved) });
+    await recordAudit(c, {
+      tenantId: project.tenantId,
+      action: "tier.put",
+      target: auditTarget(["project", project.id], ["tier", name]),
+      before: previous && tierView(previous),
+      after: tierView(saved),
+    });
     return c.json(tierView(saved), 200);
   });
 
@@ -69,7 +93,12 @@ export function tierRoutes() {
     const deleted = await deleteTier(database(c.env), project.id, name);
     if (!deleted) throw new GatewayError("not_found", "No such tier.");
     await syncProjectGate(c.env, project.id);
-    await recordAudit(c, { tenantId: project.tenantId, action: "tier.delete", target: auditTarget(["project", project.id], ["tier", name]), before: tierView(deleted) });
+    await recordAudit(c, {
+      tenantId: project.tenantId,
+      action: "tier.delete",
+      target: auditTarget(["project", project.id], ["tier", name]),
+      before: tierView(deleted),
+    });
     return c.json(tierView(deleted), 200);
   });
 
@@ -77,5 +106,9 @@ export function tierRoutes() {
 }
 
 function tierView(row: TierRow) {
-  return { name: row.name, overrides: JSON.parse(row.overrides) as Record<string, unknown>, created_at: new Date(row.createdAt).toISOString() };
+  return {
+    name: row.name,
+    overrides: JSON.parse(row.overrides) as Record<string, unknown>,
+    created_at: new Date(row.createdAt).toISOString(),
+  };
 }

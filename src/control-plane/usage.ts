@@ -9,12 +9,25 @@ import { microToUsd } from "../limits/budget-headers";
 import { projectGate } from "../limits/gate-client";
 import { configureGate } from "../limits/gate-snapshot";
 import { commonErrors, IdParam, jsonResponse, taggedRoute } from "./schemas";
-import { GROUP_COLUMNS, ledgerCsv, ledgerRows, usageByGroup, usageTimeseries, usageTotal, type GroupBy, type UsageFilter, type UsageTotals } from "../usage/finops-queries";
+import {
+  GROUP_COLUMNS,
+  ledgerCsv,
+  ledgerRows,
+  usageByGroup,
+  usageTimeseries,
+  usageTotal,
+  type GroupBy,
+  type UsageFilter,
+  type UsageTotals,
+} from "../usage/finops-queries";
 
 const Day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a UTC day YYYY-MM-DD")
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "not a calendar day");
+  .refine(
+    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    "not a calendar day",
+  );
 const Id = z.string().min(1).max(200);
 const GroupByParam = z.enum(Object.keys(GROUP_COLUMNS) as [GroupBy, ...GroupBy[]]);
 
@@ -68,7 +81,11 @@ export function usageRoutes() {
       group_by: q.group_by ?? null,
       from: filter.from,
       to: filter.to,
-      data: points.map(({ day, key, ...sums }) => ({ day, ...(q.group_by ? { [q.group_by]: key } : {}), ...view(sums) })),
+      data: points.map(({ day, key, ...sums }) => ({
+        day,
+        ...(q.group_by ? { [q.group_by]: key } : {}),
+        ...view(sums),
+      })),
     });
   });
 
@@ -99,7 +116,12 @@ export function usageRoutes() {
         period_key: b.periodKey,
         ...(b.unit === "tokens"
           ? { limit: b.limit, spent: b.spent, reserved: b.reserved, remaining: b.remaining }
-          : { limit: microToUsd(b.limit), spent: microToUsd(b.spent), reserved: microToUsd(b.reserved), remaining: microToUsd(b.remaining) }),
+          : {
+              limit: microToUsd(b.limit),
+              spent: microToUsd(b.spent),
+              reserved: microToUsd(b.reserved),
+              remaining: microToUsd(b.remaining),
+            }),
       })),
     });
   });
@@ -141,7 +163,13 @@ export const usageDocs = [
     request: { query: GroupedQuery },
     responses: {
       200: jsonResponse(
-        zo.object({ group_by: zo.string(), from: zo.string(), to: zo.string(), data: zo.array(Sums.extend(groupKeys)), total: UsageSums }),
+        zo.object({
+          group_by: zo.string(),
+          from: zo.string(),
+          to: zo.string(),
+          data: zo.array(Sums.extend(groupKeys)),
+          total: UsageSums,
+        }),
         "One row per group, and the total",
       ),
       ...commonErrors,
@@ -153,7 +181,15 @@ export const usageDocs = [
     summary: "The same sums per UTC day, optionally split by a group",
     request: { query: SeriesQuery },
     responses: {
-      200: jsonResponse(zo.object({ group_by: zo.string().nullable(), from: zo.string(), to: zo.string(), data: zo.array(Sums.extend({ day: zo.string(), ...groupKeys })) }), "One row per day (and group)"),
+      200: jsonResponse(
+        zo.object({
+          group_by: zo.string().nullable(),
+          from: zo.string(),
+          to: zo.string(),
+          data: zo.array(Sums.extend({ day: zo.string(), ...groupKeys })),
+        }),
+        "One row per day (and group)",
+      ),
       ...commonErrors,
     },
   }),
@@ -162,14 +198,24 @@ export const usageDocs = [
     path: "/v1/usage/export.csv",
     summary: `The ledger rows behind the sums, as CSV (at most ${CSV_ROW_CAP.toLocaleString("en")} rows)`,
     request: { query: Filters },
-    responses: { 200: { content: { "text/csv": { schema: zo.string() } }, description: "One line per request" }, ...commonErrors },
+    responses: {
+      200: { content: { "text/csv": { schema: zo.string() } }, description: "One line per request" },
+      ...commonErrors,
+    },
   }),
   usageRoute({
     method: "get",
     path: "/v1/projects/{id}/budgets",
-    summary: "Spent, reserved and remaining for each budget of the project (and of `user_id` when given), shared pools included",
+    summary:
+      "Spent, reserved and remaining for each budget of the project (and of `user_id` when given), shared pools included",
     request: { params: IdParam, query: BudgetQuery },
-    responses: { 200: jsonResponse(zo.object({ project_id: zo.string(), budgets: zo.array(BudgetStatusLine) }), "Live figures from the project's gate"), ...commonErrors },
+    responses: {
+      200: jsonResponse(
+        zo.object({ project_id: zo.string(), budgets: zo.array(BudgetStatusLine) }),
+        "Live figures from the project's gate",
+      ),
+      ...commonErrors,
+    },
   }),
 ];
 
@@ -187,7 +233,8 @@ function scopedFilter(actor: Actor, q: FilterQuery): UsageFilter {
   const to = q.to ?? today;
   const from = q.from ?? addDays(to, -(DEFAULT_DAYS - 1));
   if (from > to) throw new GatewayError("invalid_request", "'from' must not be after 'to'.", { param: "from" });
-  if (addDays(from, MAX_DAYS - 1) < to) throw new GatewayError("invalid_request", `At most ${MAX_DAYS} days per query.`, { param: "from" });
+  if (addDays(from, MAX_DAYS - 1) < to)
+    throw new GatewayError("invalid_request", `At most ${MAX_DAYS} days per query.`, { param: "from" });
   return {
     from,
     to,
@@ -224,5 +271,7 @@ export function parseQuery<S extends z.ZodType>(schema: S, input: unknown): z.in
   const issue = result.error.issues[0];
   const param = issue?.code === "unrecognized_keys" ? issue.keys[0] : issue?.path.map(String).join(".");
   const reason = issue?.code === "unrecognized_keys" ? "unknown parameter" : (issue?.message ?? "invalid");
-  throw new GatewayError("invalid_request", `Invalid parameter '${param ?? "?"}': ${reason}.`, { param: param || undefined });
+  throw new GatewayError("invalid_request", `Invalid parameter '${param ?? "?"}': ${reason}.`, {
+    param: param || undefined,
+  });
 }

@@ -50,13 +50,19 @@ export function admitRequest() {
     const target = resolveModel(chooseModel(chat.model, decision.settings));
     c.set("settings", decision.settings);
     // A gate whose stored snapshot predates BYOK credentials gets a fresh one, once; later requests read none.
-    c.set("credentials", decision.credentials ?? (await syncProjectGate(c.env, project.id))?.credentials ?? NO_CREDENTIALS);
+    c.set(
+      "credentials",
+      decision.credentials ?? (await syncProjectGate(c.env, project.id))?.credentials ?? NO_CREDENTIALS,
+    );
     c.set("admission", {
       startedAt: Date.now(),
       userId: claims.uid,
       remaining: decision.remaining,
       reserved: { tokens: decision.reservation.tokens, microUsd: decision.reservation.microUsd },
-      target: { provider: target?.provider.id ?? "unknown", model: target?.model ?? chooseModel(chat.model, decision.settings) },
+      target: {
+        provider: target?.provider.id ?? "unknown",
+        model: target?.model ?? chooseModel(chat.model, decision.settings),
+      },
       sessionId,
       guardrailEvents: [],
       newMessages: chat.messages,
@@ -80,6 +86,9 @@ const NO_CREDENTIALS: PayingCredentials = { keys: [], tenantHasByok: false };
 function readSessionId(header: string | undefined): string | null {
   if (header === undefined) return null;
   const parsed = SessionId.safeParse(header);
-  if (!parsed.success) throw new GatewayError("invalid_request", "X-Session-Id must be 1-128 printable ASCII characters.", { param: "X-Session-Id" });
+  if (!parsed.success)
+    throw new GatewayError("invalid_request", "X-Session-Id must be 1-128 printable ASCII characters.", {
+      param: "X-Session-Id",
+    });
   return parsed.data;
 }

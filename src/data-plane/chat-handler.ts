@@ -6,7 +6,13 @@ import { createPlaceholderRestorer, restorePlaceholders } from "../guardrails/pi
 import { budgetHeaders } from "../limits/budget-headers";
 import { callProvider } from "../providers/call";
 import { readCompletion } from "../providers/complete";
-import { collectAssistantText, mapContentDeltas, SSE_HEADERS, streamChatCompletion, type StreamStage } from "../streaming";
+import {
+  collectAssistantText,
+  mapContentDeltas,
+  SSE_HEADERS,
+  streamChatCompletion,
+  type StreamStage,
+} from "../streaming";
 import { estimatePromptTokens } from "../usage/token-count";
 import { payingTarget } from "./credentials";
 import { rememberTurn } from "./memory-append";
@@ -20,11 +26,16 @@ import { costOf, remainingAfter, settleRequest } from "./settle";
 export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Response> {
   const { chat, settings, admission, project, requestId } = c.var;
   const primary = await payingTarget(c.env, project.tenantId, c.get("credentials"), chooseModel(chat.model, settings));
-  const fallbacks = await Promise.all(settings.fallback_models.map((ref) => payingTarget(c.env, project.tenantId, c.get("credentials"), ref)));
+  const fallbacks = await Promise.all(
+    settings.fallback_models.map((ref) => payingTarget(c.env, project.tenantId, c.get("credentials"), ref)),
+  );
   // The reservation assumed at most `max_tokens_cap` completion tokens when the client set no limit; say so
   // upstream, so the provider cannot generate past what the budget reserved.
-  const capped = chat.max_tokens || chat.max_completion_tokens ? chat : { ...chat, max_tokens: settings.max_tokens_cap };
-  const upstreamRequest = chat.stream ? { ...capped, stream_options: { ...chat.stream_options, include_usage: true } } : capped;
+  const capped =
+    chat.max_tokens || chat.max_completion_tokens ? chat : { ...chat, max_tokens: settings.max_tokens_cap };
+  const upstreamRequest = chat.stream
+    ? { ...capped, stream_options: { ...chat.stream_options, include_usage: true } }
+    : capped;
   const call = await callProvider({
     ...primary,
     request: upstreamRequest,
@@ -35,7 +46,11 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
   });
   const paidBy = call.target === primary ? primary : (fallbacks.find((target) => target === call.target) ?? primary);
   admission.target = { provider: call.target.adapter.id, model: call.target.model };
-  const meta = { id: `chatcmpl-${requestId.slice(4)}`, created: Math.floor(Date.now() / 1000), model: `${call.target.adapter.id}/${call.target.model}` };
+  const meta = {
+    id: `chatcmpl-${requestId.slice(4)}`,
+    created: Math.floor(Date.now() / 1000),
+    model: `${call.target.adapter.id}/${call.target.model}`,
+  };
   const promptEstimate = estimatePromptTokens(chat.messages, chat.tools);
   const placeholders = admission.placeholders ?? {};
 
@@ -55,7 +70,10 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
     settleRequest(c.executionCtx, c.env, project.id, requestId, admission, report);
     if (providerAnswer) c.executionCtx.waitUntil(rememberTurn(c, providerAnswer).catch(() => undefined));
     const cost = costOf(admission, report).microUsd;
-    const remaining = remainingAfter(admission, { tokens: usage.promptTokens + usage.completionTokens, microUsd: cost });
+    const remaining = remainingAfter(admission, {
+      tokens: usage.promptTokens + usage.completionTokens,
+      microUsd: cost,
+    });
     return c.json(completion, 200, budgetHeaders({ remaining, chargedMicroUsd: cost }));
   }
 
@@ -63,10 +81,12 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
   const collected = collectAssistantText();
   const stages: StreamStage[] = [collected.stage];
   if (Object.keys(placeholders).length > 0) {
-    stages.push(mapContentDeltas(() => {
-      const restorer = createPlaceholderRestorer(placeholders);
-      return { push: (text) => restorer.push(text), end: () => restorer.flush() };
-    }));
+    stages.push(
+      mapContentDeltas(() => {
+        const restorer = createPlaceholderRestorer(placeholders);
+        return { push: (text) => restorer.push(text), end: () => restorer.flush() };
+      }),
+    );
   }
   const { body, outcome } = streamChatCompletion({
     upstream: call.response.body ?? new ReadableStream(),
@@ -84,30 +104,52 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
     const status = end.status === "completed" ? "ok" : end.status === "cancelled" ? "aborted" : "provider_error";
     // A streamed answer has already been sent: PII the model emitted is recorded (types and counts), not rewritten.
     if (settings.pii_scan_output) recordOutputPii(c, collected.text());
-    settleRequest(c.executionCtx, c.env, project.id, requestId, admission, { status, promptTokens: end.usage.promptTokens, completionTokens: end.usage.completionTokens, credentialFingerprint: paidBy.fingerprint });
+    settleRequest(c.executionCtx, c.env, project.id, requestId, admission, {
+      status,
+      promptTokens: end.usage.promptTokens,
+      completionTokens: end.usage.completionTokens,
+      credentialFingerprint: paidBy.fingerprint,
+    });
     return end;
   });
-  admission.streamUsage = ended.then((end) => ({ promptTokens: end.usage.promptTokens, completionTokens: end.usage.completionTokens }), () => null);
-  c.executionCtx.waitUntil(
-    ended.then(async (end) => {
-      if (end.status === "completed") await rememberTurn(c, { role: "assistant", content: collected.text() });
-    }).catch(() => undefined),
+  admission.streamUsage = ended.then(
+    (end) => ({ promptTokens: end.usage.promptTokens, completionTokens: end.usage.completionTokens }),
+    () => null,
   );
-  return new Response(body, { status: 200, headers: { ...SSE_HEADERS, ...budgetHeaders({ remaining: admission.remaining }) } });
+  c.executionCtx.waitUntil(
+    ended
+      .then(async (end) => {
+        if (end.status === "completed") await rememberTurn(c, { role: "assistant", content: collected.text() });
+      })
+      .catch(() => undefined),
+  );
+  return new Response(body, {
+    status: 200,
+    headers: { ...SSE_HEADERS, ...budgetHeaders({ remaining: admission.remaining }) },
+  });
 }
 
 /** PII the model emitted (SPEC output setting): recorded, and under enforce redacted or refused. */
 function scanOutput(c: Context<DataPlaneEnv>, text: string): string {
   const result = recordOutputPii(c, text);
-  if (result.blocked) throw new GatewayError("pii_detected", "The answer contained personal data this project does not allow.");
+  if (result.blocked)
+    throw new GatewayError("pii_detected", "The answer contained personal data this project does not allow.");
   return result.text;
 }
 
 function recordOutputPii(c: Context<DataPlaneEnv>, text: string) {
   const { settings, admission } = c.var;
-  const result = applyPiiPolicyToOutput(text, { mode: settings.pii_mode, action: settings.pii_action, entities: settings.pii_entities });
+  const result = applyPiiPolicyToOutput(text, {
+    mode: settings.pii_mode,
+    action: settings.pii_action,
+    entities: settings.pii_entities,
+  });
   if (result.findings.length > 0 && settings.pii_mode !== "disabled") {
-    admission.guardrailEvents.push({ kind: "pii_output", mode: settings.pii_mode, findings: result.findings.map(({ type, count }) => ({ type, count })) });
+    admission.guardrailEvents.push({
+      kind: "pii_output",
+      mode: settings.pii_mode,
+      findings: result.findings.map(({ type, count }) => ({ type, count })),
+    });
   }
   return result;
 }

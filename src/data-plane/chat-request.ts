@@ -12,7 +12,8 @@ export function parseChatRequest() {
     const declared = Number(c.req.header("Content-Length") ?? "0");
     if (declared > MAX_CHAT_BODY_BYTES) throw new GatewayError("payload_too_large", "The request body is too large.");
     const text = await c.req.text();
-    if (text.length > MAX_CHAT_BODY_BYTES) throw new GatewayError("payload_too_large", "The request body is too large.");
+    if (text.length > MAX_CHAT_BODY_BYTES)
+      throw new GatewayError("payload_too_large", "The request body is too large.");
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -23,7 +24,11 @@ export function parseChatRequest() {
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const param = issue.path.join(".") || null;
-      throw new GatewayError("invalid_request", `Invalid request${param ? ` at '${param}'` : ""}: ${issue.message}.`, param ? { param } : {});
+      throw new GatewayError(
+        "invalid_request",
+        `Invalid request${param ? ` at '${param}'` : ""}: ${issue.message}.`,
+        param ? { param } : {},
+      );
     }
     c.set("chat", parsed.data);
     await next();

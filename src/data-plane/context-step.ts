@@ -23,7 +23,12 @@ export function injectContext() {
         const history = await store.load(key, { windowPairs: settings.memory_window });
         messages = injectMemory(messages, history as Message[]);
       } catch (err) {
-        if (!(err instanceof GatewayError) || err.code !== "memory_unavailable" || settings.memory_on_unavailable === "fail") throw err;
+        if (
+          !(err instanceof GatewayError) ||
+          err.code !== "memory_unavailable" ||
+          settings.memory_on_unavailable === "fail"
+        )
+          throw err;
       }
     }
     if (settings.system_prompt) messages = [{ role: "system", content: settings.system_prompt }, ...messages];

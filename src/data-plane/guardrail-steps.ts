@@ -11,9 +11,12 @@ export function checkModelAllowed() {
   return createMiddleware<DataPlaneEnv>(async function checkModelAllowed(c, next) {
     const ref = chooseModel(c.get("chat").model, c.get("settings"));
     if (!modelAllowed(ref, c.get("settings"))) {
-      throw new GatewayError("model_not_allowed", `Model '${ref}' is not allowed for this project.`, { param: "model" });
+      throw new GatewayError("model_not_allowed", `Model '${ref}' is not allowed for this project.`, {
+        param: "model",
+      });
     }
-    if (!resolveModel(ref)) throw new GatewayError("invalid_request", `Unknown provider in model '${ref}'.`, { param: "model" });
+    if (!resolveModel(ref))
+      throw new GatewayError("invalid_request", `Unknown provider in model '${ref}'.`, { param: "model" });
     await next();
   });
 }
@@ -25,7 +28,12 @@ export function runSentinel() {
     if (mode !== "disabled") {
       const verdict = inspectMessages(c.get("chat").messages, { blocklist: c.get("settings").sentinel_blocklist });
       if (verdict.flagged) {
-        c.get("admission").guardrailEvents.push({ kind: "sentinel", mode, score: Math.round(verdict.score * 100) / 100, families: verdict.families });
+        c.get("admission").guardrailEvents.push({
+          kind: "sentinel",
+          mode,
+          score: Math.round(verdict.score * 100) / 100,
+          families: verdict.families,
+        });
         if (mode === "enforce") throw new GatewayError("prompt_injection_detected", describeInjectionBlock(verdict));
       }
     }

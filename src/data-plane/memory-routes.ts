@@ -20,6 +20,9 @@ export async function clearMemory(c: Context<DataPlaneEnv>): Promise<Response> {
 
 function sessionKey(c: Context<DataPlaneEnv>): string {
   const session = SessionId.safeParse(c.req.param("session"));
-  if (!session.success) throw new GatewayError("invalid_request", "The session id must be 1-128 printable ASCII characters.", { param: "session" });
+  if (!session.success)
+    throw new GatewayError("invalid_request", "The session id must be 1-128 printable ASCII characters.", {
+      param: "session",
+    });
   return memoryKey({ projectId: c.get("project").id, uid: c.get("claims").uid, session: session.data });
 }

@@ -25,7 +25,10 @@ export function chooseModel(requested: string | undefined, settings: Pick<Projec
  * fallbacks always pass — they were checked against the list when saved); when unset, any model of a
  * provider the tenant has configured, which the credential lookup enforces.
  */
-export function modelAllowed(ref: string, settings: Pick<ProjectSettings, "provider_model" | "fallback_models" | "model_allowlist">): boolean {
+export function modelAllowed(
+  ref: string,
+  settings: Pick<ProjectSettings, "provider_model" | "fallback_models" | "model_allowlist">,
+): boolean {
   if (ref === settings.provider_model || settings.fallback_models.includes(ref)) return true;
   return settings.model_allowlist === null || settings.model_allowlist.includes(ref);
 }

@@ -29,7 +29,12 @@ const OperatorEnv = z.object({
   OPERATOR_DEFAULT_MODEL: z.string().regex(/^[a-z0-9-]+\/.+$/, "must be provider/model"),
   OPERATOR_PROVIDER_KEY: z.string().min(8),
   OPERATOR_PROVIDER_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
-  OPERATOR_TOKENS_PER_TENANT_DAY: z.coerce.number().int().min(0).max(1_000_000_000).default(DEFAULT_OPERATOR_TOKENS_PER_TENANT_DAY),
+  OPERATOR_TOKENS_PER_TENANT_DAY: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000_000)
+    .default(DEFAULT_OPERATOR_TOKENS_PER_TENANT_DAY),
 });
 export type OperatorConfig = z.infer<typeof OperatorEnv>;
 
@@ -39,17 +44,29 @@ export function operatorConfig(env: Partial<Record<keyof OperatorConfig, unknown
   const parsed = OperatorEnv.safeParse(env);
   if (!parsed.success) {
     const names = [...new Set(parsed.error.issues.map((issue) => issue.path.join(".")))];
-    throw new GatewayError("misconfigured", `Gateway misconfigured: ${names.join(", ")} (operator default model) is missing or malformed.`);
+    throw new GatewayError(
+      "misconfigured",
+      `Gateway misconfigured: ${names.join(", ")} (operator default model) is missing or malformed.`,
+    );
   }
   return parsed.data;
 }
 
-export type CredentialChoice<K> = { kind: "byok"; key: K } | { kind: "operator"; config: OperatorConfig } | { kind: "none"; reason: "byok_tenant" | "not_operator_model" };
+export type CredentialChoice<K> =
+  | { kind: "byok"; key: K }
+  | { kind: "operator"; config: OperatorConfig }
+  | { kind: "none"; reason: "byok_tenant" | "not_operator_model" };
 
-export function chooseCredential<K>(input: { ref: string; byokKey: K | undefined; tenantHasByok: boolean; operator: OperatorConfig | null }): CredentialChoice<K> {
+export function chooseCredential<K>(input: {
+  ref: string;
+  byokKey: K | undefined;
+  tenantHasByok: boolean;
+  operator: OperatorConfig | null;
+}): CredentialChoice<K> {
   if (input.byokKey !== undefined) return { kind: "byok", key: input.byokKey };
   if (input.tenantHasByok) return { kind: "none", reason: "byok_tenant" };
-  if (input.operator && input.operator.OPERATOR_DEFAULT_MODEL === input.ref) return { kind: "operator", config: input.operator };
+  if (input.operator && input.operator.OPERATOR_DEFAULT_MODEL === input.ref)
+    return { kind: "operator", config: input.operator };
   return { kind: "none", reason: "not_operator_model" };
 }
 
@@ -69,9 +86,12 @@ export function reservationTokens(body: string): number {
   try {
     const json = JSON.parse(body) as Record<string, unknown>;
     const nested = (key: string, field: string) => (json[key] as Record<string, unknown> | undefined)?.[field];
-    const found = [json.max_tokens, json.max_completion_tokens, nested("generationConfig", "maxOutputTokens"), nested("inferenceConfig", "maxTokens")].find(
-      (value): value is number => typeof value === "number" && value > 0,
-    );
+    const found = [
+      json.max_tokens,
+      json.max_completion_tokens,
+      nested("generationConfig", "maxOutputTokens"),
+      nested("inferenceConfig", "maxTokens"),
+    ].find((value): value is number => typeof value === "number" && value > 0);
     if (found !== undefined) cap = found;
   } catch {
     // not JSON: the text estimate and the default cap still bound it
@@ -80,7 +100,11 @@ export function reservationTokens(body: string): number {
 }
 
 /** Remaining operator tokens for a tenant today; the pre-flight check that gives a clear error. */
-export async function operatorTokensLeft(env: Pick<Env, "BUDGET_POOL">, tenantId: string, limit: number): Promise<number> {
+export async function operatorTokensLeft(
+  env: Pick<Env, "BUDGET_POOL">,
+  tenantId: string,
+  limit: number,
+): Promise<number> {
   const [line] = await budgetPool(env, operatorPoolName(tenantId)).status(allowance(tenantId, limit));
   return line?.remaining ?? limit;
 }
@@ -92,7 +116,14 @@ export async function operatorTokensLeft(env: Pick<Env, "BUDGET_POOL">, tenantId
  * aborted stream is charged for what it generated. If the settle never lands (the isolate is evicted),
  * the pool charges the full reservation after its abandon timeout: the operator's bill stays bounded.
  */
-export function meteredFetch(options: { env: Pick<Env, "BUDGET_POOL">; tenantId: string; limit: number; adapter: ProviderAdapter; providerLabel: string; inner: typeof fetch }): typeof fetch {
+export function meteredFetch(options: {
+  env: Pick<Env, "BUDGET_POOL">;
+  tenantId: string;
+  limit: number;
+  adapter: ProviderAdapter;
+  providerLabel: string;
+  inner: typeof fetch;
+}): typeof fetch {
   const pool = () => budgetPool(options.env, operatorPoolName(options.tenantId));
   const budgets = allowance(options.tenantId, options.limit);
   return async (input, init) => {
@@ -101,9 +132,15 @@ export function meteredFetch(options: { env: Pick<Env, "BUDGET_POOL">; tenantId:
     const decision = await pool().reserve({ requestId, microUsd: reserved, budgets });
     if (!decision.ok) {
       const message = `The operator's daily token allowance for this tenant is used up (${options.limit} tokens/day); store your own provider key to continue.`;
-      return Response.json({ error: { message } }, { status: 429, headers: { "retry-after": String(decision.retryAfter) } });
+      return Response.json(
+        { error: { message } },
+        { status: 429, headers: { "retry-after": String(decision.retryAfter) } },
+      );
     }
-    const settle = (tokens: number) => pool().settle({ requestId, chargedMicroUsd: Math.min(tokens, Number.MAX_SAFE_INTEGER), budgets }).catch(() => undefined);
+    const settle = (tokens: number) =>
+      pool()
+        .settle({ requestId, chargedMicroUsd: Math.min(tokens, Number.MAX_SAFE_INTEGER), budgets })
+        .catch(() => undefined);
     let response: Response;
     try {
       response = await options.inner(input, init);
@@ -116,13 +153,27 @@ export function meteredFetch(options: { env: Pick<Env, "BUDGET_POOL">; tenantId:
       return response;
     }
     if (!response.headers.get("content-type")?.includes("event-stream")) {
-      const usage = options.adapter.usage(await response.clone().json().catch(() => null));
+      const usage = options.adapter.usage(
+        await response
+          .clone()
+          .json()
+          .catch(() => null),
+      );
       await settle(usage ? usage.promptTokens + usage.completionTokens : reserved);
       return response;
     }
     const { client, meter } = splitBody(response.body);
-    const { stream, outcome } = upstreamChunks({ body: meter, adapter: options.adapter, state: newStreamState({ id: "operator-meter", created: 0, model: "" }), providerLabel: options.providerLabel, promptTokensEstimate: reserved, includeUsage: false });
-    void drain(stream).then(() => outcome).then((ended) => settle(ended.usage.promptTokens + ended.usage.completionTokens));
+    const { stream, outcome } = upstreamChunks({
+      body: meter,
+      adapter: options.adapter,
+      state: newStreamState({ id: "operator-meter", created: 0, model: "" }),
+      providerLabel: options.providerLabel,
+      promptTokensEstimate: reserved,
+      includeUsage: false,
+    });
+    void drain(stream)
+      .then(() => outcome)
+      .then((ended) => settle(ended.usage.promptTokens + ended.usage.completionTokens));
     return new Response(client, { status: response.status, headers: response.headers });
   };
 }
@@ -131,7 +182,10 @@ export function meteredFetch(options: { env: Pick<Env, "BUDGET_POOL">; tenantId:
  * Two readers of one body, paced by the client: each chunk the client pulls is also handed to the meter.
  * Unlike `tee()`, a client cancel cancels the upstream (and ends the meter) instead of reading on.
  */
-function splitBody(body: ReadableStream<Uint8Array>): { client: ReadableStream<Uint8Array>; meter: ReadableStream<Uint8Array> } {
+function splitBody(body: ReadableStream<Uint8Array>): {
+  client: ReadableStream<Uint8Array>;
+  meter: ReadableStream<Uint8Array>;
+} {
   const reader = body.getReader();
   let meterController!: ReadableStreamDefaultController<Uint8Array>;
   let meterOpen = true;

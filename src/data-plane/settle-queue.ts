@@ -14,7 +14,12 @@ const SETTLE_BATCH_MAX = 100;
 
 const openBatches = new Map<string, SettleInput[]>();
 
-export function queueSettlement(ctx: Pick<ExecutionContext, "waitUntil">, env: Pick<Env, "PROJECT_GATE">, projectId: string, input: SettleInput): void {
+export function queueSettlement(
+  ctx: Pick<ExecutionContext, "waitUntil">,
+  env: Pick<Env, "PROJECT_GATE">,
+  projectId: string,
+  input: SettleInput,
+): void {
   const open = openBatches.get(projectId);
   if (open) {
     open.push(input);
@@ -31,5 +36,7 @@ async function sendAfterDelay(env: Pick<Env, "PROJECT_GATE">, projectId: string,
   await new Promise((resolve) => setTimeout(resolve, SETTLE_BATCH_DELAY_MS));
   if (openBatches.get(projectId) === batch) openBatches.delete(projectId);
   // A failure leaves the reservations open; the gate's alarm settles them as abandoned.
-  await projectGate(env, projectId).settleMany(batch).catch(() => undefined);
+  await projectGate(env, projectId)
+    .settleMany(batch)
+    .catch(() => undefined);
 }

@@ -17,7 +17,14 @@ export interface UsageReport {
  * ledger row. Queued with the isolate's other settlements for the project (settle-queue.ts); idempotent by
  * request id at the gate.
  */
-export function settleRequest(ctx: Pick<ExecutionContext, "waitUntil">, env: Pick<Env, "PROJECT_GATE">, projectId: string, requestId: string, admission: AdmissionState, report: UsageReport): void {
+export function settleRequest(
+  ctx: Pick<ExecutionContext, "waitUntil">,
+  env: Pick<Env, "PROJECT_GATE">,
+  projectId: string,
+  requestId: string,
+  admission: AdmissionState,
+  report: UsageReport,
+): void {
   queueSettlement(ctx, env, projectId, settlementFor(requestId, admission, report));
 }
 
@@ -46,7 +53,12 @@ export function settlementFor(requestId: string, admission: AdmissionState, repo
 /** What the request cost at the versioned price table (pure; the gate charges exactly this). */
 export function costOf(admission: AdmissionState, report: Pick<UsageReport, "promptTokens" | "completionTokens">) {
   const { provider, model } = admission.target;
-  return costMicroUsd({ provider, model, promptTokens: report.promptTokens, completionTokens: report.completionTokens });
+  return costMicroUsd({
+    provider,
+    model,
+    promptTokens: report.promptTokens,
+    completionTokens: report.completionTokens,
+  });
 }
 
 /**
@@ -57,7 +69,8 @@ export function remainingAfter(admission: AdmissionState, charged: { tokens: num
   const { remaining, reserved } = admission;
   return {
     tokens: remaining.tokens + Math.max(0, reserved.tokens - charged.tokens),
-    microUsd: remaining.microUsd === null ? null : remaining.microUsd + Math.max(0, reserved.microUsd - charged.microUsd),
+    microUsd:
+      remaining.microUsd === null ? null : remaining.microUsd + Math.max(0, reserved.microUsd - charged.microUsd),
   };
 }
 

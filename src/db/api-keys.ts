@@ -15,7 +15,11 @@ export async function listApiKeys(db: Database, projectId: string): Promise<ApiK
 }
 
 export async function findApiKey(db: Database, projectId: string, keyId: string) {
-  return db.select().from(apiKeys).where(and(eq(apiKeys.id, keyId), eq(apiKeys.projectId, projectId))).get();
+  return db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.projectId, projectId)))
+    .get();
 }
 
 export async function findApiKeyByLookup(db: Database, lookupIndex: string) {
@@ -47,12 +51,20 @@ export async function revokeProjectKeys(db: Database, projectId: string, now: nu
  * the old key. Two concurrent rotations of one key cannot both commit: the second insert violates the unique
  * index and its whole batch rolls back. Returns false when the old key was no longer live.
  */
-export async function rotateApiKey(db: Database, oldKey: ApiKeyRow, successor: NewApiKey, now: number): Promise<boolean> {
+export async function rotateApiKey(
+  db: Database,
+  oldKey: ApiKeyRow,
+  successor: NewApiKey,
+  now: number,
+): Promise<boolean> {
   if (oldKey.revokedAt !== null) return false;
   try {
     await db.batch([
       db.insert(apiKeys).values({ ...successor, rotatedFrom: oldKey.id }),
-      db.update(apiKeys).set({ revokedAt: now, replacedBy: successor.id }).where(and(eq(apiKeys.id, oldKey.id), isNull(apiKeys.revokedAt))),
+      db
+        .update(apiKeys)
+        .set({ revokedAt: now, replacedBy: successor.id })
+        .where(and(eq(apiKeys.id, oldKey.id), isNull(apiKeys.revokedAt))),
     ]);
     return true;
   } catch (err) {

@@ -17,7 +17,9 @@ export function database(env: Pick<Env, "DB"> & { LIBSQL_URL?: string; LIBSQL_AU
   const existing = clients.get(key);
   if (existing) return existing;
   const db: Database = env.LIBSQL_URL
-    ? (drizzleLibsql(createClient({ url: env.LIBSQL_URL, authToken: env.LIBSQL_AUTH_TOKEN }), { schema }) as unknown as Database)
+    ? (drizzleLibsql(createClient({ url: env.LIBSQL_URL, authToken: env.LIBSQL_AUTH_TOKEN }), {
+        schema,
+      }) as unknown as Database)
     : drizzleD1(env.DB, { schema });
   clients.set(key, db);
   return db;

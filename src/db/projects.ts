@@ -14,7 +14,10 @@ export const ACTIVE_PROJECT_CAP: Record<string, number | undefined> = { free: 3 
  * concurrent creations cannot both pass the count. Returns undefined when the cap refused it; throws on a
  * slug collision (unique index), which the caller retries with a new slug.
  */
-export async function insertProjectWithinPlan(db: Database, row: typeof projects.$inferInsert): Promise<ProjectRow | undefined> {
+export async function insertProjectWithinPlan(
+  db: Database,
+  row: typeof projects.$inferInsert,
+): Promise<ProjectRow | undefined> {
   const cap = ACTIVE_PROJECT_CAP.free!;
   const inserted = await db.all<{ id: string }>(sql`
     INSERT INTO projects (id, tenant_id, name, slug, cost_center, status, dns_status, settings, created_at, updated_at)
@@ -78,11 +81,20 @@ export async function insertTierWithinCap(db: Database, row: typeof tiers.$infer
 }
 
 export async function updateTier(db: Database, projectId: string, name: string, overrides: string) {
-  return db.update(tiers).set({ overrides }).where(and(eq(tiers.projectId, projectId), eq(tiers.name, name))).returning().get();
+  return db
+    .update(tiers)
+    .set({ overrides })
+    .where(and(eq(tiers.projectId, projectId), eq(tiers.name, name)))
+    .returning()
+    .get();
 }
 
 export async function deleteTier(db: Database, projectId: string, name: string) {
-  return db.delete(tiers).where(and(eq(tiers.projectId, projectId), eq(tiers.name, name))).returning().get();
+  return db
+    .delete(tiers)
+    .where(and(eq(tiers.projectId, projectId), eq(tiers.name, name)))
+    .returning()
+    .get();
 }
 
 /** A project's stored settings completed with today's defaults. */

@@ -41,7 +41,11 @@ function payingScopes(costCenter: string | null): string[] {
  * one, never another cost center's. The one place this rule is written: gate snapshots carry the key it picks,
  * and `/v1/models` describes it.
  */
-export function payingKeyFor<K extends { provider: string; scope: string }>(keys: readonly K[], provider: string, costCenter: string | null): K | undefined {
+export function payingKeyFor<K extends { provider: string; scope: string }>(
+  keys: readonly K[],
+  provider: string,
+  costCenter: string | null,
+): K | undefined {
   for (const scope of payingScopes(costCenter)) {
     const key = keys.find((k) => k.provider === provider && k.scope === scope);
     if (key) return key;

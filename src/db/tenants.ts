@@ -5,7 +5,11 @@ import type { Database } from "./database";
 export type Tenant = typeof tenants.$inferSelect;
 export type Plan = Tenant["plan"];
 
-export async function insertTenant(db: Database, tenant: typeof tenants.$inferInsert, credential: typeof adminCredentials.$inferInsert) {
+export async function insertTenant(
+  db: Database,
+  tenant: typeof tenants.$inferInsert,
+  credential: typeof adminCredentials.$inferInsert,
+) {
   await db.batch([db.insert(tenants).values(tenant), db.insert(adminCredentials).values(credential)]);
 }
 

@@ -21,7 +21,9 @@ export function upstashClient(options: UpstashOptions): Redis {
     token: options.token,
     retry: false,
     signal: () => AbortSignal.timeout(options.timeoutMs),
-    ...(options.automaticDeserialization !== undefined && { automaticDeserialization: options.automaticDeserialization }),
+    ...(options.automaticDeserialization !== undefined && {
+      automaticDeserialization: options.automaticDeserialization,
+    }),
     enableAutoPipelining: false,
     enableTelemetry: false,
   });

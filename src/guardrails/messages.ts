@@ -41,7 +41,10 @@ export function textSlots(messages: readonly ChatMessageLike[], include: (role: 
 }
 
 /** Returns a copy of `messages` with the given slot texts replaced; untouched messages keep their identity. */
-export function replaceSlots<M extends ChatMessageLike>(messages: readonly M[], replacements: ReadonlyMap<TextSlot, string>): M[] {
+export function replaceSlots<M extends ChatMessageLike>(
+  messages: readonly M[],
+  replacements: ReadonlyMap<TextSlot, string>,
+): M[] {
   const out = [...messages];
   for (const [slot, text] of replacements) {
     const message = out[slot.message];

@@ -4,9 +4,7 @@ import type { ChatRequest } from "../providers/openai-schema";
 import type { ProjectSettings } from "../settings/schema";
 
 /** Who is calling the control plane: the operator (bootstrap secret) or one tenant's admin credential. */
-export type Actor =
-  | { kind: "operator"; id: "operator" }
-  | { kind: "tenant_admin"; id: string; tenantId: string };
+export type Actor = { kind: "operator"; id: "operator" } | { kind: "tenant_admin"; id: string; tenantId: string };
 
 /** Rate-limit state rendered on every data-plane response (SPEC: X-RateLimit-*). */
 export interface RateLimitState {

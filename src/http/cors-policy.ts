@@ -12,7 +12,11 @@ export function originAllowed(origin: string | undefined, allowed: readonly stri
     if (!pattern.includes("*")) return pattern === candidate;
     const [scheme, hostPattern] = pattern.split("://") as [string, string];
     const suffix = hostPattern.slice(1); // ".example.com[:port]"
-    return candidate.startsWith(`${scheme}://`) && candidate.endsWith(suffix) && candidate.length > `${scheme}://`.length + suffix.length;
+    return (
+      candidate.startsWith(`${scheme}://`) &&
+      candidate.endsWith(suffix) &&
+      candidate.length > `${scheme}://`.length + suffix.length
+    );
   });
 }
 

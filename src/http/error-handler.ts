@@ -10,7 +10,9 @@ import type { RateLimitState } from "./app-env";
 export function handleError(err: unknown, c: Context): Response {
   const normalised = err instanceof HTTPException ? fromHttpException(err) : err;
   if (!(normalised instanceof GatewayError)) {
-    console.error(JSON.stringify({ level: "error", msg: "unhandled", request_id: c.get("requestId"), kind: errorKind(err) }));
+    console.error(
+      JSON.stringify({ level: "error", msg: "unhandled", request_id: c.get("requestId"), kind: errorKind(err) }),
+    );
   }
   const { status, body, headers } = renderError(normalised);
   const response = c.json(body, status as 400);

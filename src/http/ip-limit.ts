@@ -26,7 +26,10 @@ export function limitPerIp(options: { window?: IpWindow } = {}) {
     const result = ipWindow.check(ip, limit, now);
     reportWhenDue(c, ipWindow, limit, now);
     c.set("rateLimit", { limit: result.limit, remaining: result.remaining, reset: result.reset });
-    if (!result.ok) throw new GatewayError("rate_limit_exceeded", "Too many requests from this IP address.", { retryAfter: result.retryAfter ?? 1 });
+    if (!result.ok)
+      throw new GatewayError("rate_limit_exceeded", "Too many requests from this IP address.", {
+        retryAfter: result.retryAfter ?? 1,
+      });
     await next();
     const state = c.get("rateLimit");
     if (state) setRateLimitHeaders(c.res.headers, state);
@@ -40,7 +43,13 @@ function reportWhenDue(c: Context<DataPlaneEnv>, ipWindow: IpWindow, limit: numb
     .then((shared) => ipWindow.applyShared(shared, limit, Date.now()))
     .catch((err: unknown) => {
       // A safety net must not fail requests: the next report carries on. The kind only, never the message.
-      console.warn(JSON.stringify({ level: "warn", msg: "ip limit report failed", kind: err instanceof Error ? err.name : typeof err }));
+      console.warn(
+        JSON.stringify({
+          level: "warn",
+          msg: "ip limit report failed",
+          kind: err instanceof Error ? err.name : typeof err,
+        }),
+      );
     });
   waitUntil(c, reporting);
 }

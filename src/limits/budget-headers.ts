@@ -9,7 +9,8 @@ export function budgetHeaders(result: { remaining: Remaining; chargedMicroUsd?: 
   const headers: Record<string, string> = {
     "X-Tollgate-Budget-Remaining-Tokens": String(result.remaining.tokens),
   };
-  if (result.remaining.microUsd !== null) headers["X-Tollgate-Budget-Remaining-Usd"] = microToUsd(result.remaining.microUsd);
+  if (result.remaining.microUsd !== null)
+    headers["X-Tollgate-Budget-Remaining-Usd"] = microToUsd(result.remaining.microUsd);
   if (result.chargedMicroUsd !== undefined) headers["X-Tollgate-Cost-Usd"] = microToUsd(result.chargedMicroUsd);
   return headers;
 }

@@ -25,11 +25,19 @@ export function localBudgets(effective: ProjectSettings, userId: string): LocalB
   const usd = effective.budget_usd;
   for (const period of ["day", "month"] as const) {
     const limit = usd?.project?.[period];
-    if (limit !== undefined) lines.push({ key: `project:usd:${period}`, unit: "micro_usd", period, limit: usdToMicro(limit), alerts: true });
+    if (limit !== undefined)
+      lines.push({ key: `project:usd:${period}`, unit: "micro_usd", period, limit: usdToMicro(limit), alerts: true });
   }
   for (const period of ["day", "month"] as const) {
     const limit = usd?.user?.[period];
-    if (limit !== undefined) lines.push({ key: `user:${userId}:usd:${period}`, unit: "micro_usd", period, limit: usdToMicro(limit), alerts: false });
+    if (limit !== undefined)
+      lines.push({
+        key: `user:${userId}:usd:${period}`,
+        unit: "micro_usd",
+        period,
+        limit: usdToMicro(limit),
+        alerts: false,
+      });
   }
   return lines;
 }

@@ -31,7 +31,11 @@ export async function loadGateSnapshot(db: Database, projectId: string): Promise
         ),
       )
       .all(),
-    db.select({ id: apiKeys.id }).from(apiKeys).where(and(eq(apiKeys.projectId, projectId), isNotNull(apiKeys.revokedAt))).all(),
+    db
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.projectId, projectId), isNotNull(apiKeys.revokedAt)))
+      .all(),
     db.select().from(sharedBudgets).where(eq(sharedBudgets.tenantId, project.tenantId)).all(),
     db.select({ url: tenants.alertWebhookUrl }).from(tenants).where(eq(tenants.id, project.tenantId)).get(),
     db.select().from(budgetAlertSettings).where(eq(budgetAlertSettings.tenantId, project.tenantId)).get(),
@@ -67,7 +71,17 @@ function payingCredentials(rows: readonly ProviderKeyRow[], costCenter: string |
   return {
     keys: providers.flatMap((id) => {
       const key = payingKeyFor(rows, id, costCenter);
-      return key ? [{ provider: key.provider, scope: key.scope, ciphertext: key.ciphertext, fingerprint: key.fingerprint, baseUrl: key.baseUrl }] : [];
+      return key
+        ? [
+            {
+              provider: key.provider,
+              scope: key.scope,
+              ciphertext: key.ciphertext,
+              fingerprint: key.fingerprint,
+              baseUrl: key.baseUrl,
+            },
+          ]
+        : [];
     }),
     tenantHasByok: rows.length > 0,
   };
@@ -91,7 +105,11 @@ const CONFIGURE_ATTEMPTS = 8;
  * read again. So a snapshot read before a change can never overwrite it, however many re-syncs race.
  * Returns the snapshot read, or null for an unknown project.
  */
-export async function configureGate(env: Pick<Env, "PROJECT_GATE">, db: Database, projectId: string): Promise<GateSnapshot | null> {
+export async function configureGate(
+  env: Pick<Env, "PROJECT_GATE">,
+  db: Database,
+  projectId: string,
+): Promise<GateSnapshot | null> {
   const gate = projectGate(env, projectId);
   for (let attempt = 0; attempt < CONFIGURE_ATTEMPTS; attempt++) {
     const ticket = await gate.readTicket();
@@ -103,7 +121,11 @@ export async function configureGate(env: Pick<Env, "PROJECT_GATE">, db: Database
 }
 
 /** Pushes fresh snapshots to many gates (a budget or alert change of a tenant), a bounded number at a time. */
-export async function reconfigureGates(env: Pick<Env, "PROJECT_GATE">, db: Database, projectIds: readonly string[]): Promise<void> {
+export async function reconfigureGates(
+  env: Pick<Env, "PROJECT_GATE">,
+  db: Database,
+  projectIds: readonly string[],
+): Promise<void> {
   await inBatches(projectIds, (projectId) => configureGate(env, db, projectId));
 }
 

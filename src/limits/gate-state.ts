@@ -74,7 +74,10 @@ export class GateState {
   /** Writes everything pending; call inside a `transactionSync` (settlement, alarm) or let `scheduleCommit` do it. */
   writePending(): void {
     for (const key of this.dirty) store.writeCounter(this.sql, key, this.counters.get(key)!);
-    store.insertReservations(this.sql, [...this.unwritten].map(([requestId, { createdAt, body }]) => ({ requestId, createdAt, body })));
+    store.insertReservations(
+      this.sql,
+      [...this.unwritten].map(([requestId, { createdAt, body }]) => ({ requestId, createdAt, body })),
+    );
     this.dirty.clear();
     this.unwritten.clear();
     if (this.counters.size > MAX_CACHED_COUNTERS) this.counters.clear();

@@ -63,15 +63,27 @@ function insertRows(sql: SqlStorage, into: string, rows: readonly Record<string,
   sql.exec(`INSERT ${into} (${columns.join(", ")}) SELECT ${values} FROM json_each(?)`, JSON.stringify(rows));
 }
 
-export function insertReservations(sql: SqlStorage, rows: readonly { requestId: string; createdAt: number; body: unknown }[]): void {
-  insertRows(sql, "INTO reservations", rows.map((r) => ({ request_id: r.requestId, created_at: r.createdAt, body: JSON.stringify(r.body) })));
+export function insertReservations(
+  sql: SqlStorage,
+  rows: readonly { requestId: string; createdAt: number; body: unknown }[],
+): void {
+  insertRows(
+    sql,
+    "INTO reservations",
+    rows.map((r) => ({ request_id: r.requestId, created_at: r.createdAt, body: JSON.stringify(r.body) })),
+  );
 }
 
 /** Whether a request id was ever admitted here and is not yet forgotten (reserved or settled). */
 export function requestIdKnown(sql: SqlStorage, requestId: string): boolean {
   return (
-    sql.exec(`SELECT 1 FROM reservations WHERE request_id = ? UNION ALL SELECT 1 FROM settled WHERE request_id = ? LIMIT 1`, requestId, requestId).toArray()
-      .length > 0
+    sql
+      .exec(
+        `SELECT 1 FROM reservations WHERE request_id = ? UNION ALL SELECT 1 FROM settled WHERE request_id = ? LIMIT 1`,
+        requestId,
+        requestId,
+      )
+      .toArray().length > 0
   );
 }
 
@@ -89,15 +101,30 @@ export function settledOrReservation<S, R>(sql: SqlStorage, requestId: string): 
 }
 
 export function deleteReservations(sql: SqlStorage, requestIds: readonly string[]): void {
-  if (requestIds.length > 0) sql.exec(`DELETE FROM reservations WHERE request_id IN (SELECT value FROM json_each(?))`, JSON.stringify(requestIds));
+  if (requestIds.length > 0)
+    sql.exec(
+      `DELETE FROM reservations WHERE request_id IN (SELECT value FROM json_each(?))`,
+      JSON.stringify(requestIds),
+    );
 }
 
-export function writeSettledRows(sql: SqlStorage, rows: readonly { requestId: string; at: number; result: unknown }[]): void {
-  insertRows(sql, "INTO settled", rows.map((r) => ({ request_id: r.requestId, at: r.at, result: JSON.stringify(r.result) })));
+export function writeSettledRows(
+  sql: SqlStorage,
+  rows: readonly { requestId: string; at: number; result: unknown }[],
+): void {
+  insertRows(
+    sql,
+    "INTO settled",
+    rows.map((r) => ({ request_id: r.requestId, at: r.at, result: JSON.stringify(r.result) })),
+  );
 }
 
 export function enqueueLedgerRows(sql: SqlStorage, rows: readonly { requestId: string; row: unknown }[]): void {
-  insertRows(sql, "OR IGNORE INTO ledger_outbox", rows.map((r) => ({ request_id: r.requestId, body: JSON.stringify(r.row) })));
+  insertRows(
+    sql,
+    "OR IGNORE INTO ledger_outbox",
+    rows.map((r) => ({ request_id: r.requestId, body: JSON.stringify(r.row) })),
+  );
 }
 
 export function readReservation<T>(sql: SqlStorage, requestId: string): T | undefined {
@@ -141,7 +168,11 @@ export function pendingLedger<T>(sql: SqlStorage, limit: number): T[] {
 }
 
 export function dropLedger(sql: SqlStorage, requestIds: readonly string[]): void {
-  if (requestIds.length > 0) sql.exec(`DELETE FROM ledger_outbox WHERE request_id IN (SELECT value FROM json_each(?))`, JSON.stringify(requestIds));
+  if (requestIds.length > 0)
+    sql.exec(
+      `DELETE FROM ledger_outbox WHERE request_id IN (SELECT value FROM json_each(?))`,
+      JSON.stringify(requestIds),
+    );
 }
 
 export function countRows(sql: SqlStorage, table: "ledger_outbox" | "pool_outbox" | "reservations"): number {
@@ -157,7 +188,8 @@ export interface PoolSettlement {
 }
 
 export function enqueuePoolSettlement(sql: SqlStorage, s: PoolSettlement): void {
-  sql.exec(`INSERT OR REPLACE INTO pool_outbox (request_id, pool, charged, at) VALUES (?, ?, ?, ?)`,
+  sql.exec(
+    `INSERT OR REPLACE INTO pool_outbox (request_id, pool, charged, at) VALUES (?, ?, ?, ?)`,
     s.requestId,
     s.pool,
     s.charged,
@@ -167,7 +199,9 @@ export function enqueuePoolSettlement(sql: SqlStorage, s: PoolSettlement): void 
 
 export function pendingPoolSettlements(sql: SqlStorage): PoolSettlement[] {
   return sql
-    .exec<{ request_id: string; pool: string; charged: number; at: number }>(`SELECT request_id, pool, charged, at FROM pool_outbox`)
+    .exec<{ request_id: string; pool: string; charged: number; at: number }>(
+      `SELECT request_id, pool, charged, at FROM pool_outbox`,
+    )
     .toArray()
     .map((r) => ({ requestId: r.request_id, pool: r.pool, charged: r.charged, at: r.at }));
 }

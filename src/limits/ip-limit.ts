@@ -50,7 +50,13 @@ export async function reportIpCounts(env: IpEnv, deltas: IpCounts, now: number =
       return await redisReport(redisClient(env.UPSTASH_REDIS_REST_URL, env.UPSTASH_REDIS_REST_TOKEN), deltas, now);
     } catch (err) {
       // The kind only: the message can carry the Redis URL.
-      console.warn(JSON.stringify({ level: "warn", msg: "ip limit: redis unavailable, using the embedded counter", kind: err instanceof Error ? err.name : typeof err }));
+      console.warn(
+        JSON.stringify({
+          level: "warn",
+          msg: "ip limit: redis unavailable, using the embedded counter",
+          kind: err instanceof Error ? err.name : typeof err,
+        }),
+      );
     }
   }
   return embeddedReport(env, deltas, now);
@@ -80,9 +86,14 @@ async function embeddedReport(env: IpEnv, deltas: IpCounts, now: number): Promis
     byShard.set(shard, entries);
   }
   const answers = await Promise.all(
-    [...byShard].map(([shard, entries]) => env.IP_LIMITER.get(env.IP_LIMITER.idFromName(`ip-shard-${shard}`)).add(entries, now)),
+    [...byShard].map(([shard, entries]) =>
+      env.IP_LIMITER.get(env.IP_LIMITER.idFromName(`ip-shard-${shard}`)).add(entries, now),
+    ),
   );
-  return { totals: answers.flatMap((answer) => answer.totals), resetAtMs: Math.max(...answers.map((answer) => answer.resetAtMs)) };
+  return {
+    totals: answers.flatMap((answer) => answer.totals),
+    resetAtMs: Math.max(...answers.map((answer) => answer.resetAtMs)),
+  };
 }
 
 const clients = new Map<string, Redis>();

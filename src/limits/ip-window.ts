@@ -93,7 +93,13 @@ export function createIpWindow(options: IpWindowOptions = {}): IpWindow {
       sweep(now);
       const blocked = blockedUntil.get(ip);
       if (blocked !== undefined && blocked > now) {
-        return { ok: false, limit, remaining: 0, reset: Math.ceil(blocked / 1000), retryAfter: Math.max(1, Math.ceil((blocked - now) / 1000)) };
+        return {
+          ok: false,
+          limit,
+          remaining: 0,
+          reset: Math.ceil(blocked / 1000),
+          retryAfter: Math.max(1, Math.ceil((blocked - now) / 1000)),
+        };
       }
       if (blocked !== undefined) blockedUntil.delete(ip);
 
@@ -102,7 +108,12 @@ export function createIpWindow(options: IpWindowOptions = {}): IpWindow {
       logs.set(ip, log);
       evictOldest(logs, maxIps);
       const verdict = checkWindow(log, limit, IP_WINDOW_MS, now);
-      const result: IpLimitResult = { ok: verdict.ok, limit, remaining: verdict.remaining, reset: Math.ceil(verdict.resetAtMs / 1000) };
+      const result: IpLimitResult = {
+        ok: verdict.ok,
+        limit,
+        remaining: verdict.remaining,
+        reset: Math.ceil(verdict.resetAtMs / 1000),
+      };
       if (verdict.retryAfterMs !== undefined) result.retryAfter = Math.ceil(verdict.retryAfterMs / 1000);
       if (!verdict.ok) return result;
 

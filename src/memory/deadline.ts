@@ -10,7 +10,8 @@ export async function withDeadline<T>(what: string, timeoutMs: number, operation
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new GatewayError("memory_unavailable", `Conversation memory did not answer within ${timeoutMs} ms.`)),
+      () =>
+        reject(new GatewayError("memory_unavailable", `Conversation memory did not answer within ${timeoutMs} ms.`)),
       timeoutMs,
     );
   });

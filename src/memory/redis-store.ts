@@ -24,7 +24,12 @@ export interface RedisMemoryConfig {
  */
 export function createRedisMemoryStore(config: RedisMemoryConfig): MemoryStore {
   // The deadline below decides how long a call may take, not the SDK.
-  const redis = upstashClient({ url: config.url, token: config.token, timeoutMs: config.timeoutMs, automaticDeserialization: false });
+  const redis = upstashClient({
+    url: config.url,
+    token: config.token,
+    timeoutMs: config.timeoutMs,
+    automaticDeserialization: false,
+  });
   const { timeoutMs } = config;
   const clear = (key: string) =>
     withDeadline("clear", timeoutMs, async () => {

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { chunk, MalformedUpstream, ProviderStreamError, parseEventJson, type ProviderAdapter, type TokenUsage } from "./adapter";
+import {
+  chunk,
+  MalformedUpstream,
+  ProviderStreamError,
+  parseEventJson,
+  type ProviderAdapter,
+  type TokenUsage,
+} from "./adapter";
 import { ANTHROPIC_VERSION } from "./catalog";
 import { maxOutputTokens, parseDataUrl, parseToolArguments, splitSystem, stopList } from "./message-parts";
 import { contentText, type ChatMessage, type ChatRequest, type FinishReason, type ToolCall } from "./openai-schema";
@@ -43,7 +50,12 @@ function toTurn(message: ChatMessage): Turn | null {
       const text = contentText(message.content);
       const blocks: Block[] = text ? [{ type: "text", text }] : [];
       for (const call of message.tool_calls ?? [])
-        blocks.push({ type: "tool_use", id: call.id, name: call.function.name, input: parseToolArguments(call.function.arguments) });
+        blocks.push({
+          type: "tool_use",
+          id: call.id,
+          name: call.function.name,
+          input: parseToolArguments(call.function.arguments),
+        });
       return { role: "assistant", content: blocks };
     }
     case "tool":
@@ -123,7 +135,12 @@ const StreamEvent = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("content_block_start"),
     index: z.number().int(),
-    content_block: z.object({ type: z.string(), id: z.string().optional(), name: z.string().optional(), text: z.string().optional() }),
+    content_block: z.object({
+      type: z.string(),
+      id: z.string().optional(),
+      name: z.string().optional(),
+      text: z.string().optional(),
+    }),
   }),
   z.object({
     type: z.literal("content_block_delta"),
@@ -172,7 +189,11 @@ export const anthropicAdapter: ProviderAdapter = {
       url: `${target.baseUrl.replace(/\/+$/, "")}/v1/messages`,
       init: {
         method: "POST",
-        headers: { "content-type": "application/json", "x-api-key": target.apiKey, "anthropic-version": ANTHROPIC_VERSION },
+        headers: {
+          "content-type": "application/json",
+          "x-api-key": target.apiKey,
+          "anthropic-version": ANTHROPIC_VERSION,
+        },
         body: JSON.stringify(body),
       },
     };
@@ -185,7 +206,13 @@ export const anthropicAdapter: ProviderAdapter = {
     const text = content.map((block) => (block.type === "text" ? block.text : "")).join("");
     const toolCalls: ToolCall[] = content.flatMap((block) =>
       block.type === "tool_use"
-        ? [{ id: block.id, type: "function" as const, function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } }]
+        ? [
+            {
+              id: block.id,
+              type: "function" as const,
+              function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
+            },
+          ]
         : [],
     );
     const promptTokens = promptOf(usage);
@@ -196,11 +223,19 @@ export const anthropicAdapter: ProviderAdapter = {
       choices: [
         {
           index: 0,
-          message: { role: "assistant", content: text || (toolCalls.length ? null : ""), ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
+          message: {
+            role: "assistant",
+            content: text || (toolCalls.length ? null : ""),
+            ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+          },
           finish_reason: finishOf(stop_reason) ?? "stop",
         },
       ],
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+      },
     };
   },
 
@@ -210,16 +245,27 @@ export const anthropicAdapter: ProviderAdapter = {
     const ev = parsed.data;
     switch (ev.type) {
       case "message_start":
-        state.usage = { promptTokens: promptOf(ev.message.usage), completionTokens: ev.message.usage.output_tokens ?? 0 };
+        state.usage = {
+          promptTokens: promptOf(ev.message.usage),
+          completionTokens: ev.message.usage.output_tokens ?? 0,
+        };
         return [chunk(state, { role: "assistant", content: "" })];
       case "content_block_start": {
-        if (ev.content_block.type === "text" && ev.content_block.text) return [chunk(state, { content: ev.content_block.text })];
+        if (ev.content_block.type === "text" && ev.content_block.text)
+          return [chunk(state, { content: ev.content_block.text })];
         if (ev.content_block.type !== "tool_use") return [];
         const index = state.toolCallIndex.size;
         state.toolCallIndex.set(String(ev.index), index);
         return [
           chunk(state, {
-            tool_calls: [{ index, id: ev.content_block.id ?? `call_${index}`, type: "function", function: { name: ev.content_block.name ?? "", arguments: "" } }],
+            tool_calls: [
+              {
+                index,
+                id: ev.content_block.id ?? `call_${index}`,
+                type: "function",
+                function: { name: ev.content_block.name ?? "", arguments: "" },
+              },
+            ],
           }),
         ];
       }

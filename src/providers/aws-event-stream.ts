@@ -62,13 +62,35 @@ function readHeaders(bytes: Uint8Array): Record<string, HeaderValue> {
     const type = view.getUint8(at++);
     let value: HeaderValue;
     switch (type) {
-      case 0: value = true; break;
-      case 1: value = false; break;
-      case 2: need(1); value = view.getInt8(at); at += 1; break;
-      case 3: need(2); value = view.getInt16(at); at += 2; break;
-      case 4: need(4); value = view.getInt32(at); at += 4; break;
-      case 5: case 8: need(8); value = Number(view.getBigInt64(at)); at += 8; break;
-      case 6: case 7: {
+      case 0:
+        value = true;
+        break;
+      case 1:
+        value = false;
+        break;
+      case 2:
+        need(1);
+        value = view.getInt8(at);
+        at += 1;
+        break;
+      case 3:
+        need(2);
+        value = view.getInt16(at);
+        at += 2;
+        break;
+      case 4:
+        need(4);
+        value = view.getInt32(at);
+        at += 4;
+        break;
+      case 5:
+      case 8:
+        need(8);
+        value = Number(view.getBigInt64(at));
+        at += 8;
+        break;
+      case 6:
+      case 7: {
         need(2);
         const length = view.getUint16(at);
         at += 2;
@@ -78,8 +100,13 @@ function readHeaders(bytes: Uint8Array): Record<string, HeaderValue> {
         at += length;
         break;
       }
-      case 9: need(16); value = bytes.slice(at, at + 16); at += 16; break;
-      default: throw new EventStreamFramingError(`unknown header value type ${type}`);
+      case 9:
+        need(16);
+        value = bytes.slice(at, at + 16);
+        at += 16;
+        break;
+      default:
+        throw new EventStreamFramingError(`unknown header value type ${type}`);
     }
     headers[name] = value;
   }
@@ -94,8 +121,10 @@ export function decodeMessage(bytes: Uint8Array): EventStreamMessage {
   const headersLength = view.getUint32(4);
   if (total !== bytes.length) throw new EventStreamFramingError("total length does not match the message");
   if (crc32(bytes.subarray(0, 8)) !== view.getUint32(8)) throw new EventStreamFramingError("prelude CRC mismatch");
-  if (crc32(bytes.subarray(0, total - CRC_BYTES)) !== view.getUint32(total - CRC_BYTES)) throw new EventStreamFramingError("message CRC mismatch");
-  if (PRELUDE_BYTES + headersLength + CRC_BYTES > total) throw new EventStreamFramingError("headers longer than the message");
+  if (crc32(bytes.subarray(0, total - CRC_BYTES)) !== view.getUint32(total - CRC_BYTES))
+    throw new EventStreamFramingError("message CRC mismatch");
+  if (PRELUDE_BYTES + headersLength + CRC_BYTES > total)
+    throw new EventStreamFramingError("headers longer than the message");
   const headers = readHeaders(bytes.subarray(PRELUDE_BYTES, PRELUDE_BYTES + headersLength));
   return { headers, payload: bytes.slice(PRELUDE_BYTES + headersLength, total - CRC_BYTES) };
 }
@@ -115,7 +144,8 @@ export function createEventStreamDecoder() {
       let at = 0;
       while (joined.length - at >= PRELUDE_BYTES) {
         const total = new DataView(joined.buffer, at, 4).getUint32(0);
-        if (total < PRELUDE_BYTES + CRC_BYTES || total > MAX_MESSAGE_BYTES) throw new EventStreamFramingError(`implausible message length ${total}`);
+        if (total < PRELUDE_BYTES + CRC_BYTES || total > MAX_MESSAGE_BYTES)
+          throw new EventStreamFramingError(`implausible message length ${total}`);
         if (joined.length - at < total) break;
         messages.push(decodeMessage(joined.subarray(at, at + total)));
         at += total;

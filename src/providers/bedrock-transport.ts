@@ -49,13 +49,20 @@ function toSse(message: EventStreamMessage): string {
   } else if (type === "exception") {
     event = BEDROCK_EXCEPTION_EVENT;
     const body = safeJson(payloadText.decode(message.payload));
-    data = JSON.stringify({ message: `${String(message.headers[":exception-type"] ?? "exception")}: ${messageOf(body)}` });
+    data = JSON.stringify({
+      message: `${String(message.headers[":exception-type"] ?? "exception")}: ${messageOf(body)}`,
+    });
   } else {
     event = BEDROCK_EXCEPTION_EVENT;
-    data = JSON.stringify({ message: `${String(message.headers[":error-code"] ?? "error")}: ${String(message.headers[":error-message"] ?? "")}` });
+    data = JSON.stringify({
+      message: `${String(message.headers[":error-code"] ?? "error")}: ${String(message.headers[":error-message"] ?? "")}`,
+    });
   }
   // SSE data cannot hold a bare newline; one `data:` line per line keeps the payload intact.
-  return `event: ${event}\n${data.split(/\r?\n/).map((line) => `data: ${line}`).join("\n")}\n\n`;
+  return `event: ${event}\n${data
+    .split(/\r?\n/)
+    .map((line) => `data: ${line}`)
+    .join("\n")}\n\n`;
 }
 
 function safeJson(text: string): unknown {
@@ -114,7 +121,8 @@ export function bedrockFetch(credential: AwsCredential, inner: typeof fetch = fe
     });
     const signed = await signer.sign();
     const response = await inner(signed.url.href, { ...init, method: signed.method, headers: signed.headers });
-    if (!response.ok || !response.body || !response.headers.get("content-type")?.startsWith(EVENT_STREAM)) return response;
+    if (!response.ok || !response.body || !response.headers.get("content-type")?.startsWith(EVENT_STREAM))
+      return response;
     const headers = new Headers(response.headers);
     headers.set("content-type", "text/event-stream");
     return new Response(response.body.pipeThrough(eventStreamToSse()), { status: response.status, headers });

@@ -1,7 +1,21 @@
 import { z } from "zod";
-import { chunk, MalformedUpstream, parseEventJson, ProviderStreamError, type ProviderAdapter, type TokenUsage } from "./adapter";
+import {
+  chunk,
+  MalformedUpstream,
+  parseEventJson,
+  ProviderStreamError,
+  type ProviderAdapter,
+  type TokenUsage,
+} from "./adapter";
 import { maxOutputTokens, parseDataUrl, parseToolArguments, splitSystem, stopList } from "./message-parts";
-import { contentText, type ChatCompletion, type ChatMessage, type ChatRequest, type FinishReason, type ToolCall } from "./openai-schema";
+import {
+  contentText,
+  type ChatCompletion,
+  type ChatMessage,
+  type ChatRequest,
+  type FinishReason,
+  type ToolCall,
+} from "./openai-schema";
 
 /**
  * AWS Bedrock Converse API (`POST /model/{modelId}/converse`, and `/converse-stream`) ⇄ OpenAI Chat
@@ -18,7 +32,13 @@ interface Turn {
 }
 
 /** Converse names image formats, not MIME types. */
-const IMAGE_FORMATS: Record<string, string> = { "image/png": "png", "image/jpeg": "jpeg", "image/jpg": "jpeg", "image/gif": "gif", "image/webp": "webp" };
+const IMAGE_FORMATS: Record<string, string> = {
+  "image/png": "png",
+  "image/jpeg": "jpeg",
+  "image/jpg": "jpeg",
+  "image/gif": "gif",
+  "image/webp": "webp",
+};
 
 function userBlocks(message: Extract<ChatMessage, { role: "user" }>): Block[] {
   if (typeof message.content === "string") return [{ text: message.content }];
@@ -28,7 +48,9 @@ function userBlocks(message: Extract<ChatMessage, { role: "user" }>): Block[] {
       // Converse takes image bytes only; a remote URL cannot be forwarded, so it is described instead of dropped silently.
       const inline = parseDataUrl(part.image_url.url);
       const format = inline && IMAGE_FORMATS[inline.mimeType];
-      return inline && format ? [{ image: { format, source: { bytes: inline.data } } }] : [{ text: `[image: ${part.image_url.url.slice(0, 200)}]` }];
+      return inline && format
+        ? [{ image: { format, source: { bytes: inline.data } } }]
+        : [{ text: `[image: ${part.image_url.url.slice(0, 200)}]` }];
     }
     return [];
   });
@@ -42,11 +64,18 @@ function toTurn(message: ChatMessage): Turn | null {
       const text = contentText(message.content);
       const blocks: Block[] = text ? [{ text }] : [];
       for (const call of message.tool_calls ?? [])
-        blocks.push({ toolUse: { toolUseId: call.id, name: call.function.name, input: parseToolArguments(call.function.arguments) } });
+        blocks.push({
+          toolUse: { toolUseId: call.id, name: call.function.name, input: parseToolArguments(call.function.arguments) },
+        });
       return { role: "assistant", content: blocks };
     }
     case "tool":
-      return { role: "user", content: [{ toolResult: { toolUseId: message.tool_call_id, content: [{ text: contentText(message.content) }] } }] };
+      return {
+        role: "user",
+        content: [
+          { toolResult: { toolUseId: message.tool_call_id, content: [{ text: contentText(message.content) }] } },
+        ],
+      };
     default:
       return null;
   }
@@ -76,7 +105,11 @@ function toolConfig(request: ChatRequest) {
   }));
   const choice = request.tool_choice;
   const toolChoice =
-    choice === undefined || choice === "auto" ? undefined : choice === "required" ? { any: {} } : { tool: { name: choice.function.name } };
+    choice === undefined || choice === "auto"
+      ? undefined
+      : choice === "required"
+        ? { any: {} }
+        : { tool: { name: choice.function.name } };
   return { tools, ...(toolChoice ? { toolChoice } : {}) };
 }
 
@@ -101,7 +134,10 @@ const ConverseResponse = z.object({
   usage: Usage.optional(),
 });
 /** AWS error bodies say `message`; some services capitalise it. */
-const ErrorBody = z.union([z.object({ message: z.string() }), z.object({ Message: z.string() }).transform((b) => ({ message: b.Message }))]);
+const ErrorBody = z.union([
+  z.object({ message: z.string() }),
+  z.object({ Message: z.string() }).transform((b) => ({ message: b.Message })),
+]);
 
 const usageOf = (usage: z.infer<typeof Usage> | undefined): TokenUsage | null =>
   usage ? { promptTokens: usage.inputTokens, completionTokens: usage.outputTokens } : null;
@@ -152,7 +188,14 @@ export const bedrockAdapter: ProviderAdapter = {
     return {
       url: request.stream ? `${base}/converse-stream` : `${base}/converse`,
       // No credential header: the transport signs the finished request with SigV4.
-      init: { method: "POST", headers: { "content-type": "application/json", accept: request.stream ? "application/vnd.amazon.eventstream" : "application/json" }, body: JSON.stringify(body) },
+      init: {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: request.stream ? "application/vnd.amazon.eventstream" : "application/json",
+        },
+        body: JSON.stringify(body),
+      },
     };
   },
 
@@ -162,7 +205,15 @@ export const bedrockAdapter: ProviderAdapter = {
     const { output, stopReason, usage } = parsed.data;
     const text = output.message.content.map((block) => block.text ?? "").join("");
     const calls = output.message.content.flatMap((block): ToolCall[] =>
-      block.toolUse ? [{ id: block.toolUse.toolUseId, type: "function", function: { name: block.toolUse.name, arguments: JSON.stringify(block.toolUse.input ?? {}) } }] : [],
+      block.toolUse
+        ? [
+            {
+              id: block.toolUse.toolUseId,
+              type: "function",
+              function: { name: block.toolUse.name, arguments: JSON.stringify(block.toolUse.input ?? {}) },
+            },
+          ]
+        : [],
     );
     const tokens = usageOf(usage);
     return {
@@ -171,12 +222,22 @@ export const bedrockAdapter: ProviderAdapter = {
       choices: [
         {
           index: 0,
-          message: { role: "assistant", content: text || (calls.length ? null : ""), ...(calls.length ? { tool_calls: calls } : {}) },
+          message: {
+            role: "assistant",
+            content: text || (calls.length ? null : ""),
+            ...(calls.length ? { tool_calls: calls } : {}),
+          },
           finish_reason: finishOf(stopReason),
         },
       ],
       ...(tokens
-        ? { usage: { prompt_tokens: tokens.promptTokens, completion_tokens: tokens.completionTokens, total_tokens: tokens.promptTokens + tokens.completionTokens } }
+        ? {
+            usage: {
+              prompt_tokens: tokens.promptTokens,
+              completion_tokens: tokens.completionTokens,
+              total_tokens: tokens.promptTokens + tokens.completionTokens,
+            },
+          }
         : {}),
     };
   },
@@ -192,13 +253,25 @@ export const bedrockAdapter: ProviderAdapter = {
         if (!start.toolUse) return [];
         const index = state.toolCallIndex.size;
         state.toolCallIndex.set(String(contentBlockIndex), index);
-        return [chunk(state, { tool_calls: [{ index, id: start.toolUse.toolUseId, type: "function", function: { name: start.toolUse.name, arguments: "" } }] })];
+        return [
+          chunk(state, {
+            tool_calls: [
+              {
+                index,
+                id: start.toolUse.toolUseId,
+                type: "function",
+                function: { name: start.toolUse.name, arguments: "" },
+              },
+            ],
+          }),
+        ];
       }
       case "contentBlockDelta": {
         const { contentBlockIndex, delta } = parseEvent(StreamEvents.contentBlockDelta, event.data);
         if (delta.text) return [chunk(state, { content: delta.text })];
         const index = state.toolCallIndex.get(String(contentBlockIndex));
-        if (delta.toolUse && index !== undefined) return [chunk(state, { tool_calls: [{ index, function: { arguments: delta.toolUse.input } }] })];
+        if (delta.toolUse && index !== undefined)
+          return [chunk(state, { tool_calls: [{ index, function: { arguments: delta.toolUse.input } }] })];
         return []; // reasoning deltas are not part of the OpenAI answer
       }
       case "messageStop": {
@@ -212,7 +285,9 @@ export const bedrockAdapter: ProviderAdapter = {
         state.done = true;
         return [];
       case BEDROCK_EXCEPTION_EVENT:
-        throw new ProviderStreamError(ErrorBody.safeParse(parseEventJson("bedrock", event.data)).data?.message ?? "stream exception");
+        throw new ProviderStreamError(
+          ErrorBody.safeParse(parseEventJson("bedrock", event.data)).data?.message ?? "stream exception",
+        );
       case BEDROCK_MALFORMED_EVENT:
         throw new MalformedUpstream("bedrock event-stream framing was corrupt");
       default:

@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { chunk, MalformedUpstream, parseEventJson, type ProviderAdapter, type TokenUsage } from "./adapter";
 import { maxOutputTokens, stopList } from "./message-parts";
-import { contentText, ToolCall, type ChatCompletion, type ChatMessage, type ChatRequest, type FinishReason } from "./openai-schema";
+import {
+  contentText,
+  ToolCall,
+  type ChatCompletion,
+  type ChatMessage,
+  type ChatRequest,
+  type FinishReason,
+} from "./openai-schema";
 
 /**
  * Cohere Chat API v2 (`POST /v2/chat`) ⇄ OpenAI Chat Completions. v2 is close to OpenAI's shape
@@ -22,12 +29,20 @@ function toMessage(message: ChatMessage): Record<string, unknown> {
           typeof message.content === "string"
             ? message.content
             : message.content.flatMap((part): Record<string, unknown>[] =>
-                part.type === "text" ? [{ type: "text", text: part.text }] : part.type === "image_url" ? [{ type: "image_url", image_url: { url: part.image_url.url } }] : [],
+                part.type === "text"
+                  ? [{ type: "text", text: part.text }]
+                  : part.type === "image_url"
+                    ? [{ type: "image_url", image_url: { url: part.image_url.url } }]
+                    : [],
               ),
       };
     case "assistant": {
       const text = contentText(message.content);
-      return { role: "assistant", ...(text ? { content: text } : {}), ...(message.tool_calls?.length ? { tool_calls: message.tool_calls } : {}) };
+      return {
+        role: "assistant",
+        ...(text ? { content: text } : {}),
+        ...(message.tool_calls?.length ? { tool_calls: message.tool_calls } : {}),
+      };
     }
     case "tool":
       return { role: "tool", tool_call_id: message.tool_call_id, content: contentText(message.content) };
@@ -37,8 +52,10 @@ function toMessage(message: ChatMessage): Record<string, unknown> {
 /** v2 has no "call this function": the tool list is narrowed to it and a tool call is required. */
 function tools(request: ChatRequest) {
   const choice = request.tool_choice;
-  const list = typeof choice === "object" ? request.tools?.filter((t) => t.function.name === choice.function.name) : request.tools;
-  const toolChoice = choice === "required" || typeof choice === "object" ? "REQUIRED" : choice === "none" ? "NONE" : undefined;
+  const list =
+    typeof choice === "object" ? request.tools?.filter((t) => t.function.name === choice.function.name) : request.tools;
+  const toolChoice =
+    choice === "required" || typeof choice === "object" ? "REQUIRED" : choice === "none" ? "NONE" : undefined;
   return {
     ...(list?.length ? { tools: list.map((t) => ({ type: "function", function: t.function })) } : {}),
     ...(toolChoice ? { tool_choice: toolChoice } : {}),
@@ -52,7 +69,8 @@ const FINISH: Record<string, FinishReason> = {
   TOOL_CALL: "tool_calls",
   ERROR_TOXIC: "content_filter",
 };
-const finishOf = (reason: string | null | undefined): FinishReason | null => (reason ? (FINISH[reason] ?? "stop") : null);
+const finishOf = (reason: string | null | undefined): FinishReason | null =>
+  reason ? (FINISH[reason] ?? "stop") : null;
 
 const TokenPair = z.object({ input_tokens: z.number().nullish(), output_tokens: z.number().nullish() });
 const CohereUsage = z.object({ billed_units: TokenPair.nullish(), tokens: TokenPair.nullish() });
@@ -85,7 +103,10 @@ const StreamEvent = z.object({
           // message-start sends these as empty lists; only the delta events' object form carries data.
           content: z.object({ text: z.string().optional() }).nullish().catch(null),
           tool_calls: z
-            .object({ id: z.string().optional(), function: z.object({ name: z.string().optional(), arguments: z.string().optional() }).optional() })
+            .object({
+              id: z.string().optional(),
+              function: z.object({ name: z.string().optional(), arguments: z.string().optional() }).optional(),
+            })
             .nullish()
             .catch(null),
         })
@@ -108,10 +129,16 @@ export const cohereAdapter: ProviderAdapter = {
       ...(maxOutputTokens(request) ? { max_tokens: maxOutputTokens(request) } : {}),
       ...(stopList(request.stop) ? { stop_sequences: stopList(request.stop) } : {}),
       ...(request.seed != null ? { seed: request.seed } : {}),
-      ...(request.frequency_penalty != null ? { frequency_penalty: Math.max(0, Math.min(request.frequency_penalty, 1)) } : {}),
-      ...(request.presence_penalty != null ? { presence_penalty: Math.max(0, Math.min(request.presence_penalty, 1)) } : {}),
+      ...(request.frequency_penalty != null
+        ? { frequency_penalty: Math.max(0, Math.min(request.frequency_penalty, 1)) }
+        : {}),
+      ...(request.presence_penalty != null
+        ? { presence_penalty: Math.max(0, Math.min(request.presence_penalty, 1)) }
+        : {}),
       ...(format?.type === "json_object" ? { response_format: { type: "json_object" } } : {}),
-      ...(format?.type === "json_schema" ? { response_format: { type: "json_object", json_schema: format.json_schema.schema ?? {} } } : {}),
+      ...(format?.type === "json_schema"
+        ? { response_format: { type: "json_object", json_schema: format.json_schema.schema ?? {} } }
+        : {}),
       ...(request.stream ? { stream: true } : {}),
     };
     return {
@@ -137,12 +164,22 @@ export const cohereAdapter: ProviderAdapter = {
       choices: [
         {
           index: 0,
-          message: { role: "assistant", content: text || (calls.length ? null : ""), ...(calls.length ? { tool_calls: calls } : {}) },
+          message: {
+            role: "assistant",
+            content: text || (calls.length ? null : ""),
+            ...(calls.length ? { tool_calls: calls } : {}),
+          },
           finish_reason: finishOf(finish_reason) ?? "stop",
         },
       ],
       ...(usage
-        ? { usage: { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens } }
+        ? {
+            usage: {
+              prompt_tokens: usage.promptTokens,
+              completion_tokens: usage.completionTokens,
+              total_tokens: usage.promptTokens + usage.completionTokens,
+            },
+          }
         : {}),
     };
   },
@@ -162,14 +199,23 @@ export const cohereAdapter: ProviderAdapter = {
         state.toolCallIndex.set(String(index), callIndex);
         return [
           chunk(state, {
-            tool_calls: [{ index: callIndex, id: call?.id ?? `call_${callIndex}`, type: "function", function: { name: call?.function?.name ?? "", arguments: call?.function?.arguments ?? "" } }],
+            tool_calls: [
+              {
+                index: callIndex,
+                id: call?.id ?? `call_${callIndex}`,
+                type: "function",
+                function: { name: call?.function?.name ?? "", arguments: call?.function?.arguments ?? "" },
+              },
+            ],
           }),
         ];
       }
       case "tool-call-delta": {
         const callIndex = state.toolCallIndex.get(String(index));
         const args = call?.function?.arguments;
-        return callIndex !== undefined && args ? [chunk(state, { tool_calls: [{ index: callIndex, function: { arguments: args } }] })] : [];
+        return callIndex !== undefined && args
+          ? [chunk(state, { tool_calls: [{ index: callIndex, function: { arguments: args } }] })]
+          : [];
       }
       case "message-end": {
         state.usage = usageOf(delta?.usage) ?? state.usage;

@@ -12,7 +12,11 @@ export interface CompletionResult {
 /** Text the completion generated, as the estimate counts it when the provider reports no usage. */
 function generatedText(completion: ChatCompletion): string {
   return completion.choices
-    .map((choice) => (choice.message.content ?? "") + (choice.message.tool_calls ?? []).map((c) => c.function.name + c.function.arguments).join(""))
+    .map(
+      (choice) =>
+        (choice.message.content ?? "") +
+        (choice.message.tool_calls ?? []).map((c) => c.function.name + c.function.arguments).join(""),
+    )
     .join("");
 }
 
@@ -21,7 +25,11 @@ function generatedText(completion: ChatCompletion): string {
  * the provider's when it reported one, otherwise estimated (prompt from the caller's pre-call estimate,
  * completion counted from the text).
  */
-export async function readCompletion(call: ProviderCall, meta: CompletionMeta, promptTokensEstimate: number): Promise<CompletionResult> {
+export async function readCompletion(
+  call: ProviderCall,
+  meta: CompletionMeta,
+  promptTokensEstimate: number,
+): Promise<CompletionResult> {
   const { adapter, providerLabel } = call.target;
   let json: unknown;
   let completion: ChatCompletion;
@@ -35,7 +43,15 @@ export async function readCompletion(call: ProviderCall, meta: CompletionMeta, p
   const reported = adapter.usage(json);
   const usage = reported
     ? { ...reported, source: "provider" as const }
-    : { promptTokens: promptTokensEstimate, completionTokens: estimateTokens(generatedText(completion)), source: "estimated" as const };
-  completion.usage = { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens };
+    : {
+        promptTokens: promptTokensEstimate,
+        completionTokens: estimateTokens(generatedText(completion)),
+        source: "estimated" as const,
+      };
+  completion.usage = {
+    prompt_tokens: usage.promptTokens,
+    completion_tokens: usage.completionTokens,
+    total_tokens: usage.promptTokens + usage.completionTokens,
+  };
   return { completion, usage };
 }

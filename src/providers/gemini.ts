@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { chunk, MalformedUpstream, mayBeError, parseEventJson, ProviderStreamError, type ProviderAdapter, type TokenUsage } from "./adapter";
+import {
+  chunk,
+  MalformedUpstream,
+  mayBeError,
+  parseEventJson,
+  ProviderStreamError,
+  type ProviderAdapter,
+  type TokenUsage,
+} from "./adapter";
 import { maxOutputTokens, parseDataUrl, parseToolArguments, splitSystem, stopList } from "./message-parts";
 import {
   contentText,
@@ -28,7 +36,8 @@ function userParts(message: Extract<ChatMessage, { role: "user" }>): Part[] {
       const inline = parseDataUrl(part.image_url.url);
       return [inline ? { inlineData: inline } : { fileData: { fileUri: part.image_url.url } }];
     }
-    if (part.type === "input_audio") return [{ inlineData: { mimeType: `audio/${part.input_audio.format}`, data: part.input_audio.data } }];
+    if (part.type === "input_audio")
+      return [{ inlineData: { mimeType: `audio/${part.input_audio.format}`, data: part.input_audio.data } }];
     return [];
   });
 }
@@ -62,7 +71,8 @@ function toContents(turns: ChatMessage[]): Array<{ role: "user" | "model"; parts
 
 function toolConfig(choice: ChatRequest["tool_choice"]) {
   if (choice === undefined) return undefined;
-  if (typeof choice === "object") return { functionCallingConfig: { mode: "ANY", allowedFunctionNames: [choice.function.name] } };
+  if (typeof choice === "object")
+    return { functionCallingConfig: { mode: "ANY", allowedFunctionNames: [choice.function.name] } };
   return { functionCallingConfig: { mode: ({ auto: "AUTO", required: "ANY", none: "NONE" } as const)[choice] } };
 }
 
@@ -126,7 +136,13 @@ function splitParts(candidate: Candidate, nextCallIndex: number) {
   const text = parts.map((part) => part.text ?? "").join("");
   const calls = parts.flatMap((part, i): ToolCall[] =>
     part.functionCall
-      ? [{ id: part.functionCall.id ?? `call_${nextCallIndex + i}`, type: "function", function: { name: part.functionCall.name, arguments: JSON.stringify(part.functionCall.args ?? {}) } }]
+      ? [
+          {
+            id: part.functionCall.id ?? `call_${nextCallIndex + i}`,
+            type: "function",
+            function: { name: part.functionCall.name, arguments: JSON.stringify(part.functionCall.args ?? {}) },
+          },
+        ]
       : [],
   );
   return { text, calls };
@@ -177,7 +193,11 @@ export const geminiAdapter: ProviderAdapter = {
     const base = `${target.baseUrl.replace(/\/+$/, "")}/v1beta/models/${encodeURIComponent(target.model)}`;
     return {
       url: request.stream ? `${base}:streamGenerateContent?alt=sse` : `${base}:generateContent`,
-      init: { method: "POST", headers: { "content-type": "application/json", "x-goog-api-key": target.apiKey }, body: JSON.stringify(body) },
+      init: {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-goog-api-key": target.apiKey },
+        body: JSON.stringify(body),
+      },
     };
   },
 
@@ -188,19 +208,33 @@ export const geminiAdapter: ProviderAdapter = {
       const { text, calls } = splitParts(candidate, 0);
       return {
         index: candidate.index,
-        message: { role: "assistant", content: text || (calls.length ? null : ""), ...(calls.length ? { tool_calls: calls } : {}) },
+        message: {
+          role: "assistant",
+          content: text || (calls.length ? null : ""),
+          ...(calls.length ? { tool_calls: calls } : {}),
+        },
         finish_reason: finishOf(candidate, calls.length > 0) ?? "stop",
       };
     });
     // A blocked prompt has no candidates at all; OpenAI clients expect one choice.
     if (choices.length === 0)
-      choices.push({ index: 0, message: { role: "assistant", content: "" }, finish_reason: response.promptFeedback?.blockReason ? "content_filter" : "stop" });
+      choices.push({
+        index: 0,
+        message: { role: "assistant", content: "" },
+        finish_reason: response.promptFeedback?.blockReason ? "content_filter" : "stop",
+      });
     return {
       ...meta,
       object: "chat.completion",
       choices,
       ...(usage
-        ? { usage: { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens } }
+        ? {
+            usage: {
+              prompt_tokens: usage.promptTokens,
+              completion_tokens: usage.completionTokens,
+              total_tokens: usage.promptTokens + usage.completionTokens,
+            },
+          }
         : {}),
     };
   },

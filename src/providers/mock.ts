@@ -78,9 +78,14 @@ export function mockChunks(request: ChatRequest, model: string, options: MockOpt
   const reply = mockReply(request, model, options);
   const size = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   const base = { id: "chatcmpl-mock", object: "chat.completion.chunk" as const, created: 0, model };
-  const chunks: ChatCompletionChunk[] = [{ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] }];
+  const chunks: ChatCompletionChunk[] = [
+    { ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] },
+  ];
   for (let i = 0; i < reply.length; i += size)
-    chunks.push({ ...base, choices: [{ index: 0, delta: { content: reply.slice(i, i + size) }, finish_reason: null }] });
+    chunks.push({
+      ...base,
+      choices: [{ index: 0, delta: { content: reply.slice(i, i + size) }, finish_reason: null }],
+    });
   chunks.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] });
   if (request.stream_options?.include_usage && !options.omitUsage)
     chunks.push({ ...base, choices: [], usage: usageOf(request, reply, options) });
@@ -95,7 +100,12 @@ function sleep(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
-function mockStream(request: ChatRequest, model: string, options: MockOptions, signal: AbortSignal | null | undefined): ReadableStream<Uint8Array> {
+function mockStream(
+  request: ChatRequest,
+  model: string,
+  options: MockOptions,
+  signal: AbortSignal | null | undefined,
+): ReadableStream<Uint8Array> {
   const frames = mockChunks(request, model, options).map((c) => `data: ${JSON.stringify(c)}\n\n`);
   if (options.failWith === "malformed") frames.splice(1, frames.length - 1, "data: {not json\n\n");
   if (options.failWith !== "break") frames.push("data: [DONE]\n\n");
@@ -147,7 +157,8 @@ export function createMockFetch(options: MockOptions = {}): typeof fetch {
         ? json({ error: { message: "Incorrect API key provided", type: "invalid_request_error" } }, 401)
         : json({ object: "list", data: [] });
     const parsed = ChatRequest.safeParse(JSON.parse(typeof init?.body === "string" ? init.body : "{}"));
-    if (!parsed.success) return json({ error: { message: "mock: invalid request body", type: "invalid_request_error" } }, 400);
+    if (!parsed.success)
+      return json({ error: { message: "mock: invalid request body", type: "invalid_request_error" } }, 400);
     const request = parsed.data;
     const model = request.model ?? "tollgate-mock";
     const effective = { ...mockPreset(model), ...options };
@@ -156,6 +167,8 @@ export function createMockFetch(options: MockOptions = {}): typeof fetch {
     if (typeof fail === "number")
       return json({ error: { message: `mock failure ${fail}`, type: "mock_error", code: String(fail) } }, fail);
     if (!request.stream) return json(mockCompletion(request, model, effective));
-    return new Response(mockStream(request, model, effective, signal), { headers: { "content-type": "text/event-stream" } });
+    return new Response(mockStream(request, model, effective, signal), {
+      headers: { "content-type": "text/event-stream" },
+    });
   };
 }

@@ -187,5 +187,7 @@ export type ChatCompletionChunk = z.infer<typeof ChatCompletionChunk>;
 export function contentText(content: ChatMessage["content"]): string {
   if (content == null) return "";
   if (typeof content === "string") return content;
-  return content.map((part) => (part.type === "text" ? part.text : part.type === "refusal" ? part.refusal : "")).join("");
+  return content
+    .map((part) => (part.type === "text" ? part.text : part.type === "refusal" ? part.refusal : ""))
+    .join("");
 }

@@ -20,7 +20,10 @@ const TRANSLATING: Record<Exclude<Protocol, "openai">, ProviderAdapter> = {
 };
 
 const ADAPTERS = new Map<string, ProviderAdapter>(
-  PROVIDER_CATALOG.map((row) => [row.id, row.protocol === "openai" ? openAICompatibleAdapter(row) : TRANSLATING[row.protocol]]),
+  PROVIDER_CATALOG.map((row) => [
+    row.id,
+    row.protocol === "openai" ? openAICompatibleAdapter(row) : TRANSLATING[row.protocol],
+  ]),
 );
 
 export function adapterFor(providerId: string): ProviderAdapter | undefined {
@@ -74,7 +77,10 @@ export function fetchFor(provider: ProviderRow, mockOptions?: MockOptions): type
 }
 
 /** Everything callProvider needs for one resolved model; `baseUrl` overrides the catalog's (tests, proxies). */
-export function callTarget(resolved: ResolvedModel, options: { apiKey: string; baseUrl?: string; mock?: MockOptions }): CallTarget {
+export function callTarget(
+  resolved: ResolvedModel,
+  options: { apiKey: string; baseUrl?: string; mock?: MockOptions },
+): CallTarget {
   return {
     adapter: resolved.adapter,
     providerLabel: resolved.provider.label,

@@ -3,7 +3,9 @@ import { credentialTransport, isEnterpriseProvider } from "./enterprise-credenti
 import { createMockFetch } from "./mock";
 import { parseServiceAccount, vertexAccessToken } from "./vertex-auth";
 
-export type KeyValidation = { ok: true } | { ok: false; reason: "unknown_provider" | "invalid_key" | "provider_unreachable" | "unexpected_status" };
+export type KeyValidation =
+  | { ok: true }
+  | { ok: false; reason: "unknown_provider" | "invalid_key" | "provider_unreachable" | "unexpected_status" };
 
 const VALIDATION_TIMEOUT_MS = 10_000;
 
@@ -38,7 +40,8 @@ export async function validateProviderKey(
 }
 
 /** AWS error types that mean the signature or key is wrong; any other refusal means the key authenticated. */
-const AWS_BAD_KEY = /^(UnrecognizedClient|InvalidSignature|IncompleteSignature|InvalidClientTokenId|ExpiredToken|MissingAuthenticationToken)/;
+const AWS_BAD_KEY =
+  /^(UnrecognizedClient|InvalidSignature|IncompleteSignature|InvalidClientTokenId|ExpiredToken|MissingAuthenticationToken)/;
 
 /**
  * Proves a Vertex or Bedrock credential before it is stored, spending no tokens. Vertex: the service
@@ -55,21 +58,35 @@ export async function validateEnterpriseCredential(
   const row = findProvider(providerId);
   if (!row || !isEnterpriseProvider(row)) return { ok: false, reason: "unknown_provider" };
   const inner = options.fetch ?? fetch;
-  const transport = credentialTransport(row, secret, baseUrl, inner, options.tokenUrl ? { tokenUrl: options.tokenUrl } : {});
+  const transport = credentialTransport(
+    row,
+    secret,
+    baseUrl,
+    inner,
+    options.tokenUrl ? { tokenUrl: options.tokenUrl } : {},
+  );
   if (!transport.ok) return { ok: false, reason: "invalid_key" };
   try {
     if (row.protocol === "vertex") {
       const account = parseServiceAccount(secret);
-      const token = account && (await vertexAccessToken(account, { fetch: inner, ...(options.tokenUrl ? { tokenUrl: options.tokenUrl } : {}) }));
+      const token =
+        account &&
+        (await vertexAccessToken(account, {
+          fetch: inner,
+          ...(options.tokenUrl ? { tokenUrl: options.tokenUrl } : {}),
+        }));
       if (token?.ok) return { ok: true };
       return { ok: false, reason: token && token.status === 401 ? "invalid_key" : "unexpected_status" };
     }
-    const response = await transport.fetch(`${transport.baseUrl.replace(/\/+$/, "")}/model/tollgate-key-check/converse`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ messages: [] }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? VALIDATION_TIMEOUT_MS),
-    });
+    const response = await transport.fetch(
+      `${transport.baseUrl.replace(/\/+$/, "")}/model/tollgate-key-check/converse`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ messages: [] }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? VALIDATION_TIMEOUT_MS),
+      },
+    );
     await response.body?.cancel();
     if (response.ok) return { ok: true };
     if (AWS_BAD_KEY.test(response.headers.get("x-amzn-errortype") ?? "")) return { ok: false, reason: "invalid_key" };

@@ -59,7 +59,11 @@ export async function signAssertion(account: ServiceAccount, tokenUrl: string, n
   const key = await importPKCS8(account.private_key, "RS256");
   const iat = Math.floor(nowMs / 1000);
   return new SignJWT({ scope: SCOPE })
-    .setProtectedHeader({ alg: "RS256", typ: "JWT", ...(account.private_key_id ? { kid: account.private_key_id } : {}) })
+    .setProtectedHeader({
+      alg: "RS256",
+      typ: "JWT",
+      ...(account.private_key_id ? { kid: account.private_key_id } : {}),
+    })
     .setIssuer(account.client_email)
     .setAudience(tokenUrl)
     .setIssuedAt(iat)
@@ -67,7 +71,12 @@ export async function signAssertion(account: ServiceAccount, tokenUrl: string, n
     .sign(key);
 }
 
-async function exchange(account: ServiceAccount, tokenUrl: string, doFetch: typeof fetch, nowMs: number): Promise<TokenResult & { expiresAt?: number }> {
+async function exchange(
+  account: ServiceAccount,
+  tokenUrl: string,
+  doFetch: typeof fetch,
+  nowMs: number,
+): Promise<TokenResult & { expiresAt?: number }> {
   let assertion: string;
   try {
     assertion = await signAssertion(account, tokenUrl, nowMs);
@@ -81,11 +90,18 @@ async function exchange(account: ServiceAccount, tokenUrl: string, doFetch: type
   });
   const body: unknown = await response.json().catch(() => null);
   const parsed = TokenResponse.safeParse(body);
-  if (response.ok && parsed.success) return { ok: true, token: parsed.data.access_token, expiresAt: nowMs + parsed.data.expires_in * 1000 };
+  if (response.ok && parsed.success)
+    return { ok: true, token: parsed.data.access_token, expiresAt: nowMs + parsed.data.expires_in * 1000 };
   const error = TokenError.safeParse(body).data;
   // invalid_grant / unauthorized_client: the key is wrong or disabled, which callers report as a rejected key.
   const status = response.ok ? 502 : response.status === 400 ? 401 : response.status;
-  return { ok: false, status, message: error ? `${error.error}${error.error_description ? `: ${error.error_description}` : ""}` : `token endpoint answered HTTP ${response.status}` };
+  return {
+    ok: false,
+    status,
+    message: error
+      ? `${error.error}${error.error_description ? `: ${error.error_description}` : ""}`
+      : `token endpoint answered HTTP ${response.status}`,
+  };
 }
 
 /** A cached token when one has more than the refresh skew left, otherwise a fresh exchange. */

@@ -35,7 +35,11 @@ export const vertexAdapter: ProviderAdapter = {
     const base = `${target.baseUrl.replace(/\/+$/, "")}/publishers/google/models/${encodeURIComponent(target.model)}`;
     return {
       url: request.stream ? `${base}:streamGenerateContent?alt=sse` : `${base}:generateContent`,
-      init: { method: "POST", headers: { "content-type": "application/json" }, ...(init.body !== undefined ? { body: init.body } : {}) },
+      init: {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        ...(init.body !== undefined ? { body: init.body } : {}),
+      },
     };
   },
 };
@@ -45,7 +49,11 @@ export const vertexAdapter: ProviderAdapter = {
  * endpoint refuses becomes an upstream-style error response (401 for a bad key), so the call maps it
  * like any provider's rejection; an unreachable token endpoint throws, like an unreachable provider.
  */
-export function vertexFetch(account: ServiceAccount, inner: typeof fetch = fetch, options: Omit<TokenOptions, "fetch"> = {}): typeof fetch {
+export function vertexFetch(
+  account: ServiceAccount,
+  inner: typeof fetch = fetch,
+  options: Omit<TokenOptions, "fetch"> = {},
+): typeof fetch {
   return async (input, init) => {
     const token = await vertexAccessToken(account, { ...options, fetch: inner });
     if (!token.ok) {

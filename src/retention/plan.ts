@@ -60,7 +60,12 @@ export interface SweepPlan {
  * time so sessions sharing that millisecond are not skipped (clearing twice is harmless). If the whole batch
  * shares one millisecond, the watermark passes it, so a run always makes progress.
  */
-export function planSweep(projectId: string, window: SweepWindow, sessions: readonly SessionActivity[], batch: number): SweepPlan {
+export function planSweep(
+  projectId: string,
+  window: SweepWindow,
+  sessions: readonly SessionActivity[],
+  batch: number,
+): SweepPlan {
   const due = sessions.filter((s) => s.lastSeenAt > window.after && s.lastSeenAt <= window.through);
   const purge = due.map((s) => ({ projectId, uid: s.userId, session: s.sessionId }));
   if (sessions.length < batch) return { purge, sweptThrough: window.through };

@@ -45,7 +45,12 @@ export async function runRetention(
     const window = sweepWindow(now, project.retentionDays, project.sweptThrough);
     if (!window) continue;
     const batch = Math.min(budget, options.projectBatch ?? DEFAULT_PROJECT_BATCH);
-    const plan = planSweep(project.id, window, await sessionsInWindow(db, project.id, window.after, window.through, batch), batch);
+    const plan = planSweep(
+      project.id,
+      window,
+      await sessionsInWindow(db, project.id, window.after, window.through, batch),
+      batch,
+    );
     budget -= plan.purge.length;
     const results = await Promise.allSettled(plan.purge.map((scope) => store.clear(memoryKey(scope))));
     const failed = results.filter((result) => result.status === "rejected").length;
@@ -70,7 +75,16 @@ async function retentionTargets(db: Database): Promise<RetentionTarget[]> {
     .orderBy(asc(projects.id))
     .all();
   if (rows.length === 0) return [];
-  const tierRows = await db.select({ projectId: tiers.projectId, overrides: tiers.overrides }).from(tiers).where(inArray(tiers.projectId, rows.map((r) => r.id))).all();
+  const tierRows = await db
+    .select({ projectId: tiers.projectId, overrides: tiers.overrides })
+    .from(tiers)
+    .where(
+      inArray(
+        tiers.projectId,
+        rows.map((r) => r.id),
+      ),
+    )
+    .all();
   return rows.map((row) => ({
     id: row.id,
     retentionDays: effectiveRetentionDays(
@@ -90,7 +104,13 @@ function tierRetention(overrides: string): number | undefined {
  * Sessions whose newest ledger row falls in (after, through], oldest first. Only rows newer than `after`
  * can make a session's newest row fall in the window, so older rows are skipped (by day, for the index).
  */
-async function sessionsInWindow(db: Database, projectId: string, after: number, through: number, limit: number): Promise<SessionActivity[]> {
+async function sessionsInWindow(
+  db: Database,
+  projectId: string,
+  after: number,
+  through: number,
+  limit: number,
+): Promise<SessionActivity[]> {
   const lastSeen = sql<number>`max(${usageLedger.createdAt})`.mapWith(Number);
   const rows = await db
     .select({ userId: usageLedger.userId, sessionId: usageLedger.sessionId, lastSeenAt: lastSeen })

@@ -30,7 +30,11 @@ const IV_BYTES = 12;
 const GCM_TAG_BITS = 128;
 const SEALED = /^(v\d{1,6})\.([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{22,})$/;
 
-export async function encryptProviderKey(plaintext: string, context: ByokContext, ring: MasterKeyRing): Promise<string> {
+export async function encryptProviderKey(
+  plaintext: string,
+  context: ByokContext,
+  ring: MasterKeyRing,
+): Promise<string> {
   if (plaintext.length === 0) throw new RangeError("provider key is empty");
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const sealed = await crypto.subtle.encrypt(
@@ -41,7 +45,11 @@ export async function encryptProviderKey(plaintext: string, context: ByokContext
   return `${ring.active.version}.${bytesToBase64Url(iv)}.${bytesToBase64Url(new Uint8Array(sealed))}`;
 }
 
-export async function decryptProviderKey(sealed: string, context: ByokContext, ring: MasterKeyRing): Promise<DecryptResult> {
+export async function decryptProviderKey(
+  sealed: string,
+  context: ByokContext,
+  ring: MasterKeyRing,
+): Promise<DecryptResult> {
   const match = SEALED.exec(sealed);
   const iv = match ? base64ToBytes(match[2]!) : null;
   const ciphertext = match ? base64ToBytes(match[3]!) : null;

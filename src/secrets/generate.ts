@@ -52,7 +52,9 @@ function parseKeyList(json: string): SigningKeyJwk[] {
   }
   const isKeyList =
     Array.isArray(parsed) &&
-    parsed.every((key: unknown) => typeof key === "object" && key !== null && typeof (key as { kid?: unknown }).kid === "string");
+    parsed.every(
+      (key: unknown) => typeof key === "object" && key !== null && typeof (key as { kid?: unknown }).kid === "string",
+    );
   if (!isKeyList) throw new Error("JWT_SIGNING_KEYS must be a JSON array of JWKs with a kid");
   return parsed as SigningKeyJwk[];
 }
@@ -74,7 +76,13 @@ export function addMasterKey(existing: string): string {
     .filter((version): version is string => version !== undefined)
     .map(Number);
   const next = Math.max(0, ...versions) + 1;
-  return [generateMasterKey(next), ...existing.split(",").map((entry) => entry.trim()).filter(Boolean)].join(",");
+  return [
+    generateMasterKey(next),
+    ...existing
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  ].join(",");
 }
 
 /** 256 bits, prefixed so it is recognisable in a secret scanner. */

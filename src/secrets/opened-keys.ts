@@ -16,7 +16,11 @@ const MAX_OPENED = 256;
 
 let cache: { ring: MasterKeyRing; opened: Map<string, Extract<DecryptResult, { ok: true }>> } | undefined;
 
-export async function openProviderKey(sealed: string, context: ByokContext, ring: MasterKeyRing): Promise<DecryptResult> {
+export async function openProviderKey(
+  sealed: string,
+  context: ByokContext,
+  ring: MasterKeyRing,
+): Promise<DecryptResult> {
   if (cache?.ring !== ring) cache = { ring, opened: new Map() };
   const { opened } = cache;
   const key = JSON.stringify([context.tenantId, context.provider, context.scope ?? "", sealed]);

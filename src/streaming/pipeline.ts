@@ -22,7 +22,10 @@ export interface StreamChatOptions {
  * produced through the stages and sends it as one chunk. Returns the body to send and a promise of how the
  * stream ended (resolves on completion, failure or client cancel) to settle usage in waitUntil.
  */
-export function streamChatCompletion(options: StreamChatOptions): { body: ReadableStream<Uint8Array>; outcome: Promise<StreamOutcome> } {
+export function streamChatCompletion(options: StreamChatOptions): {
+  body: ReadableStream<Uint8Array>;
+  outcome: Promise<StreamOutcome>;
+} {
   const source = upstreamSource({
     body: options.upstream,
     adapter: options.adapter,

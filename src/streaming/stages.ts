@@ -27,7 +27,11 @@ export function mapContentDeltas(createMapper: () => DeltaMapper): StreamStage {
     const tails: StreamItem[] = [];
     for (const [index, mapper] of mappers) {
       const tail = mapper.end();
-      if (tail && last) tails.push({ type: "chunk", chunk: { ...last, choices: [{ index, delta: { content: tail }, finish_reason: null }], usage: undefined } });
+      if (tail && last)
+        tails.push({
+          type: "chunk",
+          chunk: { ...last, choices: [{ index, delta: { content: tail }, finish_reason: null }], usage: undefined },
+        });
     }
     mappers.clear();
     return tails;
@@ -60,7 +64,10 @@ export function mapContentDeltas(createMapper: () => DeltaMapper): StreamStage {
  * Observes chunks without changing them: `onChunk` for each, `onEnd` once the stream is over. A tap
  * that throws is ignored rather than allowed to break the client's stream.
  */
-export function tapChunks(onChunk: (chunk: ChatCompletionChunk) => void, onEnd?: (failed: boolean) => void): StreamStage {
+export function tapChunks(
+  onChunk: (chunk: ChatCompletionChunk) => void,
+  onEnd?: (failed: boolean) => void,
+): StreamStage {
   let failed = false;
   return {
     push(item) {

@@ -25,7 +25,8 @@ function chunkText(chunk: ChatCompletionChunk): string {
   let text = "";
   for (const choice of chunk.choices) {
     text += choice.delta.content ?? "";
-    for (const call of choice.delta.tool_calls ?? []) text += (call.function?.name ?? "") + (call.function?.arguments ?? "");
+    for (const call of choice.delta.tool_calls ?? [])
+      text += (call.function?.name ?? "") + (call.function?.arguments ?? "");
   }
   return text;
 }
@@ -43,9 +44,15 @@ export interface UpstreamSource {
 }
 
 /** `upstreamSource` as a stream of items (the operator meter reads it this way). */
-export function upstreamChunks(options: UpstreamOptions): { stream: ReadableStream<StreamItem>; outcome: Promise<StreamOutcome> } {
+export function upstreamChunks(options: UpstreamOptions): {
+  stream: ReadableStream<StreamItem>;
+  outcome: Promise<StreamOutcome>;
+} {
   const source = upstreamSource(options);
-  const stream = new ReadableStream<StreamItem>({ pull: (controller) => source.pull(controller), cancel: (reason) => source.cancel(reason) });
+  const stream = new ReadableStream<StreamItem>({
+    pull: (controller) => source.pull(controller),
+    cancel: (reason) => source.cancel(reason),
+  });
   return { stream, outcome: source.outcome };
 }
 
@@ -74,7 +81,12 @@ export function upstreamSource(options: UpstreamOptions): UpstreamSource {
     const reported = state.usage;
     // A cut-short stream may carry only the provider's opening count; never settle for less than was seen.
     const usage: StreamOutcome["usage"] = reported
-      ? { promptTokens: reported.promptTokens, completionTokens: status === "completed" ? reported.completionTokens : Math.max(reported.completionTokens, estimated), source: "provider" }
+      ? {
+          promptTokens: reported.promptTokens,
+          completionTokens:
+            status === "completed" ? reported.completionTokens : Math.max(reported.completionTokens, estimated),
+          source: "provider",
+        }
       : { promptTokens: options.promptTokensEstimate, completionTokens: estimated, source: "estimated" };
     if (!ended) {
       ended = true;
@@ -101,18 +113,25 @@ export function upstreamSource(options: UpstreamOptions): UpstreamSource {
           created: state.created,
           model: state.model,
           choices: [],
-          usage: { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens },
+          usage: {
+            prompt_tokens: usage.promptTokens,
+            completion_tokens: usage.completionTokens,
+            total_tokens: usage.promptTokens + usage.completionTokens,
+          },
         },
       });
     sink.close();
     // Providers close right after their terminal event; read that close instead of cancelling, so a
     // finished stream is never reported upstream as a cancelled one.
-    reader.read().then((rest) => (rest.done ? undefined : reader.cancel()), () => undefined);
+    reader.read().then(
+      (rest) => (rest.done ? undefined : reader.cancel()),
+      () => undefined,
+    );
   }
 
   /** Turns queued events into items; returns how many it enqueued, or "closed". */
   function drain(sink: ItemSink): number | "closed" {
-    if (malformed) return fail(sink, `${providerLabel} sent a malformed event stream.`), "closed";
+    if (malformed) return (fail(sink, `${providerLabel} sent a malformed event stream.`), "closed");
     let enqueued = 0;
     for (let event = events.shift(); event; event = events.shift()) {
       let chunks: ChatCompletionChunk[];
@@ -123,14 +142,14 @@ export function upstreamSource(options: UpstreamOptions): UpstreamSource {
           err instanceof ProviderStreamError
             ? `${providerLabel} reported an error mid-stream: ${err.message.slice(0, 300)}`
             : `${providerLabel} sent a malformed event stream.`;
-        return fail(sink, message), "closed";
+        return (fail(sink, message), "closed");
       }
       for (const chunk of chunks) {
         generated += chunkText(chunk);
         sink.enqueue({ type: "chunk", chunk });
         enqueued++;
       }
-      if (state.done) return complete(sink), "closed";
+      if (state.done) return (complete(sink), "closed");
     }
     return enqueued;
   }
@@ -138,7 +157,9 @@ export function upstreamSource(options: UpstreamOptions): UpstreamSource {
   async function read(): Promise<ReadableStreamReadResult<Uint8Array>> {
     if (!options.idleTimeoutMs) return reader.read();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const stalled = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Stalled()), options.idleTimeoutMs)));
+    const stalled = new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Stalled()), options.idleTimeoutMs)),
+    );
     try {
       return await Promise.race([reader.read(), stalled]);
     } finally {
@@ -165,7 +186,12 @@ export function upstreamSource(options: UpstreamOptions): UpstreamSource {
         }
       } catch (err) {
         if (ended) return;
-        fail(sink, err instanceof Stalled ? `${providerLabel} stopped sending data.` : `${providerLabel} connection broke mid-stream.`);
+        fail(
+          sink,
+          err instanceof Stalled
+            ? `${providerLabel} stopped sending data.`
+            : `${providerLabel} connection broke mid-stream.`,
+        );
       }
     },
     cancel(reason) {

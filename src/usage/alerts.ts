@@ -20,7 +20,12 @@ export interface BudgetAlert {
 }
 
 /** Thresholds (percent) passed when spending went from `before` to `after` against `limit`. */
-export function crossedThresholds(before: number, after: number, limit: number, thresholds: readonly number[]): number[] {
+export function crossedThresholds(
+  before: number,
+  after: number,
+  limit: number,
+  thresholds: readonly number[],
+): number[] {
   if (limit <= 0) return [];
   return thresholds.filter((pct) => {
     const mark = (limit * pct) / 100;
@@ -50,7 +55,12 @@ export function recordAlerts(sql: SqlStorage, url: string | null, alerts: readon
     const key = `${alert.budget}|${alert.periodKey}|${alert.thresholdPct}`;
     const inserted = sql.exec(`INSERT OR IGNORE INTO alerts_fired (key) VALUES (?)`, key).rowsWritten;
     if (inserted === 0 || !url) continue;
-    sql.exec(`INSERT INTO alert_outbox (url, body, attempts, next_at) VALUES (?, ?, 0, ?)`, url, JSON.stringify(alert), now);
+    sql.exec(
+      `INSERT INTO alert_outbox (url, body, attempts, next_at) VALUES (?, ?, 0, ?)`,
+      url,
+      JSON.stringify(alert),
+      now,
+    );
     queued++;
   }
   return queued;
@@ -83,7 +93,12 @@ export async function deliverDueAlerts(sql: SqlStorage, now: number, send: typeo
       sql.exec(`DELETE FROM alert_outbox WHERE id = ?`, row.id);
       if (ok) delivered++;
     } else {
-      sql.exec(`UPDATE alert_outbox SET attempts = ?, next_at = ? WHERE id = ?`, attempts, now + alertBackoffMs(attempts), row.id);
+      sql.exec(
+        `UPDATE alert_outbox SET attempts = ?, next_at = ? WHERE id = ?`,
+        attempts,
+        now + alertBackoffMs(attempts),
+        row.id,
+      );
     }
   }
   return delivered;

@@ -84,14 +84,33 @@ export async function usageTimeseries(db: Database, filter: UsageFilter, groupBy
 
 /** Raw ledger rows for export, oldest first, capped so one request cannot pull an unbounded table. */
 export async function ledgerRows(db: Database, filter: UsageFilter, limit: number) {
-  return db.select().from(usageLedger).where(where(filter)).orderBy(asc(usageLedger.createdAt), asc(usageLedger.requestId)).limit(limit).all();
+  return db
+    .select()
+    .from(usageLedger)
+    .where(where(filter))
+    .orderBy(asc(usageLedger.createdAt), asc(usageLedger.requestId))
+    .limit(limit)
+    .all();
 }
 
 type LedgerSelect = typeof usageLedger.$inferSelect;
 
 export const CSV_COLUMNS = [
-  "request_id", "created_at", "day", "tenant_id", "project_id", "cost_center", "user_id", "session_id", "provider", "model",
-  "prompt_tokens", "completion_tokens", "cost_micro_usd", "latency_ms", "status",
+  "request_id",
+  "created_at",
+  "day",
+  "tenant_id",
+  "project_id",
+  "cost_center",
+  "user_id",
+  "session_id",
+  "provider",
+  "model",
+  "prompt_tokens",
+  "completion_tokens",
+  "cost_micro_usd",
+  "latency_ms",
+  "status",
 ] as const;
 
 /**
@@ -102,8 +121,21 @@ export function ledgerCsv(rows: readonly LedgerSelect[]): string {
   const lines = [CSV_COLUMNS.join(",")];
   for (const r of rows) {
     const cells = [
-      r.requestId, new Date(r.createdAt).toISOString(), r.day, r.tenantId, r.projectId, r.costCenter, r.userId, r.sessionId,
-      r.provider, r.model, r.promptTokens, r.completionTokens, r.costMicroUsd, r.latencyMs, r.status,
+      r.requestId,
+      new Date(r.createdAt).toISOString(),
+      r.day,
+      r.tenantId,
+      r.projectId,
+      r.costCenter,
+      r.userId,
+      r.sessionId,
+      r.provider,
+      r.model,
+      r.promptTokens,
+      r.completionTokens,
+      r.costMicroUsd,
+      r.latencyMs,
+      r.status,
     ];
     lines.push(cells.map(csvCell).join(","));
   }

@@ -18,8 +18,14 @@ export type LedgerRow = typeof usageLedger.$inferInsert;
 export async function insertLedgerRows(db: Database, rows: readonly LedgerRow[]): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.entries(getTableColumns(usageLedger));
-  const names = sql.join(columns.map(([, column]) => sql.identifier(column.name)), sql`, `);
-  const values = sql.join(columns.map(([key]) => sql.raw(`json_extract(value, '$.${key}')`)), sql`, `);
+  const names = sql.join(
+    columns.map(([, column]) => sql.identifier(column.name)),
+    sql`, `,
+  );
+  const values = sql.join(
+    columns.map(([key]) => sql.raw(`json_extract(value, '$.${key}')`)),
+    sql`, `,
+  );
   await db.run(
     sql`INSERT INTO ${usageLedger} (${names}) SELECT ${values} FROM json_each(${JSON.stringify(rows)}) WHERE true ON CONFLICT (request_id) DO NOTHING`,
   );

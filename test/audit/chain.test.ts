@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson, chainEntry, entryHash, GENESIS_HASH, verifyChain, type AuditContent, type AuditEntry } from "../../src/audit/chain";
+import {
+  canonicalJson,
+  chainEntry,
+  entryHash,
+  GENESIS_HASH,
+  verifyChain,
+  type AuditContent,
+  type AuditEntry,
+} from "../../src/audit/chain";
 
 const content = (n: number, overrides: Partial<AuditContent> = {}): Omit<AuditContent, "seq"> => ({
   id: `aud_${n}`,
@@ -89,8 +97,14 @@ describe("chainEntry", () => {
 describe("verifyChain", () => {
   it("accepts an intact chain and an empty one", async () => {
     const entries = await chain(5);
-    expect(await verifyChain(entries)).toMatchObject({ ok: true, state: { entries: 5, expectedSeq: 6, prevHash: entries[4]!.hash } });
-    expect(await verifyChain([])).toMatchObject({ ok: true, state: { entries: 0, expectedSeq: 1, prevHash: GENESIS_HASH } });
+    expect(await verifyChain(entries)).toMatchObject({
+      ok: true,
+      state: { entries: 5, expectedSeq: 6, prevHash: entries[4]!.hash },
+    });
+    expect(await verifyChain([])).toMatchObject({
+      ok: true,
+      state: { entries: 0, expectedSeq: 1, prevHash: GENESIS_HASH },
+    });
   });
 
   it("verifies page by page from a carried state", async () => {
@@ -100,10 +114,22 @@ describe("verifyChain", () => {
     expect(await verifyChain(entries.slice(4), first.state)).toMatchObject({ ok: true, state: { entries: 6 } });
   });
 
-  type Tamper = [name: string, tamper: (entries: AuditEntry[]) => AuditEntry[], expected: { seq: number; id: string; reason: string }];
+  type Tamper = [
+    name: string,
+    tamper: (entries: AuditEntry[]) => AuditEntry[],
+    expected: { seq: number; id: string; reason: string },
+  ];
   const cases: Tamper[] = [
-    ["an edited column", (e) => e.map((x) => (x.seq === 3 ? { ...x, after: '{"name":"forged"}' } : x)), { seq: 3, id: "aud_3", reason: "hash_mismatch" }],
-    ["an edited actor", (e) => e.map((x) => (x.seq === 2 ? { ...x, actor_id: "someone" } : x)), { seq: 2, id: "aud_2", reason: "hash_mismatch" }],
+    [
+      "an edited column",
+      (e) => e.map((x) => (x.seq === 3 ? { ...x, after: '{"name":"forged"}' } : x)),
+      { seq: 3, id: "aud_3", reason: "hash_mismatch" },
+    ],
+    [
+      "an edited actor",
+      (e) => e.map((x) => (x.seq === 2 ? { ...x, actor_id: "someone" } : x)),
+      { seq: 2, id: "aud_2", reason: "hash_mismatch" },
+    ],
     ["a deleted middle entry", (e) => e.filter((x) => x.seq !== 3), { seq: 4, id: "aud_4", reason: "seq_gap" }],
     ["a deleted first entry", (e) => e.slice(1), { seq: 2, id: "aud_2", reason: "seq_gap" }],
     ["swapped entries", (e) => [e[0]!, e[2]!, e[1]!, e[3]!, e[4]!], { seq: 3, id: "aud_3", reason: "seq_gap" }],
@@ -117,7 +143,11 @@ describe("verifyChain", () => {
       (e) => e.map((x) => (x.seq === 2 ? { ...x, after: '{"x":1}', hash: "" } : x)),
       { seq: 2, id: "aud_2", reason: "hash_mismatch" },
     ],
-    ["a duplicated seq", (e) => [e[0]!, e[1]!, { ...e[1]!, id: "aud_dup" }, ...e.slice(2)], { seq: 2, id: "aud_dup", reason: "seq_gap" }],
+    [
+      "a duplicated seq",
+      (e) => [e[0]!, e[1]!, { ...e[1]!, id: "aud_dup" }, ...e.slice(2)],
+      { seq: 2, id: "aud_dup", reason: "seq_gap" },
+    ],
   ];
 
   it.each(cases)("names the first bad entry after %s", async (_name, tamper, expected) => {
@@ -131,6 +161,10 @@ describe("verifyChain", () => {
     const forged = { ...entries[1]!, after: '{"name":"forged"}' };
     forged.hash = await entryHash(forged.prev_hash, forged);
     const result = await verifyChain([entries[0]!, forged, entries[2]!, entries[3]!]);
-    expect(result).toMatchObject({ ok: false, firstBad: { seq: 3, id: "aud_3", reason: "prev_hash_mismatch" }, state: { entries: 2 } });
+    expect(result).toMatchObject({
+      ok: false,
+      firstBad: { seq: 3, id: "aud_3", reason: "prev_hash_mismatch" },
+      state: { entries: 2 },
+    });
   });
 });

@@ -15,13 +15,18 @@ const freshTenant = () => `ten_${crypto.randomUUID().slice(0, 8)}`;
 describe("appendAudit", () => {
   it("starts a tenant's chain at seq 1 from the genesis hash and records who, what, when", async () => {
     const tenantId = freshTenant();
-    const entry = await appendAudit(database(env), admin(tenantId), {
-      tenantId,
-      action: "project.update",
-      target: auditTarget(["project", "prj_1"]),
-      before: { name: "old" },
-      after: { name: "new" },
-    }, 1_700_000_000_000);
+    const entry = await appendAudit(
+      database(env),
+      admin(tenantId),
+      {
+        tenantId,
+        action: "project.update",
+        target: auditTarget(["project", "prj_1"]),
+        before: { name: "old" },
+        after: { name: "new" },
+      },
+      1_700_000_000_000,
+    );
     expect(entry).toMatchObject({
       tenant_id: tenantId,
       seq: 1,
@@ -45,12 +50,22 @@ describe("appendAudit", () => {
       tenantId,
       action: "api_key.create",
       target: "project:prj_1/api_key:key_1",
-      after: { id: "key_1", key: plaintext, hash: "$argon2id$v=19$secret", lookup_index: "abc", prefix: "tg_sk_live_0123" },
+      after: {
+        id: "key_1",
+        key: plaintext,
+        hash: "$argon2id$v=19$secret",
+        lookup_index: "abc",
+        prefix: "tg_sk_live_0123",
+      },
     });
     const row = await database(env).select().from(auditLog).where(eq(auditLog.id, entry.id)).get();
     const stored = JSON.stringify(row);
     for (const secret of [plaintext, "$argon2id", '"abc"']) expect(stored).not.toContain(secret);
-    expect(JSON.parse(row!.after!)).toEqual({ id: "key_1", prefix: "tg_sk_live_0123", _redacted: ["hash", "key", "lookup_index"] });
+    expect(JSON.parse(row!.after!)).toEqual({
+      id: "key_1",
+      prefix: "tg_sk_live_0123",
+      _redacted: ["hash", "key", "lookup_index"],
+    });
   });
 
   it("does not fork under concurrent writers: seq stays dense and the chain verifies", async () => {
@@ -61,10 +76,20 @@ describe("appendAudit", () => {
     );
     const entries = await Promise.all(writes);
     expect(entries.map((e) => e.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, n) => n + 1));
-    const rows = await db.select().from(auditLog).where(eq(auditLog.tenantId, tenantId)).orderBy(asc(auditLog.seq)).all();
+    const rows = await db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.tenantId, tenantId))
+      .orderBy(asc(auditLog.seq))
+      .all();
     expect(rows).toHaveLength(25);
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
-    expect(await verifyTenantChain(db, tenantId)).toEqual({ ok: true, entries: 25, head_hash: rows[24]!.hash, first_bad: null });
+    expect(await verifyTenantChain(db, tenantId)).toEqual({
+      ok: true,
+      entries: 25,
+      head_hash: rows[24]!.hash,
+      first_bad: null,
+    });
   });
 
   it("keeps one chain per tenant: writes to one never move another's seq", async () => {

@@ -13,7 +13,14 @@ const claims = { tid: "ten_1", pid: PROJECT, uid: "user-42", role: "user", scp: 
 
 describe("mintProjectJwt", () => {
   it("signs RS256 with the active kid and every SPEC claim", async () => {
-    const minted = await mintProjectJwt({ keys, issuer: ISSUER, audience: AUDIENCE, claims: { ...claims, tier: "premium" }, ttlSeconds: 900, now: NOW });
+    const minted = await mintProjectJwt({
+      keys,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      claims: { ...claims, tier: "premium" },
+      ttlSeconds: 900,
+      now: NOW,
+    });
     expect(decodeProtectedHeader(minted.token)).toEqual({ alg: "RS256", typ: "JWT", kid: keys.active.kid });
     expect(decodeJwt(minted.token)).toEqual({
       ...claims,
@@ -36,16 +43,23 @@ describe("mintProjectJwt", () => {
   });
 
   it.each([59, 86_401, 1.5, Number.NaN])("refuses ttlSeconds %s", async (ttlSeconds) => {
-    await expect(mintProjectJwt({ keys, issuer: ISSUER, audience: AUDIENCE, claims, ttlSeconds, now: NOW })).rejects.toThrow(RangeError);
+    await expect(
+      mintProjectJwt({ keys, issuer: ISSUER, audience: AUDIENCE, claims, ttlSeconds, now: NOW }),
+    ).rejects.toThrow(RangeError);
   });
 });
 
 describe("MintRequest (POST /auth/v1/auth/mint body)", () => {
   it.each([
     [{ user_id: "u1" }, { user_id: "u1", ttl_seconds: 3600 }],
-    [{ user_id: "u1", ttl_seconds: 60 }, { user_id: "u1", ttl_seconds: 60 }],
-    [{ user_id: "u1", ttl_seconds: 86_400, tier: "premium", role: "admin", scopes: ["chat"] },
-      { user_id: "u1", ttl_seconds: 86_400, tier: "premium", role: "admin", scopes: ["chat"] }],
+    [
+      { user_id: "u1", ttl_seconds: 60 },
+      { user_id: "u1", ttl_seconds: 60 },
+    ],
+    [
+      { user_id: "u1", ttl_seconds: 86_400, tier: "premium", role: "admin", scopes: ["chat"] },
+      { user_id: "u1", ttl_seconds: 86_400, tier: "premium", role: "admin", scopes: ["chat"] },
+    ],
   ])("accepts %j", (body, expected) => {
     expect(MintRequest.parse(body)).toEqual(expected);
   });

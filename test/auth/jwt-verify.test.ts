@@ -3,7 +3,18 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { mintProjectJwt } from "../../src/auth/jwt-mint";
 import { readBearer, verifyProjectJwt, type VerifyOptions } from "../../src/auth/jwt-verify";
 import type { SigningKeyJwk, SigningKeySet } from "../../src/auth/signing-keys";
-import { AUDIENCE, b64urlJson, freshJwks, ISSUER, keySet, NOW, NOW_S, PROJECT, signRaw, validPayload } from "./jwt-fixtures";
+import {
+  AUDIENCE,
+  b64urlJson,
+  freshJwks,
+  ISSUER,
+  keySet,
+  NOW,
+  NOW_S,
+  PROJECT,
+  signRaw,
+  validPayload,
+} from "./jwt-fixtures";
 
 let signer: SigningKeyJwk;
 let stranger: SigningKeyJwk;
@@ -96,7 +107,10 @@ describe("verifyProjectJwt refuses", () => {
   it.each([
     ["an unknown kid", async () => signRaw(signer, validPayload(), { kid: "no-such-kid" })],
     ["no kid at all", async () => signRaw(signer, validPayload(), { kid: "" })],
-    ["a key outside the set, claiming the active kid", async () => signRaw(stranger, validPayload(), { kid: signer.kid })],
+    [
+      "a key outside the set, claiming the active kid",
+      async () => signRaw(stranger, validPayload(), { kid: signer.kid }),
+    ],
     ["RS512 with the right key", async () => signRaw(signer, validPayload(), { alg: "RS512" })],
     ["PS256 with the right key", async () => signRaw(signer, validPayload(), { alg: "PS256" })],
     ["nbf 31 s ahead (beyond skew)", async () => signRaw(signer, validPayload({ nbf: NOW_S + 31 }))],
@@ -113,7 +127,10 @@ describe("verifyProjectJwt refuses", () => {
     async (claim) => {
       const payload = validPayload();
       delete payload[claim];
-      expect(await verifyProjectJwt(await signRaw(signer, payload), options)).toEqual({ ok: false, code: "invalid_token" });
+      expect(await verifyProjectJwt(await signRaw(signer, payload), options)).toEqual({
+        ok: false,
+        code: "invalid_token",
+      });
     },
   );
 

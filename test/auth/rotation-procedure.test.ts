@@ -15,13 +15,19 @@ let rotatedEnv: Env;
 
 async function call(target: Env, url: string, init: RequestInit = {}) {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(url, init) as Request<unknown, IncomingRequestCfProperties>, target, ctx);
+  const response = await worker.fetch(
+    new Request(url, init) as Request<unknown, IncomingRequestCfProperties>,
+    target,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return { status: response.status, json: (await response.json()) as Record<string, any> };
 }
 
-const kidOf = (token: string): string => JSON.parse(atob(token.split(".")[0]!.replace(/-/g, "+").replace(/_/g, "/"))).kid;
-const models = (target: Env, token: string) => call(target, projectUrl(setup.project.slug, "/v1/models"), { headers: { Authorization: `Bearer ${token}` } });
+const kidOf = (token: string): string =>
+  JSON.parse(atob(token.split(".")[0]!.replace(/-/g, "+").replace(/_/g, "/"))).kid;
+const models = (target: Env, token: string) =>
+  call(target, projectUrl(setup.project.slug, "/v1/models"), { headers: { Authorization: `Bearer ${token}` } });
 const mint = (target: Env) =>
   call(target, `${API}/auth/v1/auth/mint`, {
     method: "POST",

@@ -29,11 +29,23 @@ interface Row {
 }
 const GOOD: Row[] = [
   { id: "pk_a1", tenantId: "ten_rot_a", provider: "openai", scope: "tenant", plaintext: "sk-openai-aaaaaaaaaaaaaaaa" },
-  { id: "pk_a2", tenantId: "ten_rot_a", provider: "anthropic", scope: "cc:support", plaintext: "sk-ant-bbbbbbbbbbbbbbbb" },
+  {
+    id: "pk_a2",
+    tenantId: "ten_rot_a",
+    provider: "anthropic",
+    scope: "cc:support",
+    plaintext: "sk-ant-bbbbbbbbbbbbbbbb",
+  },
   { id: "pk_b1", tenantId: "ten_rot_b", provider: "groq", scope: "tenant", plaintext: "gsk_cccccccccccccccccccc" },
 ];
 /** Sealed under a master key the secret no longer holds. */
-const LOST_KEY_ROW = { id: "pk_b2", tenantId: "ten_rot_b", provider: "mistral", scope: "tenant", plaintext: "mistral-dddddddddddd" };
+const LOST_KEY_ROW = {
+  id: "pk_b2",
+  tenantId: "ten_rot_b",
+  provider: "mistral",
+  scope: "tenant",
+  plaintext: "mistral-dddddddddddd",
+};
 /** Tenant A's ciphertext copied into tenant B's row: re-encryption must not launder it into a valid one. */
 const SWAPPED_ROW = { id: "pk_b3", tenantId: "ten_rot_b", provider: "openai", scope: "tenant" };
 
@@ -46,7 +58,9 @@ async function insert(row: Omit<Row, "plaintext">, ciphertext: string) {
 }
 
 async function stored(id: string): Promise<string> {
-  return (await env.DB.prepare("SELECT ciphertext FROM provider_keys WHERE id = ?").bind(id).first<{ ciphertext: string }>())!.ciphertext;
+  return (await env.DB.prepare("SELECT ciphertext FROM provider_keys WHERE id = ?")
+    .bind(id)
+    .first<{ ciphertext: string }>())!.ciphertext;
 }
 
 /** The sub-app as app.ts mounts it, with the actor set by a stand-in for the auth middleware. */
@@ -61,7 +75,11 @@ async function callReencrypt(actor: Actor, masterKeys = ROTATED) {
   app.route("/", adminByokRoutes());
   const ctx = createExecutionContext();
   // A fresh env object: startup validation parses it anew, so the rotated secret is what the route sees.
-  const response = await app.fetch(new Request("https://localhost/v1/admin/byok/reencrypt", { method: "POST" }), { ...env, BYOK_MASTER_KEYS: masterKeys }, ctx);
+  const response = await app.fetch(
+    new Request("https://localhost/v1/admin/byok/reencrypt", { method: "POST" }),
+    { ...env, BYOK_MASTER_KEYS: masterKeys },
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return { status: response.status, text: await response.text() };
 }
@@ -70,7 +88,9 @@ const OPERATOR: Actor = { kind: "operator", id: "operator" };
 
 beforeAll(async () => {
   for (const tenant of ["ten_rot_a", "ten_rot_b"]) {
-    await env.DB.prepare(`INSERT INTO tenants (id, name, plan, created_at) VALUES (?, ?, 'pro', 0)`).bind(tenant, tenant).run();
+    await env.DB.prepare(`INSERT INTO tenants (id, name, plan, created_at) VALUES (?, ?, 'pro', 0)`)
+      .bind(tenant, tenant)
+      .run();
   }
   const v1 = await parseMasterKeys(V1);
   for (const row of GOOD) await insert(row, await encryptProviderKey(row.plaintext, row, v1));
@@ -117,7 +137,11 @@ describe("POST /v1/admin/byok/reencrypt", () => {
     for (const row of GOOD) {
       const sealed = await stored(row.id);
       expect(sealed.startsWith("v2.")).toBe(true);
-      expect(await decryptProviderKey(sealed, row, v2Only)).toEqual({ ok: true, plaintext: row.plaintext, keyVersion: "v2" });
+      expect(await decryptProviderKey(sealed, row, v2Only)).toEqual({
+        ok: true,
+        plaintext: row.plaintext,
+        keyVersion: "v2",
+      });
     }
   });
 
@@ -152,7 +176,10 @@ describe("a tenant storing a new key while the walk runs", () => {
       get(target, property) {
         if (property === "batch") {
           return async (statements: D1PreparedStatement[]) => {
-            await target.prepare("UPDATE provider_keys SET ciphertext = ? WHERE id = ?").bind(tenantsNewKey, racing.id).run();
+            await target
+              .prepare("UPDATE provider_keys SET ciphertext = ? WHERE id = ?")
+              .bind(tenantsNewKey, racing.id)
+              .run();
             return target.batch(statements);
           };
         }
@@ -164,7 +191,10 @@ describe("a tenant storing a new key while the walk runs", () => {
 
     expect(result).toMatchObject({ reencrypted: 1, changed_concurrently: 1 });
     expect(await stored(racing.id)).toBe(tenantsNewKey);
-    expect(await decryptProviderKey(await stored(racing.id), racing, ring)).toMatchObject({ ok: true, plaintext: "new-cohere-key-1111" });
+    expect(await decryptProviderKey(await stored(racing.id), racing, ring)).toMatchObject({
+      ok: true,
+      plaintext: "new-cohere-key-1111",
+    });
     expect((await stored(quiet.id)).startsWith("v2.")).toBe(true);
   });
 });
@@ -178,7 +208,10 @@ describe("re-encryption and the project gates' copies of the keys", () => {
     const minted = await mint((await createKey(tenant.admin, project.id)).key, { user_id: "user-1" });
     const seen = interceptOpenAiUpstream(upstream);
     try {
-      const put = await call("PUT", `https://localhost/auth/v1/tenants/${tenant.id}/providers/openai`, { token: tenant.admin, body: { api_key: plaintext, base_url: upstream } });
+      const put = await call("PUT", `https://localhost/auth/v1/tenants/${tenant.id}/providers/openai`, {
+        token: tenant.admin,
+        body: { api_key: plaintext, base_url: upstream },
+      });
       expect(put.status, put.text).toBe(200);
 
       // The deployment's secret gets a new first key; the route re-seals the row and pushes it to the gate.

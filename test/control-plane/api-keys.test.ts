@@ -18,9 +18,14 @@ describe("API keys", () => {
     const stored = JSON.stringify(rows.results);
     expect(stored).not.toContain(created.key);
     expect(stored).not.toContain(created.key.slice("tg_sk_live_".length));
-    expect(rows.results[0]).toMatchObject({ role: "user", hash: expect.stringMatching(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/) });
+    expect(rows.results[0]).toMatchObject({
+      role: "user",
+      hash: expect.stringMatching(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/),
+    });
 
-    const tenantRows = JSON.stringify((await env.DB.prepare("SELECT * FROM admin_credentials WHERE tenant_id = ?").bind(tenant.id).all()).results);
+    const tenantRows = JSON.stringify(
+      (await env.DB.prepare("SELECT * FROM admin_credentials WHERE tenant_id = ?").bind(tenant.id).all()).results,
+    );
     expect(tenantRows).not.toContain(tenant.admin);
   });
 
@@ -36,7 +41,9 @@ describe("API keys", () => {
     const successor = first.status === 201 ? first.json : second.json;
     expect((await mint(old.key)).status).toBe(401);
     expect((await mint(successor.key)).status).toBe(200);
-    const live = await env.DB.prepare("SELECT count(*) AS n FROM api_keys WHERE project_id = ? AND revoked_at IS NULL").bind(project.id).first<{ n: number }>();
+    const live = await env.DB.prepare("SELECT count(*) AS n FROM api_keys WHERE project_id = ? AND revoked_at IS NULL")
+      .bind(project.id)
+      .first<{ n: number }>();
     expect(live?.n).toBe(1);
   });
 
@@ -47,10 +54,16 @@ describe("API keys", () => {
     const keyA = await createKey(tenant.admin, a.id);
     const keyB = await createKey(tenant.admin, b.id);
 
-    const onOtherHost = await call("POST", projectUrl(b.slug, "/auth/v1/auth/mint"), { token: keyA.key, body: { user_id: "u" } });
+    const onOtherHost = await call("POST", projectUrl(b.slug, "/auth/v1/auth/mint"), {
+      token: keyA.key,
+      body: { user_id: "u" },
+    });
     expect(onOtherHost.status).toBe(403);
     expect(onOtherHost.json.error.code).toBe("wrong_project");
-    const onOwnHost = await call("POST", projectUrl(a.slug, "/auth/v1/auth/mint"), { token: keyA.key, body: { user_id: "u" } });
+    const onOwnHost = await call("POST", projectUrl(a.slug, "/auth/v1/auth/mint"), {
+      token: keyA.key,
+      body: { user_id: "u" },
+    });
     expect(onOwnHost.status).toBe(200);
 
     await call("DELETE", `${API}/v1/projects/${a.id}/keys/${keyA.id}`, { token: tenant.admin });
@@ -62,9 +75,21 @@ describe("API keys", () => {
     const suspended = await mint(keyB.key);
     expect(suspended.status).toBe(401); // suspension revokes every key of the project
 
-    const headers = ["", "Bearer", "Bearer ", `bearer  ${keyA.key}`, `Basic ${keyA.key}`, `Bearer ${keyA.key} extra`, "Bearer tg_sk_live_xyz", `Token ${keyA.key}`];
+    const headers = [
+      "",
+      "Bearer",
+      "Bearer ",
+      `bearer  ${keyA.key}`,
+      `Basic ${keyA.key}`,
+      `Bearer ${keyA.key} extra`,
+      "Bearer tg_sk_live_xyz",
+      `Token ${keyA.key}`,
+    ];
     for (const authorization of headers) {
-      const res = await call("POST", `${API}/auth/v1/auth/mint`, { headers: { Authorization: authorization }, body: { user_id: "u" } });
+      const res = await call("POST", `${API}/auth/v1/auth/mint`, {
+        headers: { Authorization: authorization },
+        body: { user_id: "u" },
+      });
       expect(res.status, authorization).toBe(401);
       expect(["missing_credentials", "invalid_api_key"]).toContain(res.json.error.code);
     }

@@ -10,7 +10,9 @@ async function tenantWithHistory() {
   const project = await createProject(tenant.admin);
   await createKey(tenant.admin, project.id);
   await createKey(tenant.admin, project.id);
-  const rows = await env.DB.prepare("SELECT id, seq FROM audit_log WHERE tenant_id = ? ORDER BY seq").bind(tenant.id).all<{ id: string; seq: number }>();
+  const rows = await env.DB.prepare("SELECT id, seq FROM audit_log WHERE tenant_id = ? ORDER BY seq")
+    .bind(tenant.id)
+    .all<{ id: string; seq: number }>();
   return { tenant, project, rows: rows.results };
 }
 
@@ -19,7 +21,9 @@ describe("GET /v1/audit/verify", () => {
     const { tenant, rows } = await tenantWithHistory();
     const res = await verify(tenant.admin);
     expect(res.status).toBe(200);
-    const head = await env.DB.prepare("SELECT hash FROM audit_log WHERE id = ?").bind(rows.at(-1)!.id).first<{ hash: string }>();
+    const head = await env.DB.prepare("SELECT hash FROM audit_log WHERE id = ?")
+      .bind(rows.at(-1)!.id)
+      .first<{ hash: string }>();
     expect(res.json).toEqual({ tenant_id: tenant.id, ok: true, entries: 4, head_hash: head!.hash, first_bad: null });
   });
 
@@ -28,20 +32,32 @@ describe("GET /v1/audit/verify", () => {
     const victim = rows[2]!;
     await env.DB.prepare(`UPDATE audit_log SET after = '{"role":"admin"}' WHERE id = ?`).bind(victim.id).run();
     const res = await verify(tenant.admin);
-    expect(res.json).toMatchObject({ ok: false, entries: 2, first_bad: { seq: 3, id: victim.id, reason: "hash_mismatch" } });
+    expect(res.json).toMatchObject({
+      ok: false,
+      entries: 2,
+      first_bad: { seq: 3, id: victim.id, reason: "hash_mismatch" },
+    });
   });
 
   it("names the entry after a deleted row (a gap in seq)", async () => {
     const { tenant, rows } = await tenantWithHistory();
     await env.DB.prepare("DELETE FROM audit_log WHERE id = ?").bind(rows[1]!.id).run();
     const res = await verify(tenant.admin);
-    expect(res.json).toMatchObject({ ok: false, entries: 1, first_bad: { seq: 3, id: rows[2]!.id, reason: "seq_gap" } });
+    expect(res.json).toMatchObject({
+      ok: false,
+      entries: 1,
+      first_bad: { seq: 3, id: rows[2]!.id, reason: "seq_gap" },
+    });
   });
 
   it("names a row whose actor was rewritten together with a recomputed-looking hash", async () => {
     const { tenant, rows } = await tenantWithHistory();
     // The forger rewrites row 2 and copies row 3's hash into it: row 2 no longer hashes to its stored value.
-    await env.DB.prepare("UPDATE audit_log SET actor_id = 'operator', hash = (SELECT hash FROM audit_log WHERE id = ?) WHERE id = ?").bind(rows[2]!.id, rows[1]!.id).run();
+    await env.DB.prepare(
+      "UPDATE audit_log SET actor_id = 'operator', hash = (SELECT hash FROM audit_log WHERE id = ?) WHERE id = ?",
+    )
+      .bind(rows[2]!.id, rows[1]!.id)
+      .run();
     const res = await verify(tenant.admin);
     expect(res.json.first_bad).toEqual({ seq: 2, id: rows[1]!.id, reason: "hash_mismatch" });
   });
@@ -56,11 +72,21 @@ describe("GET /v1/audit/verify", () => {
 
   it("lets the operator verify any chain by tenant_id, and requires it", async () => {
     const { tenant } = await tenantWithHistory();
-    expect((await verify(operator(), `?tenant_id=${tenant.id}`)).json).toMatchObject({ tenant_id: tenant.id, ok: true, entries: 4 });
+    expect((await verify(operator(), `?tenant_id=${tenant.id}`)).json).toMatchObject({
+      tenant_id: tenant.id,
+      ok: true,
+      entries: 4,
+    });
     const missing = await verify(operator());
     expect(missing.status).toBe(400);
     expect(missing.json.error.param).toBe("tenant_id");
-    expect((await verify(operator(), "?tenant_id=ten_nobody")).json).toEqual({ tenant_id: "ten_nobody", ok: true, entries: 0, head_hash: null, first_bad: null });
+    expect((await verify(operator(), "?tenant_id=ten_nobody")).json).toEqual({
+      tenant_id: "ten_nobody",
+      ok: true,
+      entries: 0,
+      head_hash: null,
+      first_bad: null,
+    });
   });
 
   it("refuses a tenant admin asking about another tenant with 404", async () => {

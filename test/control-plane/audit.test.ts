@@ -18,12 +18,20 @@ describe("audit writes from control-plane changes", () => {
     const tenant = await createTenant("pro");
     const project = await createProject(tenant.admin, { rpm_limit: 50 });
     const key = await createKey(tenant.admin, project.id);
-    const rotated = await call("POST", `${API}/v1/projects/${project.id}/keys/${key.id}/rotate`, { token: tenant.admin });
+    const rotated = await call("POST", `${API}/v1/projects/${project.id}/keys/${key.id}/rotate`, {
+      token: tenant.admin,
+    });
     expect(rotated.status).toBe(201);
     await call("DELETE", `${API}/v1/projects/${project.id}/keys/${rotated.json.id}`, { token: tenant.admin });
     await call("PATCH", `${API}/v1/projects/${project.id}/settings`, { token: tenant.admin, body: { rpm_limit: 70 } });
-    await call("PUT", `${API}/auth/v1/projects/${project.id}/settings/model`, { token: tenant.admin, body: { model: "mock/echo" } });
-    await call("PUT", `${API}/v1/projects/${project.id}/tiers/premium`, { token: tenant.admin, body: { overrides: { rpm_limit: 500 } } });
+    await call("PUT", `${API}/auth/v1/projects/${project.id}/settings/model`, {
+      token: tenant.admin,
+      body: { model: "mock/echo" },
+    });
+    await call("PUT", `${API}/v1/projects/${project.id}/tiers/premium`, {
+      token: tenant.admin,
+      body: { overrides: { rpm_limit: 500 } },
+    });
     await call("DELETE", `${API}/v1/projects/${project.id}/tiers/premium`, { token: tenant.admin });
     await call("POST", `${API}/v1/projects/${project.id}/suspend`, { token: tenant.admin });
     await call("POST", `${API}/v1/projects/${project.id}/resume`, { token: tenant.admin });
@@ -62,13 +70,19 @@ describe("audit writes from control-plane changes", () => {
       before: { id: key.id, revoked_at: null },
       after: { successor: { id: rotated.json.id }, revoked: { id: key.id, replaced_by: rotated.json.id } },
     });
-    expect(byAction["tier.put"]).toMatchObject({ before: null, after: { name: "premium", overrides: { rpm_limit: 500 } } });
+    expect(byAction["tier.put"]).toMatchObject({
+      before: null,
+      after: { name: "premium", overrides: { rpm_limit: 500 } },
+    });
     expect(byAction["tenant.update"]).toMatchObject({ before: { plan: "pro" }, after: { plan: "business" } });
     expect(byAction["api_key.revoke"]!.after!.revoked_at).toEqual(expect.any(String));
 
     // Secrets: neither the key plaintext of either key, nor the admin credential, nor any hash.
     for (const secret of [key.key, rotated.json.key, tenant.admin, "$argon2id"]) expect(res.text).not.toContain(secret);
-    for (const entry of entries) expect(JSON.stringify([entry.before, entry.after])).not.toMatch(/"(key|hash|lookup_index|admin_credential|ciphertext)":/);
+    for (const entry of entries)
+      expect(JSON.stringify([entry.before, entry.after])).not.toMatch(
+        /"(key|hash|lookup_index|admin_credential|ciphertext)":/,
+      );
   });
 
   it("records BYOK put and delete with the fingerprint only, never the key or its ciphertext", async () => {
@@ -76,18 +90,38 @@ describe("audit writes from control-plane changes", () => {
     const apiKey = "sk-test-0123456789abcdef0123456789";
     // The provider's key check is answered here: the audit is under test, not the validation.
     const realFetch = globalThis.fetch;
-    const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) =>
-      String(input instanceof Request ? input.url : input).startsWith("https://byok.test/") ? Response.json({ object: "list", data: [] }) : realFetch(input, init),
-    );
+    const spy = vi
+      .spyOn(globalThis, "fetch")
+      .mockImplementation(async (input, init) =>
+        String(input instanceof Request ? input.url : input).startsWith("https://byok.test/")
+          ? Response.json({ object: "list", data: [] })
+          : realFetch(input, init),
+      );
     try {
-      const put = await call("PUT", `${API}/auth/v1/tenants/${tenant.id}/providers/openai`, { token: tenant.admin, body: { api_key: apiKey, base_url: "https://byok.test/v1" } });
+      const put = await call("PUT", `${API}/auth/v1/tenants/${tenant.id}/providers/openai`, {
+        token: tenant.admin,
+        body: { api_key: apiKey, base_url: "https://byok.test/v1" },
+      });
       expect(put.status, put.text).toBe(200);
-      expect((await call("DELETE", `${API}/auth/v1/tenants/${tenant.id}/providers/openai`, { token: tenant.admin })).status).toBe(200);
+      expect(
+        (await call("DELETE", `${API}/auth/v1/tenants/${tenant.id}/providers/openai`, { token: tenant.admin })).status,
+      ).toBe(200);
       const res = await audit(tenant.admin);
       const [deleted, stored] = res.json.data;
-      expect(stored).toMatchObject({ action: "byok.put", target: `tenant:${tenant.id}/provider:openai@tenant`, before: null, after: { fingerprint: put.json.fingerprint, provider: "openai" } });
-      expect(deleted).toMatchObject({ action: "byok.delete", before: { fingerprint: put.json.fingerprint }, after: null });
-      const rows = await env.DB.prepare("SELECT before, after FROM audit_log WHERE tenant_id = ?").bind(tenant.id).all();
+      expect(stored).toMatchObject({
+        action: "byok.put",
+        target: `tenant:${tenant.id}/provider:openai@tenant`,
+        before: null,
+        after: { fingerprint: put.json.fingerprint, provider: "openai" },
+      });
+      expect(deleted).toMatchObject({
+        action: "byok.delete",
+        before: { fingerprint: put.json.fingerprint },
+        after: null,
+      });
+      const rows = await env.DB.prepare("SELECT before, after FROM audit_log WHERE tenant_id = ?")
+        .bind(tenant.id)
+        .all();
       const storedText = JSON.stringify(rows.results);
       expect(storedText).not.toContain(apiKey);
       expect(storedText).not.toContain("ciphertext");
@@ -118,9 +152,15 @@ describe("GET /v1/audit", () => {
     const p2 = await createProject(tenant.admin);
     await createKey(tenant.admin, p1.id);
     await createKey(tenant.admin, p2.id);
-    const ids = (query: string) => audit(tenant.admin, query).then((r) => r.json.data.map((e: { action: string; target: string }) => `${e.action} ${e.target}`));
+    const ids = (query: string) =>
+      audit(tenant.admin, query).then((r) =>
+        r.json.data.map((e: { action: string; target: string }) => `${e.action} ${e.target}`),
+      );
 
-    expect(await ids(`?project_id=${p1.id}`)).toEqual([expect.stringMatching(new RegExp(`^api_key.create project:${p1.id}/api_key:`)), `project.create project:${p1.id}`]);
+    expect(await ids(`?project_id=${p1.id}`)).toEqual([
+      expect.stringMatching(new RegExp(`^api_key.create project:${p1.id}/api_key:`)),
+      `project.create project:${p1.id}`,
+    ]);
     expect(await ids("?action=project.create")).toHaveLength(2);
     expect(await ids("?actor=operator")).toEqual([`tenant.create tenant:${tenant.id}`]);
     expect(await ids(`?target=project:${p2.id}`)).toEqual([`project.create project:${p2.id}`]);

@@ -32,7 +32,10 @@ const putKey = (tenant: { id: string; admin: string }, apiKey: string, costCente
   });
 
 const chat = (slug: string, token: string) =>
-  call("POST", projectUrl(slug, "/v1/chat/completions"), { token, body: { messages: [{ role: "user", content: "hi" }] } });
+  call("POST", projectUrl(slug, "/v1/chat/completions"), {
+    token,
+    body: { messages: [{ role: "user", content: "hi" }] },
+  });
 
 describe("BYOK keys on the chat hot path", () => {
   it("pays with the gate's copy of the key: no D1 read of provider_keys per request", async () => {
@@ -60,7 +63,9 @@ describe("BYOK keys on the chat hot path", () => {
     expect((await chat(project.slug, token)).status).toBe(200);
     expect(authorizations(seen)).toEqual([`Bearer ${KEY_A}`, `Bearer ${KEY_B}`]);
 
-    const deleted = await call("DELETE", `${API}/auth/v1/tenants/${tenant.id}/providers/openai`, { token: tenant.admin });
+    const deleted = await call("DELETE", `${API}/auth/v1/tenants/${tenant.id}/providers/openai`, {
+      token: tenant.admin,
+    });
     expect(deleted.status).toBe(200);
     const refused = await chat(project.slug, token);
     expect(refused.status).toBe(400);
@@ -81,14 +86,22 @@ describe("BYOK keys on the chat hot path", () => {
     expect(authorizations(seen)).toEqual([`Bearer ${KEY_B}`, `Bearer ${KEY_A}`]);
 
     // Moving the project out of its cost center re-syncs its gate: the tenant-wide key pays from the next call.
-    const moved = await call("PATCH", `${API}/v1/projects/${eng.project.id}`, { token: tenant.admin, body: { cost_center: null } });
+    const moved = await call("PATCH", `${API}/v1/projects/${eng.project.id}`, {
+      token: tenant.admin,
+      body: { cost_center: null },
+    });
     expect(moved.status, moved.text).toBe(200);
     expect((await chat(eng.project.slug, eng.token)).status).toBe(200);
     expect(seen.at(-1)?.authorization).toBe(`Bearer ${KEY_A}`);
   });
 
   it("takes a tenant off the operator's default model from the request after its first key, in every project", async () => {
-    const operatorEnv = { ...env, OPERATOR_DEFAULT_MODEL: "openai/gpt-4o-mini", OPERATOR_PROVIDER_KEY: "sk-operator-0123456789abcdef", OPERATOR_PROVIDER_BASE_URL: OPERATOR_UPSTREAM } as Env;
+    const operatorEnv = {
+      ...env,
+      OPERATOR_DEFAULT_MODEL: "openai/gpt-4o-mini",
+      OPERATOR_PROVIDER_KEY: "sk-operator-0123456789abcdef",
+      OPERATOR_PROVIDER_BASE_URL: OPERATOR_UPSTREAM,
+    } as Env;
     const chatAsOperator = async (slug: string, token: string) => {
       const ctx = createExecutionContext();
       const request = new Request(projectUrl(slug, "/v1/chat/completions"), {

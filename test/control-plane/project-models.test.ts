@@ -3,7 +3,9 @@ import { API, call, createTenant, projectUrl, setupProject } from "../support/co
 
 describe("GET /v1/projects/:id/models", () => {
   it("lists each model with the provider, region and credential it will use, like /v1/models", async () => {
-    const { tenant, project, token } = await setupProject({ settings: { model_allowlist: ["mock/tollgate-mock", "openai/gpt-4o-mini"] } });
+    const { tenant, project, token } = await setupProject({
+      settings: { model_allowlist: ["mock/tollgate-mock", "openai/gpt-4o-mini"] },
+    });
     const res = await call("GET", `${API}/v1/projects/${project.id}/models`, { token: tenant.admin });
     expect(res.status).toBe(200);
     const byId = Object.fromEntries(res.json.data.map((model: { id: string }) => [model.id, model]));
@@ -11,9 +13,9 @@ describe("GET /v1/projects/:id/models", () => {
     expect(byId["openai/gpt-4o-mini"]).toMatchObject({ provider: "openai", credential: { source: "none" } });
 
     const dataPlane = await call("GET", projectUrl(project.slug, "/v1/models"), { token });
-    expect(dataPlane.json.data.map((model: { id: string; credential: unknown }) => [model.id, model.credential])).toEqual(
-      res.json.data.map((model: { id: string; credential: unknown }) => [model.id, model.credential]),
-    );
+    expect(
+      dataPlane.json.data.map((model: { id: string; credential: unknown }) => [model.id, model.credential]),
+    ).toEqual(res.json.data.map((model: { id: string; credential: unknown }) => [model.id, model.credential]));
 
     const stranger = await createTenant();
     expect((await call("GET", `${API}/v1/projects/${project.id}/models`, { token: stranger.admin })).status).toBe(404);

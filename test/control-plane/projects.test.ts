@@ -35,7 +35,9 @@ describe("projects", () => {
   it("keeps the free cap under concurrent creation", async () => {
     const tenant = await createTenant("free");
     const results = await Promise.all(
-      Array.from({ length: 8 }, () => call("POST", `${API}/v1/projects`, { token: tenant.admin, body: { name: "race" } })),
+      Array.from({ length: 8 }, () =>
+        call("POST", `${API}/v1/projects`, { token: tenant.admin, body: { name: "race" } }),
+      ),
     );
     expect(results.filter((r) => r.status === 201)).toHaveLength(3);
     expect(results.filter((r) => r.status === 403).every((r) => r.json.error.code === "plan_limit_reached")).toBe(true);
@@ -45,7 +47,9 @@ describe("projects", () => {
     const tenant = await createTenant("enterprise");
     const results = await Promise.all(Array.from({ length: 25 }, () => createProject(tenant.admin)));
     expect(new Set(results.map((p) => p.slug)).size).toBe(25);
-    const rows = await env.DB.prepare("SELECT count(DISTINCT slug) AS n, count(*) AS total FROM projects WHERE tenant_id = ?")
+    const rows = await env.DB.prepare(
+      "SELECT count(DISTINCT slug) AS n, count(*) AS total FROM projects WHERE tenant_id = ?",
+    )
       .bind(tenant.id)
       .first<{ n: number; total: number }>();
     expect(rows).toEqual({ n: 25, total: 25 });
@@ -68,14 +72,27 @@ describe("projects", () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.json.error).toMatchObject({ code: "invalid_request", type: "invalid_request_error", param });
     }
-    const malformed = await call("PATCH", `${API}/v1/projects/${project.id}/settings`, { token: tenant.admin, body: "{not json" });
+    const malformed = await call("PATCH", `${API}/v1/projects/${project.id}/settings`, {
+      token: tenant.admin,
+      body: "{not json",
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.json.error.code).toBe("invalid_request");
 
     const settings = await call("GET", `${API}/v1/projects/${project.id}/settings`, { token: tenant.admin });
-    expect(settings.json).toMatchObject({ rpm_limit: 60, user_rpm_fraction: 0.1, tokens_per_day: 1_000_000, memory_window: 10, sentinel_mode: "shadow", pii_mode: "disabled" });
+    expect(settings.json).toMatchObject({
+      rpm_limit: 60,
+      user_rpm_fraction: 0.1,
+      tokens_per_day: 1_000_000,
+      memory_window: 10,
+      sentinel_mode: "shadow",
+      pii_mode: "disabled",
+    });
 
-    const patched = await call("PATCH", `${API}/v1/projects/${project.id}/settings`, { token: tenant.admin, body: { rpm_limit: 120 } });
+    const patched = await call("PATCH", `${API}/v1/projects/${project.id}/settings`, {
+      token: tenant.admin,
+      body: { rpm_limit: 120 },
+    });
     expect(patched.json).toMatchObject({ rpm_limit: 120, memory_window: 10 });
   });
 
@@ -97,7 +114,9 @@ describe("projects", () => {
     for (const res of await Promise.all(probes)) {
       expect(res.status).toBe(404);
       expect(res.json.error.code).toBe("not_found");
-      expect(res.json.error.message).toBe(res.json.error.message.includes("tenant") ? "No such tenant." : "No such project.");
+      expect(res.json.error.message).toBe(
+        res.json.error.message.includes("tenant") ? "No such tenant." : "No such project.",
+      );
     }
     expect(missing.json.error.message).toBe("No such project.");
     const stillActive = await call("GET", `${API}/v1/projects/${projectOfB.id}`, { token: b.admin });
@@ -106,9 +125,14 @@ describe("projects", () => {
 
   it("lets only the operator create tenants", async () => {
     const a = await createTenant();
-    const res = await call("POST", `${API}/v1/tenants`, { token: a.admin, body: { name: "sneaky", plan: "enterprise" } });
+    const res = await call("POST", `${API}/v1/tenants`, {
+      token: a.admin,
+      body: { name: "sneaky", plan: "enterprise" },
+    });
     expect(res.status).toBe(403);
     expect((await call("POST", `${API}/v1/tenants`, { body: { name: "anon" } })).status).toBe(401);
-    expect((await call("POST", `${API}/v1/tenants`, { token: `${operator()}x`, body: { name: "x" } })).status).toBe(401);
+    expect((await call("POST", `${API}/v1/tenants`, { token: `${operator()}x`, body: { name: "x" } })).status).toBe(
+      401,
+    );
   });
 });

@@ -14,7 +14,10 @@ describe("sentinel_blocklist validation on save", () => {
   it.each(refused)("PATCH refuses %s, naming the entry", async (_name, blocklist, param, reason) => {
     const tenant = await createTenant();
     const project = await createProject(tenant.admin);
-    const res = await call("PATCH", `${API}/v1/projects/${project.id}/settings`, { token: tenant.admin, body: { sentinel_blocklist: blocklist } });
+    const res = await call("PATCH", `${API}/v1/projects/${project.id}/settings`, {
+      token: tenant.admin,
+      body: { sentinel_blocklist: blocklist },
+    });
     expect(res.status).toBe(400);
     expect(res.json.error).toMatchObject({ code: "invalid_request", param });
     expect(res.json.error.message).toMatch(reason);
@@ -27,7 +30,10 @@ describe("sentinel_blocklist validation on save", () => {
     const tenant = await createTenant();
     const project = await createProject(tenant.admin);
     const long = `/(${"q".repeat(300)}+)+$/`;
-    const res = await call("PATCH", `${API}/v1/projects/${project.id}/settings`, { token: tenant.admin, body: { sentinel_blocklist: [long] } });
+    const res = await call("PATCH", `${API}/v1/projects/${project.id}/settings`, {
+      token: tenant.admin,
+      body: { sentinel_blocklist: [long] },
+    });
     expect(res.status).toBe(400);
     expect(res.json.error.param).toBe("sentinel_blocklist.0");
     expect(res.text).not.toContain("qqqqqqqqqq");
@@ -37,7 +43,10 @@ describe("sentinel_blocklist validation on save", () => {
     const tenant = await createTenant();
     const project = await createProject(tenant.admin);
     const blocklist = ["Project Nightingale", "/secret.{0,20}launch/i"];
-    const res = await call("PATCH", `${API}/v1/projects/${project.id}/settings`, { token: tenant.admin, body: { sentinel_blocklist: blocklist } });
+    const res = await call("PATCH", `${API}/v1/projects/${project.id}/settings`, {
+      token: tenant.admin,
+      body: { sentinel_blocklist: blocklist },
+    });
     expect(res.status).toBe(200);
     expect(res.json.sentinel_blocklist).toEqual(blocklist);
   });
@@ -45,14 +54,20 @@ describe("sentinel_blocklist validation on save", () => {
   it("refuses a tier PUT whose overrides carry an unsafe blocklist, and creates no tier", async () => {
     const tenant = await createTenant();
     const project = await createProject(tenant.admin);
-    const res = await call("PUT", `${API}/v1/projects/${project.id}/tiers/gold`, { token: tenant.admin, body: { overrides: { sentinel_blocklist: ["/(a+)+$/"] } } });
+    const res = await call("PUT", `${API}/v1/projects/${project.id}/tiers/gold`, {
+      token: tenant.admin,
+      body: { overrides: { sentinel_blocklist: ["/(a+)+$/"] } },
+    });
     expect(res.status).toBe(400);
     expect(res.json.error).toMatchObject({ code: "invalid_request", param: "sentinel_blocklist.0" });
 
     const tiers = await call("GET", `${API}/v1/projects/${project.id}/tiers`, { token: tenant.admin });
     expect(tiers.json.data.map((tier: { name: string }) => tier.name)).not.toContain("gold");
 
-    const ok = await call("PUT", `${API}/v1/projects/${project.id}/tiers/gold`, { token: tenant.admin, body: { overrides: { sentinel_blocklist: ["/ship.{0,10}now/"] } } });
+    const ok = await call("PUT", `${API}/v1/projects/${project.id}/tiers/gold`, {
+      token: tenant.admin,
+      body: { overrides: { sentinel_blocklist: ["/ship.{0,10}now/"] } },
+    });
     expect(ok.status).toBe(200);
   });
 });

@@ -74,12 +74,18 @@ describe("GET /v1/usage", () => {
     expect(body.data.map((g) => g.project)).not.toContain(pOther); // scoped to the caller's tenant
   });
 
-  it.each(["tenant", "cost_center", "user", "session", "model"])("groups by %s with sums that add up to the total", async (groupBy) => {
-    const res = await testApp().request(`/v1/usage?group_by=${groupBy}`, { as: tenant });
-    const body = await res.json<{ data: { requests: number; cost_micro_usd: number }[]; total: { requests: number; cost_micro_usd: number } }>();
-    expect(body.data.reduce((a, g) => a + g.requests, 0)).toBe(body.total.requests);
-    expect(body.data.reduce((a, g) => a + g.cost_micro_usd, 0)).toBe(body.total.cost_micro_usd);
-  });
+  it.each(["tenant", "cost_center", "user", "session", "model"])(
+    "groups by %s with sums that add up to the total",
+    async (groupBy) => {
+      const res = await testApp().request(`/v1/usage?group_by=${groupBy}`, { as: tenant });
+      const body = await res.json<{
+        data: { requests: number; cost_micro_usd: number }[];
+        total: { requests: number; cost_micro_usd: number };
+      }>();
+      expect(body.data.reduce((a, g) => a + g.requests, 0)).toBe(body.total.requests);
+      expect(body.data.reduce((a, g) => a + g.cost_micro_usd, 0)).toBe(body.total.cost_micro_usd);
+    },
+  );
 
   it("the operator sees every tenant and can filter by one", async () => {
     const res = await testApp().request(`/v1/usage?group_by=tenant&tenant_id=${other}`);
@@ -130,10 +136,16 @@ describe("GET /v1/projects/:id/budgets", () => {
   it("reports spent, reserved and remaining per budget from the gate", async () => {
     const res = await testApp().request(`/v1/projects/${pB}/budgets`, { as: tenant });
     expect(res.status).toBe(200);
-    const body = await res.json<{ budgets: { name: string; spent: number; reserved: number; remaining: number; limit: number }[] }>();
+    const body = await res.json<{
+      budgets: { name: string; spent: number; reserved: number; remaining: number; limit: number }[];
+    }>();
     const sums = await rowSums(`project_id = ?`, pB);
     const line = body.budgets.find((b) => b.name === "project:tokens:day");
-    expect(line).toMatchObject({ spent: (sums?.prompt ?? 0) + (sums?.completion ?? 0), reserved: 0, limit: 10_000_000 });
+    expect(line).toMatchObject({
+      spent: (sums?.prompt ?? 0) + (sums?.completion ?? 0),
+      reserved: 0,
+      limit: 10_000_000,
+    });
   });
 
   it("another tenant's project is 404", async () => {

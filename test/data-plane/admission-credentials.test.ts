@@ -21,12 +21,19 @@ describe("credentials from admission", () => {
     const project = await createProject(tenant.admin, { provider_model: "openai/gpt-4o-mini" });
     const minted = await mint((await createKey(tenant.admin, project.id)).key, { user_id: "user-1" });
     const seen = interceptOpenAiUpstream(UPSTREAM);
-    const put = await call("PUT", `${API}/auth/v1/tenants/${tenant.id}/providers/openai`, { token: tenant.admin, body: { api_key: KEY, base_url: UPSTREAM } });
+    const put = await call("PUT", `${API}/auth/v1/tenants/${tenant.id}/providers/openai`, {
+      token: tenant.admin,
+      body: { api_key: KEY, base_url: UPSTREAM },
+    });
     expect(put.status, put.text).toBe(200);
 
     // The gate as an older release left it: everything but the keys.
     const gate = env.PROJECT_GATE.get(env.PROJECT_GATE.idFromName(project.id));
-    const held = () => runInDurableObject(gate, (instance: ProjectGate) => (instance as unknown as { snapshot: GateSnapshot }).snapshot.credentials);
+    const held = () =>
+      runInDurableObject(
+        gate,
+        (instance: ProjectGate) => (instance as unknown as { snapshot: GateSnapshot }).snapshot.credentials,
+      );
     await runInDurableObject(gate, (instance: ProjectGate) => {
       const slot = instance as unknown as { snapshot: GateSnapshot };
       const { credentials: _dropped, ...legacy } = slot.snapshot;
@@ -34,23 +41,43 @@ describe("credentials from admission", () => {
     });
     expect(await held()).toBeUndefined();
 
-    const res = await call("POST", projectUrl(project.slug, "/v1/chat/completions"), { token: minted.json.token, body: { messages: [{ role: "user", content: "hi" }] } });
+    const res = await call("POST", projectUrl(project.slug, "/v1/chat/completions"), {
+      token: minted.json.token,
+      body: { messages: [{ role: "user", content: "hi" }] },
+    });
     expect(res.status, res.text).toBe(200);
     expect(authorizations(seen)).toEqual([`Bearer ${KEY}`]);
-    expect((await held())?.keys).toEqual([expect.objectContaining({ provider: "openai", scope: "tenant", baseUrl: UPSTREAM })]);
+    expect((await held())?.keys).toEqual([
+      expect.objectContaining({ provider: "openai", scope: "tenant", baseUrl: UPSTREAM }),
+    ]);
   });
 
   it("never returns a key of another cost center or tenant from the gate", async () => {
     const tenant = await createTenant("enterprise");
     const stranger = await createTenant("enterprise");
     interceptOpenAiUpstream(UPSTREAM);
-    for (const [who, costCenter] of [[tenant, "eng"], [tenant, "sales"], [tenant, undefined], [stranger, "eng"]] as const) {
-      const res = await call("PUT", `${API}/auth/v1/tenants/${who.id}/providers/openai`, { token: who.admin, body: { api_key: KEY, base_url: UPSTREAM, ...(costCenter && { cost_center: costCenter }) } });
+    for (const [who, costCenter] of [
+      [tenant, "eng"],
+      [tenant, "sales"],
+      [tenant, undefined],
+      [stranger, "eng"],
+    ] as const) {
+      const res = await call("PUT", `${API}/auth/v1/tenants/${who.id}/providers/openai`, {
+        token: who.admin,
+        body: { api_key: KEY, base_url: UPSTREAM, ...(costCenter && { cost_center: costCenter }) },
+      });
       expect(res.status, res.text).toBe(200);
     }
     const project = await createProject(tenant.admin, undefined, { cost_center: "eng" });
     const gate = env.PROJECT_GATE.get(env.PROJECT_GATE.idFromName(project.id));
-    const decision = await gate.admit({ requestId: `req_${crypto.randomUUID()}`, userId: "u", provider: "", model: null, estimatedPromptTokens: 1, maxTokens: 1 });
+    const decision = await gate.admit({
+      requestId: `req_${crypto.randomUUID()}`,
+      userId: "u",
+      provider: "",
+      model: null,
+      estimatedPromptTokens: 1,
+      maxTokens: 1,
+    });
     expect(decision.ok).toBe(true);
     if (!decision.ok) return;
     expect(decision.credentials?.tenantHasByok).toBe(true);

@@ -13,7 +13,13 @@ describe("POST /v1/chat/completions", () => {
     expect(res.json).toMatchObject({
       object: "chat.completion",
       model: "mock/tollgate-mock",
-      choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: "This is a mock reply to: Hello there" } }],
+      choices: [
+        {
+          index: 0,
+          finish_reason: "stop",
+          message: { role: "assistant", content: "This is a mock reply to: Hello there" },
+        },
+      ],
       usage: { prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number) },
     });
     expect(res.headers.get("X-RateLimit-Limit")).toBe("6"); // user RPM = 0.1 × 60
@@ -32,13 +38,19 @@ describe("POST /v1/chat/completions", () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toContain("text/event-stream");
-    const events = (await res.text()).split("\n\n").filter(Boolean).map((line) => line.replace(/^data: /, ""));
+    const events = (await res.text())
+      .split("\n\n")
+      .filter(Boolean)
+      .map((line) => line.replace(/^data: /, ""));
     expect(events.at(-1)).toBe("[DONE]");
     const chunks = events.slice(0, -1).map((event) => JSON.parse(event));
     expect(chunks.every((chunk) => chunk.object === "chat.completion.chunk")).toBe(true);
     const text = chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? "").join("");
     expect(text).toBe("This is a mock reply to: Hello there");
-    expect(chunks.at(-1).usage).toMatchObject({ prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number) });
+    expect(chunks.at(-1).usage).toMatchObject({
+      prompt_tokens: expect.any(Number),
+      completion_tokens: expect.any(Number),
+    });
   });
 
   it("refuses bad bodies with 400 invalid_request naming the param", async () => {

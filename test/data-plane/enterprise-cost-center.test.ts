@@ -16,7 +16,11 @@ import { interceptOpenAiUpstream } from "../support/fake-upstream";
  */
 
 const UPSTREAM = "https://upstream.test/v1";
-const KEYS = { eng: "sk-eng-0123456789abcdef0123", sales: "sk-sales-0123456789abcdef01", tenant: "sk-tenant-0123456789abcdef0" };
+const KEYS = {
+  eng: "sk-eng-0123456789abcdef0123",
+  sales: "sk-sales-0123456789abcdef01",
+  tenant: "sk-tenant-0123456789abcdef0",
+};
 
 async function storeKey(tenantId: string, scope: string, apiKey: string) {
   const ring = await parseMasterKeys(env.BYOK_MASTER_KEYS!);
@@ -24,12 +28,25 @@ async function storeKey(tenantId: string, scope: string, apiKey: string) {
   await env.DB.prepare(
     "INSERT INTO provider_keys (id, tenant_id, provider, scope, ciphertext, fingerprint, base_url, created_at, updated_at) VALUES (?, ?, 'openai', ?, ?, ?, ?, ?, ?)",
   )
-    .bind(`pk_${crypto.randomUUID()}`, tenantId, scope, await encryptProviderKey(apiKey, { tenantId, provider: "openai", scope }, ring), await keyFingerprint(apiKey), UPSTREAM, now, now)
+    .bind(
+      `pk_${crypto.randomUUID()}`,
+      tenantId,
+      scope,
+      await encryptProviderKey(apiKey, { tenantId, provider: "openai", scope }, ring),
+      await keyFingerprint(apiKey),
+      UPSTREAM,
+      now,
+      now,
+    )
     .run();
 }
 
 async function projectIn(admin: string, costCenter: string | null) {
-  const project = await createProject(admin, { provider_model: "openai/gpt-4o-mini" }, costCenter ? { cost_center: costCenter } : {});
+  const project = await createProject(
+    admin,
+    { provider_model: "openai/gpt-4o-mini" },
+    costCenter ? { cost_center: costCenter } : {},
+  );
   const key = await createKey(admin, project.id);
   const minted = await mint(key.key, { user_id: "user-1" });
   return { project, token: minted.json.token as string };
@@ -38,7 +55,9 @@ async function projectIn(admin: string, costCenter: string | null) {
 async function ledgerFingerprints(projectId: string): Promise<string[]> {
   for (let attempt = 0; attempt < 60; attempt++) {
     await env.PROJECT_GATE.get(env.PROJECT_GATE.idFromName(projectId)).flushLedger();
-    const rows = await env.DB.prepare("SELECT credential_fingerprint FROM usage_ledger WHERE project_id = ?").bind(projectId).all<{ credential_fingerprint: string | null }>();
+    const rows = await env.DB.prepare("SELECT credential_fingerprint FROM usage_ledger WHERE project_id = ?")
+      .bind(projectId)
+      .all<{ credential_fingerprint: string | null }>();
     if (rows.results.length > 0) return rows.results.map((row) => row.credential_fingerprint ?? "null");
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -58,7 +77,11 @@ describe("BYOK per cost center", () => {
     await storeKey(tenant.id, "cc:eng", KEYS.eng);
     await storeKey(tenant.id, "cc:sales", KEYS.sales);
     await storeKey(tenant.id, "tenant", KEYS.tenant);
-    const projects = { eng: await projectIn(tenant.admin, "eng"), sales: await projectIn(tenant.admin, "sales"), tenant: await projectIn(tenant.admin, null) };
+    const projects = {
+      eng: await projectIn(tenant.admin, "eng"),
+      sales: await projectIn(tenant.admin, "sales"),
+      tenant: await projectIn(tenant.admin, null),
+    };
     const seen = interceptOpenAiUpstream(UPSTREAM);
 
     const table = [
@@ -68,7 +91,10 @@ describe("BYOK per cost center", () => {
     ] as const;
     for (const [name, apiKey] of table) {
       const { project, token } = projects[name];
-      const res = await call("POST", projectUrl(project.slug, "/v1/chat/completions"), { token, body: { messages: [{ role: "user", content: "hi" }] } });
+      const res = await call("POST", projectUrl(project.slug, "/v1/chat/completions"), {
+        token,
+        body: { messages: [{ role: "user", content: "hi" }] },
+      });
       expect(res.status, res.text).toBe(200);
       expect(seen.at(-1), name).toEqual({ url: `${UPSTREAM}/chat/completions`, authorization: `Bearer ${apiKey}` });
       expect(await ledgerFingerprints(project.id), name).toEqual([await keyFingerprint(apiKey)]);
@@ -80,9 +106,15 @@ describe("BYOK per cost center", () => {
     const tenant = await createTenant("enterprise");
     await storeKey(tenant.id, "cc:eng", KEYS.eng);
     const marketing = await createProject(tenant.admin, undefined, { cost_center: "marketing" });
-    await expect(payingTarget(env, tenant.id, await credentialsOf(marketing.id), "openai/gpt-4o-mini")).rejects.toMatchObject({ code: "provider_not_configured" });
+    await expect(
+      payingTarget(env, tenant.id, await credentialsOf(marketing.id), "openai/gpt-4o-mini"),
+    ).rejects.toMatchObject({ code: "provider_not_configured" });
     await storeKey(tenant.id, "tenant", KEYS.tenant);
-    expect(await payingTarget(env, tenant.id, await credentialsOf(marketing.id), "openai/gpt-4o-mini")).toMatchObject({ apiKey: KEYS.tenant, fingerprint: await keyFingerprint(KEYS.tenant), baseUrl: UPSTREAM });
+    expect(await payingTarget(env, tenant.id, await credentialsOf(marketing.id), "openai/gpt-4o-mini")).toMatchObject({
+      apiKey: KEYS.tenant,
+      fingerprint: await keyFingerprint(KEYS.tenant),
+      baseUrl: UPSTREAM,
+    });
   });
 
   it("never pays with another tenant's cost-center key of the same name", async () => {
@@ -90,7 +122,9 @@ describe("BYOK per cost center", () => {
     const other = await createTenant("enterprise");
     await storeKey(owner.id, "cc:eng", KEYS.eng);
     const project = await createProject(other.admin, undefined, { cost_center: "eng" });
-    await expect(payingTarget(env, other.id, await credentialsOf(project.id), "openai/gpt-4o-mini")).rejects.toMatchObject({ code: "provider_not_configured" });
+    await expect(
+      payingTarget(env, other.id, await credentialsOf(project.id), "openai/gpt-4o-mini"),
+    ).rejects.toMatchObject({ code: "provider_not_configured" });
   });
 
   it("shows each model's provider, region and paying credential in /v1/models", async () => {
@@ -100,7 +134,12 @@ describe("BYOK per cost center", () => {
     const res = await call("GET", projectUrl(project.slug, "/v1/models"), { token });
     expect(res.status, res.text).toBe(200);
     expect(res.json.data).toContainEqual(
-      expect.objectContaining({ id: "openai/gpt-4o-mini", provider: "openai", region: null, credential: { source: "byok", scope: "cc:eng", fingerprint: await keyFingerprint(KEYS.eng) } }),
+      expect.objectContaining({
+        id: "openai/gpt-4o-mini",
+        provider: "openai",
+        region: null,
+        credential: { source: "byok", scope: "cc:eng", fingerprint: await keyFingerprint(KEYS.eng) },
+      }),
     );
     expect(res.text).not.toContain(KEYS.eng);
   });

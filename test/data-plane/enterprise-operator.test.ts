@@ -3,34 +3,70 @@ import { describe, expect, it } from "vitest";
 import { payingTarget } from "../../src/data-plane/credentials";
 import { database } from "../../src/db/client";
 import { loadGateSnapshot } from "../../src/limits/gate-snapshot";
-import { chooseCredential, operatorConfig, reservationTokens, type OperatorConfig } from "../../src/data-plane/operator-default";
+import {
+  chooseCredential,
+  operatorConfig,
+  reservationTokens,
+  type OperatorConfig,
+} from "../../src/data-plane/operator-default";
 import { encryptProviderKey, keyFingerprint } from "../../src/secrets/byok-cipher";
 import { parseMasterKeys } from "../../src/secrets/master-keys";
 import { createProject, createTenant } from "../support/control-plane";
 
-const OPERATOR: OperatorConfig = { OPERATOR_DEFAULT_MODEL: "openai/gpt-4o-mini", OPERATOR_PROVIDER_KEY: "sk-operator-0123456789abcdef", OPERATOR_PROVIDER_BASE_URL: "https://operator.test/v1", OPERATOR_TOKENS_PER_TENANT_DAY: 1_000 };
+const OPERATOR: OperatorConfig = {
+  OPERATOR_DEFAULT_MODEL: "openai/gpt-4o-mini",
+  OPERATOR_PROVIDER_KEY: "sk-operator-0123456789abcdef",
+  OPERATOR_PROVIDER_BASE_URL: "https://operator.test/v1",
+  OPERATOR_TOKENS_PER_TENANT_DAY: 1_000,
+};
 
 describe("chooseCredential (the fallback rule)", () => {
   const key = { scope: "tenant" };
   it.each([
     ["own key for the provider", "byok", { byokKey: key, tenantHasByok: true, ref: "openai/gpt-4o-mini" }],
-    ["BYOK tenant, no key for this provider", "none", { byokKey: undefined, tenantHasByok: true, ref: "openai/gpt-4o-mini" }],
-    ["no BYOK at all, the operator's model", "operator", { byokKey: undefined, tenantHasByok: false, ref: "openai/gpt-4o-mini" }],
-    ["no BYOK at all, another model of the same provider", "none", { byokKey: undefined, tenantHasByok: false, ref: "openai/gpt-4o" }],
+    [
+      "BYOK tenant, no key for this provider",
+      "none",
+      { byokKey: undefined, tenantHasByok: true, ref: "openai/gpt-4o-mini" },
+    ],
+    [
+      "no BYOK at all, the operator's model",
+      "operator",
+      { byokKey: undefined, tenantHasByok: false, ref: "openai/gpt-4o-mini" },
+    ],
+    [
+      "no BYOK at all, another model of the same provider",
+      "none",
+      { byokKey: undefined, tenantHasByok: false, ref: "openai/gpt-4o" },
+    ],
   ])("%s → %s", (_name, kind, input) => {
     expect(chooseCredential({ ...input, operator: OPERATOR }).kind).toBe(kind);
   });
 
   it("never chooses the operator when none is configured", () => {
-    expect(chooseCredential({ byokKey: undefined, tenantHasByok: false, ref: "openai/gpt-4o-mini", operator: null }).kind).toBe("none");
+    expect(
+      chooseCredential({ byokKey: undefined, tenantHasByok: false, ref: "openai/gpt-4o-mini", operator: null }).kind,
+    ).toBe("none");
   });
 });
 
 describe("operatorConfig", () => {
   it.each([
     ["nothing set", null, {}],
-    ["model and key", 200_000, { OPERATOR_DEFAULT_MODEL: "openai/gpt-4o-mini", OPERATOR_PROVIDER_KEY: "sk-0123456789" }],
-    ["an explicit allowance", 5_000, { OPERATOR_DEFAULT_MODEL: "openai/gpt-4o-mini", OPERATOR_PROVIDER_KEY: "sk-0123456789", OPERATOR_TOKENS_PER_TENANT_DAY: "5000" }],
+    [
+      "model and key",
+      200_000,
+      { OPERATOR_DEFAULT_MODEL: "openai/gpt-4o-mini", OPERATOR_PROVIDER_KEY: "sk-0123456789" },
+    ],
+    [
+      "an explicit allowance",
+      5_000,
+      {
+        OPERATOR_DEFAULT_MODEL: "openai/gpt-4o-mini",
+        OPERATOR_PROVIDER_KEY: "sk-0123456789",
+        OPERATOR_TOKENS_PER_TENANT_DAY: "5000",
+      },
+    ],
   ])("%s → allowance %s", (_name, allowance, vars) => {
     expect(operatorConfig(vars)?.OPERATOR_TOKENS_PER_TENANT_DAY ?? null).toBe(allowance);
   });
@@ -65,7 +101,14 @@ describe("the operator key over payingTarget", () => {
     const seen: string[] = [];
     const fake: typeof fetch = async (input, init) => {
       seen.push(new Headers(init?.headers).get("authorization") ?? "");
-      return Response.json({ id: "x", object: "chat.completion", created: 1, model: "m", choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }], usage });
+      return Response.json({
+        id: "x",
+        object: "chat.completion",
+        created: 1,
+        model: "m",
+        choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
+        usage,
+      });
     };
     return { seen, fake };
   };
@@ -75,13 +118,29 @@ describe("the operator key over payingTarget", () => {
     const tenant = await createTenant("free");
     const project = await createProject(tenant.admin);
     const { seen, fake } = upstream({ prompt_tokens: 300, completion_tokens: 300 });
-    const target = await payingTarget(operatorEnv, tenant.id, await credentialsOf(project.id), "openai/gpt-4o-mini", { fetch: fake });
-    expect(target).toMatchObject({ baseUrl: "https://operator.test/v1", fingerprint: `operator:${await keyFingerprint(OPERATOR.OPERATOR_PROVIDER_KEY)}`, providerLabel: "OpenAI (operator key)" });
-    expect((await target.fetch!("https://operator.test/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${target.apiKey}` }, body })).status).toBe(200);
+    const target = await payingTarget(operatorEnv, tenant.id, await credentialsOf(project.id), "openai/gpt-4o-mini", {
+      fetch: fake,
+    });
+    expect(target).toMatchObject({
+      baseUrl: "https://operator.test/v1",
+      fingerprint: `operator:${await keyFingerprint(OPERATOR.OPERATOR_PROVIDER_KEY)}`,
+      providerLabel: "OpenAI (operator key)",
+    });
+    expect(
+      (
+        await target.fetch!("https://operator.test/v1/chat/completions", {
+          method: "POST",
+          headers: { authorization: `Bearer ${target.apiKey}` },
+          body,
+        })
+      ).status,
+    ).toBe(200);
     expect(seen).toEqual([`Bearer ${OPERATOR.OPERATOR_PROVIDER_KEY}`]);
     // 600 of 1000 used: a reservation of estimate + 500 no longer fits, so nothing is sent.
     const big = JSON.stringify({ ...JSON.parse(body), max_tokens: 500 });
-    expect((await target.fetch!("https://operator.test/v1/chat/completions", { method: "POST", body: big })).status).toBe(429);
+    expect(
+      (await target.fetch!("https://operator.test/v1/chat/completions", { method: "POST", body: big })).status,
+    ).toBe(429);
     expect(seen).toHaveLength(1); // refused before anything was sent
   });
 
@@ -89,9 +148,13 @@ describe("the operator key over payingTarget", () => {
     const tenant = await createTenant("free");
     const project = await createProject(tenant.admin);
     const { fake } = upstream({ prompt_tokens: 900, completion_tokens: 100 });
-    const target = await payingTarget(operatorEnv, tenant.id, await credentialsOf(project.id), "openai/gpt-4o-mini", { fetch: fake });
+    const target = await payingTarget(operatorEnv, tenant.id, await credentialsOf(project.id), "openai/gpt-4o-mini", {
+      fetch: fake,
+    });
     await target.fetch!("https://operator.test/v1/chat/completions", { method: "POST", body });
-    await expect(payingTarget(operatorEnv, tenant.id, await credentialsOf(project.id), "openai/gpt-4o-mini", { fetch: fake })).rejects.toMatchObject({ code: "budget_exceeded" });
+    await expect(
+      payingTarget(operatorEnv, tenant.id, await credentialsOf(project.id), "openai/gpt-4o-mini", { fetch: fake }),
+    ).rejects.toMatchObject({ code: "budget_exceeded" });
   });
 
   it("gives a BYOK tenant without a key for this provider provider_not_configured, not the operator key", async () => {
@@ -99,9 +162,26 @@ describe("the operator key over payingTarget", () => {
     const project = await createProject(tenant.admin);
     const ring = await parseMasterKeys(env.BYOK_MASTER_KEYS!);
     const now = Date.now();
-    await env.DB.prepare("INSERT INTO provider_keys (id, tenant_id, provider, scope, ciphertext, fingerprint, base_url, created_at, updated_at) VALUES (?, ?, 'anthropic', 'tenant', ?, 'sha256:abc', NULL, ?, ?)")
-      .bind(`pk_${crypto.randomUUID()}`, tenant.id, await encryptProviderKey("sk-ant-0123456789", { tenantId: tenant.id, provider: "anthropic", scope: "tenant" }, ring), now, now)
+    await env.DB.prepare(
+      "INSERT INTO provider_keys (id, tenant_id, provider, scope, ciphertext, fingerprint, base_url, created_at, updated_at) VALUES (?, ?, 'anthropic', 'tenant', ?, 'sha256:abc', NULL, ?, ?)",
+    )
+      .bind(
+        `pk_${crypto.randomUUID()}`,
+        tenant.id,
+        await encryptProviderKey(
+          "sk-ant-0123456789",
+          { tenantId: tenant.id, provider: "anthropic", scope: "tenant" },
+          ring,
+        ),
+        now,
+        now,
+      )
       .run();
-    await expect(payingTarget(operatorEnv, tenant.id, await credentialsOf(project.id), "openai/gpt-4o-mini")).rejects.toMatchObject({ code: "provider_not_configured", message: expect.stringMatching(/operator's default model is not used/) });
+    await expect(
+      payingTarget(operatorEnv, tenant.id, await credentialsOf(project.id), "openai/gpt-4o-mini"),
+    ).rejects.toMatchObject({
+      code: "provider_not_configured",
+      message: expect.stringMatching(/operator's default model is not used/),
+    });
   });
 });

@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest";
 import { call, projectUrl, setupProject } from "../support/control-plane";
 
 const chatUrl = (slug: string) => projectUrl(slug, "/v1/chat/completions");
-const ask = (content: string, extra: Record<string, unknown> = {}) => ({ model: "mock/echo", messages: [{ role: "user", content }], ...extra });
+const ask = (content: string, extra: Record<string, unknown> = {}) => ({
+  model: "mock/echo",
+  messages: [{ role: "user", content }],
+  ...extra,
+});
 
 async function streamText(slug: string, token: string, body: unknown): Promise<string> {
   const res = await SELF.fetch(chatUrl(slug), {
@@ -33,11 +37,17 @@ describe("guardrails on the request path", () => {
 
   it("redacts permanently, and blocks listing types but never values", async () => {
     const redacting = await setupProject({ settings: { pii_mode: "enforce", pii_action: "redact" } });
-    const redacted = await call("POST", chatUrl(redacting.project.slug), { token: redacting.token, body: ask("my ssn is 123-45-6789") });
+    const redacted = await call("POST", chatUrl(redacting.project.slug), {
+      token: redacting.token,
+      body: ask("my ssn is 123-45-6789"),
+    });
     expect(redacted.json.choices[0].message.content).not.toContain("123-45-6789");
 
     const blocking = await setupProject({ settings: { pii_mode: "enforce", pii_action: "block" } });
-    const blocked = await call("POST", chatUrl(blocking.project.slug), { token: blocking.token, body: ask("card 4111 1111 1111 1111 thanks") });
+    const blocked = await call("POST", chatUrl(blocking.project.slug), {
+      token: blocking.token,
+      body: ask("card 4111 1111 1111 1111 thanks"),
+    });
     expect(blocked.status).toBe(400);
     expect(blocked.json.error.code).toBe("pii_detected");
     expect(blocked.json.error.message).toContain("CREDIT_CARD");
@@ -58,7 +68,10 @@ describe("guardrails on the request path", () => {
     expect(res.status).toBe(400);
     expect(res.json.error.code).toBe("prompt_injection_detected");
     expect(res.text).not.toContain("Ignore all previous");
-    const benign = await call("POST", chatUrl(project.slug), { token, body: ask("How do I ignore whitespace in git diff?") });
+    const benign = await call("POST", chatUrl(project.slug), {
+      token,
+      body: ask("How do I ignore whitespace in git diff?"),
+    });
     expect(benign.status).toBe(200);
   });
 
@@ -72,7 +85,9 @@ describe("guardrails on the request path", () => {
 describe("PII in the provider's answer (pii_scan_output)", () => {
   it("records what the model emitted, whole and streamed, as types and counts only", async () => {
     // Shadow mode leaves the request as it is, so mock/echo answers with the address: the answer carries PII.
-    const { project, token } = await setupProject({ settings: { pii_mode: "shadow", pii_scan_output: true, pii_entities: ["EMAIL"] } });
+    const { project, token } = await setupProject({
+      settings: { pii_mode: "shadow", pii_scan_output: true, pii_entities: ["EMAIL"] },
+    });
     const prompt = "write to jane.doe@example.com";
     const whole = await call("POST", chatUrl(project.slug), { token, body: ask(prompt) });
     expect(whole.json.choices[0].message.content).toBe(prompt);
@@ -83,12 +98,19 @@ describe("PII in the provider's answer (pii_scan_output)", () => {
     let rows: { guardrail_events: string }[] = [];
     for (let attempt = 0; attempt < 60 && rows.length < 2; attempt++) {
       await gate.flushLedger();
-      rows = (await env.DB.prepare("SELECT guardrail_events FROM usage_ledger WHERE project_id = ?").bind(project.id).all<{ guardrail_events: string }>()).results;
+      rows = (
+        await env.DB.prepare("SELECT guardrail_events FROM usage_ledger WHERE project_id = ?")
+          .bind(project.id)
+          .all<{ guardrail_events: string }>()
+      ).results;
       if (rows.length < 2) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(rows).toHaveLength(2);
     for (const row of rows) {
-      const events = JSON.parse(row.guardrail_events) as { kind: string; findings?: { type: string; count: number }[] }[];
+      const events = JSON.parse(row.guardrail_events) as {
+        kind: string;
+        findings?: { type: string; count: number }[];
+      }[];
       expect(events.find((event) => event.kind === "pii_output")?.findings).toEqual([{ type: "EMAIL", count: 1 }]);
       expect(row.guardrail_events).not.toContain("jane.doe");
     }

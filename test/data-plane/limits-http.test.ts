@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest";
 import { API, call, createKey, createProject, mint, projectUrl, setupProject } from "../support/control-plane";
 
 const chatUrl = (slug: string) => projectUrl(slug, "/v1/chat/completions");
-const hello = (extra: Record<string, unknown> = {}) => ({ model: "mock/tollgate-mock", messages: [{ role: "user", content: "Hi" }], ...extra });
+const hello = (extra: Record<string, unknown> = {}) => ({
+  model: "mock/tollgate-mock",
+  messages: [{ role: "user", content: "Hi" }],
+  ...extra,
+});
 
 function post(slug: string, token: string, body: unknown, signal?: AbortSignal) {
   return SELF.fetch(chatUrl(slug), {
@@ -16,7 +20,9 @@ function post(slug: string, token: string, body: unknown, signal?: AbortSignal) 
 
 async function ledgerRows(projectId: string) {
   await env.PROJECT_GATE.get(env.PROJECT_GATE.idFromName(projectId)).flushLedger();
-  const rows = await env.DB.prepare("SELECT * FROM usage_ledger WHERE project_id = ?").bind(projectId).all<Record<string, any>>();
+  const rows = await env.DB.prepare("SELECT * FROM usage_ledger WHERE project_id = ?")
+    .bind(projectId)
+    .all<Record<string, any>>();
   return rows.results;
 }
 
@@ -61,8 +67,12 @@ describe("limits over HTTP", () => {
 
   it("never charges more than the token budget across 50 concurrent streams; failures charge nothing", async () => {
     // Each request reserves its prompt estimate + max_tokens (20); the day's budget fits about ten of them.
-    const { project, token } = await setupProject({ settings: { tokens_per_day: 300, user_rpm_fraction: 1, rpm_limit: 1000 } });
-    const responses = await Promise.all(Array.from({ length: 50 }, () => post(project.slug, token, hello({ stream: true, max_tokens: 20 }))));
+    const { project, token } = await setupProject({
+      settings: { tokens_per_day: 300, user_rpm_fraction: 1, rpm_limit: 1000 },
+    });
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => post(project.slug, token, hello({ stream: true, max_tokens: 20 }))),
+    );
     const admitted = responses.filter((res) => res.status === 200);
     expect(admitted.length).toBeGreaterThanOrEqual(5);
     expect(admitted.length).toBeLessThan(50);
@@ -77,7 +87,8 @@ describe("limits over HTTP", () => {
     const charged = rows.reduce((sum, row) => sum + row.prompt_tokens + row.completion_tokens, 0);
     expect(charged).toBeLessThanOrEqual(300);
     const failedRow = rows.find((row) => row.status === "provider_error");
-    if (failed.status === 502) expect(failedRow).toMatchObject({ prompt_tokens: 0, completion_tokens: 0, cost_micro_usd: 0 });
+    if (failed.status === 502)
+      expect(failedRow).toMatchObject({ prompt_tokens: 0, completion_tokens: 0, cost_micro_usd: 0 });
   });
 
   it("charges an aborted stream for what it generated", async () => {
@@ -96,18 +107,30 @@ describe("limits over HTTP", () => {
   it("holds a kill switch from the very next request, and releases it", async () => {
     const { tenant, project, token } = await setupProject();
     expect((await post(project.slug, token, hello())).status).toBe(200);
-    const on = await call("POST", `${API}/v1/admin/killswitch/project/${project.id}`, { token: tenant.admin, body: { enabled: true } });
+    const on = await call("POST", `${API}/v1/admin/killswitch/project/${project.id}`, {
+      token: tenant.admin,
+      body: { enabled: true },
+    });
     expect(on.status).toBe(200);
     const refused = await post(project.slug, token, hello());
     expect(refused.status).toBe(503);
     expect((await refused.json<any>()).error.code).toBe("kill_switch_active");
-    await call("POST", `${API}/v1/admin/killswitch/project/${project.id}`, { token: tenant.admin, body: { enabled: false } });
+    await call("POST", `${API}/v1/admin/killswitch/project/${project.id}`, {
+      token: tenant.admin,
+      body: { enabled: false },
+    });
     expect((await post(project.slug, token, hello())).status).toBe(200);
 
-    const tenantOn = await call("POST", `${API}/v1/admin/killswitch/tenant/${tenant.id}`, { token: tenant.admin, body: { enabled: true } });
+    const tenantOn = await call("POST", `${API}/v1/admin/killswitch/tenant/${tenant.id}`, {
+      token: tenant.admin,
+      body: { enabled: true },
+    });
     expect(tenantOn.status).toBe(200);
     expect((await post(project.slug, token, hello())).status).toBe(503);
-    await call("POST", `${API}/v1/admin/killswitch/tenant/${tenant.id}`, { token: tenant.admin, body: { enabled: false } });
+    await call("POST", `${API}/v1/admin/killswitch/tenant/${tenant.id}`, {
+      token: tenant.admin,
+      body: { enabled: false },
+    });
   });
 
   it("stops tokens of a revoked key and of a suspended project at once", async () => {
@@ -129,7 +152,11 @@ describe("limits over HTTP", () => {
   it("leaves exactly one ledger row per admitted request, and the FinOps sums equal the rows", async () => {
     const { tenant, project, token } = await setupProject({ settings: { rpm_limit: 1000, user_rpm_fraction: 1 } });
     const models = ["mock/tollgate-mock", "mock/fail-500", "mock/echo"];
-    const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => post(project.slug, token, hello({ model: models[i % 3], stream: i % 2 === 0 }))));
+    const responses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        post(project.slug, token, hello({ model: models[i % 3], stream: i % 2 === 0 })),
+      ),
+    );
     await Promise.all(responses.map((res) => res.text()));
     const rows = await waitForRows(project.id, 30);
     expect(rows).toHaveLength(30);
@@ -138,21 +165,34 @@ describe("limits over HTTP", () => {
     const usage = await call("GET", `${API}/v1/usage?group_by=model&project_id=${project.id}`, { token: tenant.admin });
     expect(usage.status, usage.text).toBe(200);
     const sum = (field: string) => rows.reduce((total, row) => total + row[field], 0);
-    expect(usage.json.total).toMatchObject({ requests: 30, prompt_tokens: sum("prompt_tokens"), completion_tokens: sum("completion_tokens") });
+    expect(usage.json.total).toMatchObject({
+      requests: 30,
+      prompt_tokens: sum("prompt_tokens"),
+      completion_tokens: sum("completion_tokens"),
+    });
   });
 
   it("holds a cost-center dollar budget across two projects", async () => {
     const { tenant } = await setupProject();
-    const budget = await call("POST", `${API}/v1/budgets`, { token: tenant.admin, body: { scope: "cost_center", cost_center: "shared", period: "day", limit_usd: 0.0005 } });
+    const budget = await call("POST", `${API}/v1/budgets`, {
+      token: tenant.admin,
+      body: { scope: "cost_center", cost_center: "shared", period: "day", limit_usd: 0.0005 },
+    });
     expect(budget.status, budget.text).toBe(201);
     const tokens: { slug: string; token: string }[] = [];
     for (let i = 0; i < 2; i++) {
-      const project = await createProject(tenant.admin, { rpm_limit: 1000, user_rpm_fraction: 1 }, { cost_center: "shared" });
+      const project = await createProject(
+        tenant.admin,
+        { rpm_limit: 1000, user_rpm_fraction: 1 },
+        { cost_center: "shared" },
+      );
       const key = await createKey(tenant.admin, project.id);
       tokens.push({ slug: project.slug, token: (await mint(key.key)).json.token });
     }
     // mock/tollgate-mock costs $1 / $2 per million: each request reserves ~$0.000045 at max_tokens 20.
-    const responses = await Promise.all(Array.from({ length: 40 }, (_, i) => post(tokens[i % 2]!.slug, tokens[i % 2]!.token, hello({ max_tokens: 20 }))));
+    const responses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => post(tokens[i % 2]!.slug, tokens[i % 2]!.token, hello({ max_tokens: 20 }))),
+    );
     const admitted = responses.filter((res) => res.status === 200);
     expect(admitted.length).toBeGreaterThan(0);
     expect(admitted.length).toBeLessThan(40);
@@ -165,8 +205,14 @@ describe("limits over HTTP", () => {
 describe("dollar budgets on the project's default model", () => {
   it("prices a request that names no model at the project's model", async () => {
     // $0.0002 a day at mock/tollgate-mock's $1/$2 per million: a max_tokens=20 request reserves ~$0.00005.
-    const { project, token } = await setupProject({ settings: { budget_usd: { project: { day: 0.0002 } }, rpm_limit: 1000, user_rpm_fraction: 1 } });
-    const responses = await Promise.all(Array.from({ length: 20 }, () => post(project.slug, token, { messages: [{ role: "user", content: "Hi" }], max_tokens: 20 })));
+    const { project, token } = await setupProject({
+      settings: { budget_usd: { project: { day: 0.0002 } }, rpm_limit: 1000, user_rpm_fraction: 1 },
+    });
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        post(project.slug, token, { messages: [{ role: "user", content: "Hi" }], max_tokens: 20 }),
+      ),
+    );
     const statuses = responses.map((res) => res.status);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);

@@ -34,7 +34,11 @@ describe("conversation memory over HTTP", () => {
 
     // The remembered pair is injected: the same prompt costs more prompt tokens in this session than in a new one.
     const withMemory = await call("POST", chatUrl(project.slug), { token, headers, body: ask("second") });
-    const fresh = await call("POST", chatUrl(project.slug), { token, headers: { "X-Session-Id": "chat-new" }, body: ask("second") });
+    const fresh = await call("POST", chatUrl(project.slug), {
+      token,
+      headers: { "X-Session-Id": "chat-new" },
+      body: ask("second"),
+    });
     expect(withMemory.json.usage.prompt_tokens).toBeGreaterThan(fresh.json.usage.prompt_tokens);
     await call("POST", chatUrl(project.slug), { token, headers, body: ask("third") });
     const windowed = await memoryOf(project.slug, token, "chat-1", (m) => m.at(-1)?.content === "third");
@@ -48,14 +52,24 @@ describe("conversation memory over HTTP", () => {
     const { project, token } = await setupProject({ settings: { memory_enabled: true } });
     const res = await call("POST", chatUrl(project.slug), { token, body: ask("no session") });
     expect(res.status).toBe(200);
-    const bad = await call("POST", chatUrl(project.slug), { token, headers: { "X-Session-Id": "has space" }, body: ask("x") });
+    const bad = await call("POST", chatUrl(project.slug), {
+      token,
+      headers: { "X-Session-Id": "has space" },
+      body: ask("x"),
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.error.param).toBe("X-Session-Id");
   });
 
   it("stores what the provider saw: masked PII stays masked in memory", async () => {
-    const { project, token } = await setupProject({ settings: { memory_enabled: true, pii_mode: "enforce", pii_action: "mask" } });
-    const res = await call("POST", chatUrl(project.slug), { token, headers: { "X-Session-Id": "pii" }, body: ask("reach me at jane.doe@example.com") });
+    const { project, token } = await setupProject({
+      settings: { memory_enabled: true, pii_mode: "enforce", pii_action: "mask" },
+    });
+    const res = await call("POST", chatUrl(project.slug), {
+      token,
+      headers: { "X-Session-Id": "pii" },
+      body: ask("reach me at jane.doe@example.com"),
+    });
     expect(res.json.choices[0].message.content).toBe("reach me at jane.doe@example.com");
     const stored = await memoryOf(project.slug, token, "pii", (m) => m.length === 2);
     expect(JSON.stringify(stored)).not.toContain("jane.doe@example.com");
@@ -63,12 +77,20 @@ describe("conversation memory over HTTP", () => {
   });
 
   it("loses no message when requests on one session run concurrently", async () => {
-    const { project, token } = await setupProject({ settings: { memory_enabled: true, memory_window: 100, rpm_limit: 1000, user_rpm_fraction: 1 } });
+    const { project, token } = await setupProject({
+      settings: { memory_enabled: true, memory_window: 100, rpm_limit: 1000, user_rpm_fraction: 1 },
+    });
     const headers = { "X-Session-Id": "busy" };
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => call("POST", chatUrl(project.slug), { token, headers, body: ask(`msg-${i}`) })));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        call("POST", chatUrl(project.slug), { token, headers, body: ask(`msg-${i}`) }),
+      ),
+    );
     expect(results.every((r) => r.status === 200)).toBe(true);
     const stored = await memoryOf(project.slug, token, "busy", (m) => m.length === 24);
     expect(stored).toHaveLength(24);
-    expect(new Set(stored.filter((m) => m.role === "user").map((m) => m.content))).toEqual(new Set(Array.from({ length: 12 }, (_, i) => `msg-${i}`)));
+    expect(new Set(stored.filter((m) => m.role === "user").map((m) => m.content))).toEqual(
+      new Set(Array.from({ length: 12 }, (_, i) => `msg-${i}`)),
+    );
   });
 });

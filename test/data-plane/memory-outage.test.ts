@@ -24,7 +24,9 @@ async function chatWithDeadRedis(slug: string, token: string) {
 
 describe("a memory store outage", () => {
   it("fails with a clear 503 when memory_on_unavailable is fail", async () => {
-    const { project, token } = await setupProject({ settings: { memory_enabled: true, memory_on_unavailable: "fail" } });
+    const { project, token } = await setupProject({
+      settings: { memory_enabled: true, memory_on_unavailable: "fail" },
+    });
     const res = await chatWithDeadRedis(project.slug, token);
     expect(res.status).toBe(503);
     const body = await res.json<any>();

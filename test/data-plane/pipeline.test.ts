@@ -19,6 +19,11 @@ describe("the data-plane pipeline", () => {
   });
 
   it("gives non-inference routes the entry checks only", () => {
-    expect(entryChecks().map((step) => step.name)).toEqual(["limitPerIp", "resolveProject", "projectCors", "authenticateUser"]);
+    expect(entryChecks().map((step) => step.name)).toEqual([
+      "limitPerIp",
+      "resolveProject",
+      "projectCors",
+      "authenticateUser",
+    ]);
   });
 });

@@ -12,7 +12,10 @@ describe("tiers", () => {
     const premium = (await mint(key.key, { user_id: "vip", tier: "premium" })).json.token as string;
 
     const ask = { model: "default", messages: [{ role: "user", content: "which model?" }] };
-    const asPremium = await call("POST", projectUrl(project.slug, "/v1/chat/completions"), { token: premium, body: ask });
+    const asPremium = await call("POST", projectUrl(project.slug, "/v1/chat/completions"), {
+      token: premium,
+      body: ask,
+    });
     expect(asPremium.json.model).toBe("mock/echo");
     expect(asPremium.json.choices[0].message.content).toBe("which model?");
     expect(asPremium.headers.get("X-RateLimit-Limit")).toBe("50"); // 0.1 × the tier's 500
@@ -20,21 +23,40 @@ describe("tiers", () => {
     expect(asBase.json.model).toBe("mock/tollgate-mock");
     expect(asBase.headers.get("X-RateLimit-Limit")).toBe("6");
 
-    const bad = await call("PUT", `${API}/v1/projects/${project.id}/tiers/odd`, { token: tenant.admin, body: { overrides: { cors_origins: ["https://x.example"] } } });
+    const bad = await call("PUT", `${API}/v1/projects/${project.id}/tiers/odd`, {
+      token: tenant.admin,
+      body: { overrides: { cors_origins: ["https://x.example"] } },
+    });
     expect(bad.status).toBe(400); // not an overridable setting
     for (const name of ["two", "three"]) {
-      expect((await call("PUT", `${API}/v1/projects/${project.id}/tiers/${name}`, { token: tenant.admin, body: { overrides: {} } })).status).toBe(200);
+      expect(
+        (
+          await call("PUT", `${API}/v1/projects/${project.id}/tiers/${name}`, {
+            token: tenant.admin,
+            body: { overrides: {} },
+          })
+        ).status,
+      ).toBe(200);
     }
-    const fourth = await call("PUT", `${API}/v1/projects/${project.id}/tiers/four`, { token: tenant.admin, body: { overrides: {} } });
+    const fourth = await call("PUT", `${API}/v1/projects/${project.id}/tiers/four`, {
+      token: tenant.admin,
+      body: { overrides: {} },
+    });
     expect(fourth.status).toBe(403);
   });
 
   it("refuses a model outside the allowlist when selecting the project's model", async () => {
     const { tenant, project } = await setupProject({ settings: { model_allowlist: ["mock/tollgate-mock"] } });
-    const refused = await call("PUT", `${API}/auth/v1/projects/${project.id}/settings/model`, { token: tenant.admin, body: { model: "mock/echo" } });
+    const refused = await call("PUT", `${API}/auth/v1/projects/${project.id}/settings/model`, {
+      token: tenant.admin,
+      body: { model: "mock/echo" },
+    });
     expect(refused.status).toBe(403);
     expect(refused.json.error.code).toBe("model_not_allowed");
-    const ok = await call("PUT", `${API}/auth/v1/projects/${project.id}/settings/model`, { token: tenant.admin, body: { model: "mock/tollgate-mock" } });
+    const ok = await call("PUT", `${API}/auth/v1/projects/${project.id}/settings/model`, {
+      token: tenant.admin,
+      body: { model: "mock/tollgate-mock" },
+    });
     expect(ok.status).toBe(200);
   });
 });

@@ -9,17 +9,28 @@ const RESERVE = { estimatedPromptTokens: 10, maxTokens: 10, priceMicroUsdPerMill
 describe("shared budgets (BudgetPool)", () => {
   it("a cost-center dollar budget shared by two projects holds across both", async () => {
     const tenantId = `ten_${crypto.randomUUID()}`;
-    const budget: SharedBudgetLimit = { id: "bud_1", scope: "cost_center", scopeId: "eng", period: "day", limitMicroUsd: 100 };
+    const budget: SharedBudgetLimit = {
+      id: "bud_1",
+      scope: "cost_center",
+      scopeId: "eng",
+      period: "day",
+      limitMicroUsd: 100,
+    };
     const a = freshGate();
     const b = freshGate();
-    for (const p of [a, b]) await p.gate.configure(snapshot(p.projectId, { tenantId, costCenter: "eng", sharedBudgets: [budget] }));
+    for (const p of [a, b])
+      await p.gate.configure(snapshot(p.projectId, { tenantId, costCenter: "eng", sharedBudgets: [budget] }));
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).gate.admit(admitInput({ ...RESERVE, userId: `u${i}`, now: T0 }))),
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? a : b).gate.admit(admitInput({ ...RESERVE, userId: `u${i}`, now: T0 })),
+      ),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(3); // 3 × 30 ≤ 100 < 4 × 30, whichever project asked
     expect(results.find((r) => !r.ok)).toMatchObject({ reason: "budget", budget: "cost_center:eng:usd:day" });
 
-    const statusA = (await a.gate.budgetStatus(undefined, T0)).budgets.find((l) => l.name === "cost_center:eng:usd:day");
+    const statusA = (await a.gate.budgetStatus(undefined, T0)).budgets.find(
+      (l) => l.name === "cost_center:eng:usd:day",
+    );
     expect(statusA).toMatchObject({ spent: 0, reserved: 90, remaining: 10 });
   });
 
@@ -27,7 +38,14 @@ describe("shared budgets (BudgetPool)", () => {
     const tenantId = `ten_${crypto.randomUUID()}`;
     const { projectId, gate } = freshGate();
     await gate.configure(
-      snapshot(projectId, { tenantId, sharedBudgets: [{ id: "b", scope: "tenant", scopeId: tenantId, period: "month", limitMicroUsd: 10 }] }, { rpm_limit: 1, user_rpm_fraction: 0 }),
+      snapshot(
+        projectId,
+        {
+          tenantId,
+          sharedBudgets: [{ id: "b", scope: "tenant", scopeId: tenantId, period: "month", limitMicroUsd: 10 }],
+        },
+        { rpm_limit: 1, user_rpm_fraction: 0 },
+      ),
     );
     expect(await gate.admit(admitInput({ ...RESERVE, now: T0 }))).toMatchObject({ ok: false, reason: "budget" });
     const { budgets } = await gate.budgetStatus(undefined, T0);
@@ -39,13 +57,27 @@ describe("shared budgets (BudgetPool)", () => {
   it("settling charges the actual cost to the pool; a failed call releases it", async () => {
     const tenantId = `ten_${crypto.randomUUID()}`;
     const { projectId, gate } = freshGate();
-    const budget: SharedBudgetLimit = { id: "b", scope: "tenant", scopeId: tenantId, period: "day", limitMicroUsd: 1_000 };
+    const budget: SharedBudgetLimit = {
+      id: "b",
+      scope: "tenant",
+      scopeId: tenantId,
+      period: "day",
+      limitMicroUsd: 1_000,
+    };
     await gate.configure(snapshot(projectId, { tenantId, sharedBudgets: [budget] }));
     const ok = await gate.admit(admitInput({ ...RESERVE, now: T0 }));
     const failed = await gate.admit(admitInput({ ...RESERVE, now: T0 }));
     if (!ok.ok || !failed.ok) throw new Error("not admitted");
     await gate.settle(settleInput(ok.reservation.requestId, { costMicroUsd: 17, now: T0 }));
-    await gate.settle(settleInput(failed.reservation.requestId, { status: "provider_error", promptTokens: 0, completionTokens: 0, costMicroUsd: 0, now: T0 }));
+    await gate.settle(
+      settleInput(failed.reservation.requestId, {
+        status: "provider_error",
+        promptTokens: 0,
+        completionTokens: 0,
+        costMicroUsd: 0,
+        now: T0,
+      }),
+    );
     const line = (await gate.budgetStatus(undefined, T0)).budgets.find((l) => l.name === `tenant:${tenantId}:usd:day`);
     expect(line).toMatchObject({ spent: 17, reserved: 0, remaining: 983 });
   });
@@ -53,7 +85,11 @@ describe("shared budgets (BudgetPool)", () => {
   it("prunes settled ids by age through an index, not a scan of every id kept", async () => {
     const pool = env.BUDGET_POOL.get(env.BUDGET_POOL.idFromName(`pool-index-probe-${crypto.randomUUID()}`));
     const plan = await runInDurableObject(pool, (_instance, state) =>
-      state.storage.sql.exec<{ detail: string }>(`EXPLAIN QUERY PLAN DELETE FROM settled WHERE at < ?`, Date.now()).toArray().map((r) => r.detail).join(" "),
+      state.storage.sql
+        .exec<{ detail: string }>(`EXPLAIN QUERY PLAN DELETE FROM settled WHERE at < ?`, Date.now())
+        .toArray()
+        .map((r) => r.detail)
+        .join(" "),
     );
     expect(plan).toMatch(/USING (COVERING )?INDEX settled_at/);
   });

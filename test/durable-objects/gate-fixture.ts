@@ -7,7 +7,11 @@ export function freshGate(projectId: string = `prj_${crypto.randomUUID()}`) {
   return { projectId, gate: env.PROJECT_GATE.get(env.PROJECT_GATE.idFromName(projectId)) };
 }
 
-export function snapshot(projectId: string, patch: Partial<GateSnapshot> = {}, settings: Partial<ProjectSettings> = {}): GateSnapshot {
+export function snapshot(
+  projectId: string,
+  patch: Partial<GateSnapshot> = {},
+  settings: Partial<ProjectSettings> = {},
+): GateSnapshot {
   return {
     projectId,
     tenantId: "ten_test",

@@ -14,12 +14,16 @@ async function status(gate: ReturnType<typeof freshGate>["gate"], name: string, 
 describe("project gate: token budgets", () => {
   it("50 concurrent reserve+settle against a budget that fits ~10 never charge past it", async () => {
     const { projectId, gate } = freshGate();
-    await gate.configure(snapshot(projectId, {}, { project_tokens_per_day: 200, rpm_limit: 10_000, user_rpm_fraction: 0 }));
+    await gate.configure(
+      snapshot(projectId, {}, { project_tokens_per_day: 200, rpm_limit: 10_000, user_rpm_fraction: 0 }),
+    );
     const charged = await Promise.all(
       Array.from({ length: 50 }, async (_, i) => {
         const decision = await gate.admit(admitInput({ ...RESERVE, userId: `u${i}`, now: T0 }));
         if (!decision.ok) return 0;
-        const result = await gate.settle(settleInput(decision.reservation.requestId, { promptTokens: 10, completionTokens: 3 + (i % 8), now: T0 }));
+        const result = await gate.settle(
+          settleInput(decision.reservation.requestId, { promptTokens: 10, completionTokens: 3 + (i % 8), now: T0 }),
+        );
         return result.chargedTokens;
       }),
     );
@@ -48,8 +52,14 @@ describe("project gate: token budgets", () => {
   it("reserves max_tokens_cap when the request gives no max_tokens", async () => {
     const { projectId, gate } = freshGate();
     await gate.configure(snapshot(projectId, {}, { tokens_per_day: 1_000, max_tokens_cap: 995 }));
-    expect(await gate.admit(admitInput({ estimatedPromptTokens: 10, maxTokens: undefined, now: T0 }))).toMatchObject({ ok: false, reason: "tokens" });
-    expect(await gate.admit(admitInput({ estimatedPromptTokens: 5, maxTokens: undefined, now: T0 }))).toMatchObject({ ok: true, reservation: { tokens: 1_000 } });
+    expect(await gate.admit(admitInput({ estimatedPromptTokens: 10, maxTokens: undefined, now: T0 }))).toMatchObject({
+      ok: false,
+      reason: "tokens",
+    });
+    expect(await gate.admit(admitInput({ estimatedPromptTokens: 5, maxTokens: undefined, now: T0 }))).toMatchObject({
+      ok: true,
+      reservation: { tokens: 1_000 },
+    });
   });
 
   it.each([
@@ -63,7 +73,9 @@ describe("project gate: token budgets", () => {
     const decision = await gate.admit(admitInput({ ...RESERVE, now: T0 }));
     if (!decision.ok) throw new Error("not admitted");
     expect((await status(gate, "project:tokens:day")).reserved).toBe(20);
-    const result = await gate.settle(settleInput(decision.reservation.requestId, { status: statusName, promptTokens, completionTokens, now: T0 }));
+    const result = await gate.settle(
+      settleInput(decision.reservation.requestId, { status: statusName, promptTokens, completionTokens, now: T0 }),
+    );
     expect(result.chargedTokens).toBe(charged);
     expect(await status(gate, "project:tokens:day")).toMatchObject({ spent: charged, reserved: 0 });
   });
@@ -88,7 +100,11 @@ describe("project gate: dollar budgets", () => {
     const { projectId, gate } = freshGate();
     // 0.0001 USD = 100 micro-USD; one request's worst case = 10×1 + 10×2 = 30 micro-USD → 3 fit.
     await gate.configure(snapshot(projectId, {}, { budget_usd: { project: { day: 0.0001 } } }));
-    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => gate.admit(admitInput({ ...RESERVE, userId: `u${i}`, priceMicroUsdPerMillion: price, now: T0 }))));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        gate.admit(admitInput({ ...RESERVE, userId: `u${i}`, priceMicroUsdPerMillion: price, now: T0 })),
+      ),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(3);
     expect(results.find((r) => !r.ok)).toMatchObject({ reason: "budget", budget: "project:usd:day" });
     const left = results.flatMap((r) => (r.ok ? [r.remaining.microUsd] : []));
@@ -99,8 +115,13 @@ describe("project gate: dollar budgets", () => {
     const { projectId, gate } = freshGate();
     await gate.configure(snapshot(projectId, {}, { budget_usd: { user: { month: 0.00005 } } }));
     expect((await gate.admit(admitInput({ ...RESERVE, priceMicroUsdPerMillion: price, now: T0 }))).ok).toBe(true);
-    expect(await gate.admit(admitInput({ ...RESERVE, priceMicroUsdPerMillion: price, now: T0 }))).toMatchObject({ reason: "budget", budget: "user:user_a:usd:month" });
-    expect((await gate.admit(admitInput({ ...RESERVE, userId: "user_b", priceMicroUsdPerMillion: price, now: T0 }))).ok).toBe(true);
+    expect(await gate.admit(admitInput({ ...RESERVE, priceMicroUsdPerMillion: price, now: T0 }))).toMatchObject({
+      reason: "budget",
+      budget: "user:user_a:usd:month",
+    });
+    expect(
+      (await gate.admit(admitInput({ ...RESERVE, userId: "user_b", priceMicroUsdPerMillion: price, now: T0 }))).ok,
+    ).toBe(true);
   });
 
   it("prices a request without its own price at the project's model, so a dollar budget holds from the first request", async () => {

@@ -6,7 +6,9 @@ import type { SettleStatus } from "../../src/limits/gate-types";
 import { admitInput, freshGate, settleInput, snapshot, T0 } from "./gate-fixture";
 
 async function d1Rows(projectId: string) {
-  const { results } = await env.DB.prepare(`SELECT * FROM usage_ledger WHERE project_id = ? ORDER BY request_id`).bind(projectId).all<Record<string, unknown>>();
+  const { results } = await env.DB.prepare(`SELECT * FROM usage_ledger WHERE project_id = ? ORDER BY request_id`)
+    .bind(projectId)
+    .all<Record<string, unknown>>();
   return results;
 }
 
@@ -42,7 +44,13 @@ describe("project gate: usage ledger", () => {
     const sum = (key: string) => rows.reduce((acc, r) => acc + Number(r[key]), 0);
     expect(sum("cost_micro_usd")).toBe(settled.reduce((acc, s) => acc + s.chargedMicroUsd, 0));
     expect(sum("prompt_tokens") + sum("completion_tokens")).toBe(settled.reduce((acc, s) => acc + s.chargedTokens, 0));
-    expect(rows[0]).toMatchObject({ tenant_id: "ten_test", cost_center: "eng", model: "mock/tollgate-mock", provider: "mock", guardrail_events: "[]" });
+    expect(rows[0]).toMatchObject({
+      tenant_id: "ten_test",
+      cost_center: "eng",
+      model: "mock/tollgate-mock",
+      provider: "mock",
+      guardrail_events: "[]",
+    });
     expect(new Set(rows.map((r) => r.status))).toEqual(new Set(statuses));
   });
 
@@ -53,10 +61,17 @@ describe("project gate: usage ledger", () => {
     if (!decision.ok) throw new Error("refused");
     await gate.settle(settleInput(decision.reservation.requestId, { now: T0 }));
     // Simulate a crash after the D1 write but before the outbox delete: the row is still queued.
-    const queued = await runInDurableObject(gate, (_i, state) => state.storage.sql.exec(`SELECT body FROM ledger_outbox`).toArray());
+    const queued = await runInDurableObject(gate, (_i, state) =>
+      state.storage.sql.exec(`SELECT body FROM ledger_outbox`).toArray(),
+    );
     await gate.flushLedger();
     await runInDurableObject(gate, (_i, state) => {
-      for (const row of queued) state.storage.sql.exec(`INSERT INTO ledger_outbox (request_id, body) VALUES (?, ?)`, decision.reservation.requestId, row.body);
+      for (const row of queued)
+        state.storage.sql.exec(
+          `INSERT INTO ledger_outbox (request_id, body) VALUES (?, ?)`,
+          decision.reservation.requestId,
+          row.body,
+        );
     });
     await gate.flushLedger();
     expect(await d1Rows(projectId)).toHaveLength(1);
@@ -95,8 +110,15 @@ describe("project gate: usage ledger", () => {
     // Admitting "in the past" may already have fired the alarm; run it once more now, deterministically.
     await runInDurableObject(gate, (instance: ProjectGate) => instance.alarm());
     const kept = await runInDurableObject(gate, (_instance, state) => ({
-      ids: state.storage.sql.exec<{ request_id: string }>(`SELECT request_id FROM settled`).toArray().map((r) => r.request_id),
-      plan: state.storage.sql.exec<{ detail: string }>(`EXPLAIN QUERY PLAN DELETE FROM settled WHERE at < ?`, now).toArray().map((r) => r.detail).join(" "),
+      ids: state.storage.sql
+        .exec<{ request_id: string }>(`SELECT request_id FROM settled`)
+        .toArray()
+        .map((r) => r.request_id),
+      plan: state.storage.sql
+        .exec<{ detail: string }>(`EXPLAIN QUERY PLAN DELETE FROM settled WHERE at < ?`, now)
+        .toArray()
+        .map((r) => r.detail)
+        .join(" "),
     }));
     expect(kept.ids).toEqual([recent.requestId]);
     expect(kept.plan).toMatch(/USING (COVERING )?INDEX settled_at/);

@@ -16,7 +16,9 @@ describe("project gate: rate limits", () => {
   it("the per-user limit (fraction × RPM) holds under concurrency and leaves other users alone", async () => {
     const { projectId, gate } = freshGate();
     await gate.configure(snapshot(projectId, {}, { rpm_limit: 100, user_rpm_fraction: 0.2 }));
-    const results = await Promise.all(Array.from({ length: 60 }, () => gate.admit(admitInput({ userId: "alice", now: T0 }))));
+    const results = await Promise.all(
+      Array.from({ length: 60 }, () => gate.admit(admitInput({ userId: "alice", now: T0 }))),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(20);
     expect(results.filter((r) => !r.ok && r.reason === "user_rpm")).toHaveLength(40);
     expect((await gate.admit(admitInput({ userId: "bob", now: T0 }))).ok).toBe(true);
@@ -26,10 +28,14 @@ describe("project gate: rate limits", () => {
     const { projectId, gate } = freshGate();
     await gate.configure(snapshot(projectId, {}, { rpm_limit: 10, user_rpm_fraction: 0 }));
     const edge = T0 + 59_000;
-    const burst = await Promise.all(Array.from({ length: 10 }, (_, i) => gate.admit(admitInput({ userId: `u${i}`, now: edge }))));
+    const burst = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => gate.admit(admitInput({ userId: `u${i}`, now: edge }))),
+    );
     expect(burst.every((r) => r.ok)).toBe(true);
     // A fixed minute window would reset at T0 + 60 s and admit ten more here.
-    const after = await Promise.all(Array.from({ length: 10 }, (_, i) => gate.admit(admitInput({ userId: `v${i}`, now: edge + 2_000 }))));
+    const after = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => gate.admit(admitInput({ userId: `v${i}`, now: edge + 2_000 }))),
+    );
     expect(after.filter((r) => r.ok)).toHaveLength(0);
     expect(after[0]).toMatchObject({ ok: false, reason: "rpm", retryAfter: 58 });
     expect((await gate.admit(admitInput({ now: edge + 60_000 }))).ok).toBe(true);
@@ -50,15 +56,22 @@ describe("project gate: rate limits", () => {
     const { projectId, gate } = freshGate();
     await gate.configure(snapshot(projectId, {}, { rpm_limit: 60, user_rpm_fraction: 0.5 }));
     const first = await gate.admit(admitInput({ now: T0 }));
-    expect(first).toMatchObject({ ok: true, rateLimit: { limit: 30, remaining: 29, reset: Math.ceil((T0 + 60_000) / 1000) } });
+    expect(first).toMatchObject({
+      ok: true,
+      rateLimit: { limit: 30, remaining: 29, reset: Math.ceil((T0 + 60_000) / 1000) },
+    });
   });
 
   it("a tier's rpm_limit override gets its own window", async () => {
     const { projectId, gate } = freshGate();
-    await gate.configure(snapshot(projectId, { tiers: { premium: { rpm_limit: 5 } } }, { rpm_limit: 1, user_rpm_fraction: 0 }));
+    await gate.configure(
+      snapshot(projectId, { tiers: { premium: { rpm_limit: 5 } } }, { rpm_limit: 1, user_rpm_fraction: 0 }),
+    );
     expect((await gate.admit(admitInput({ now: T0 }))).ok).toBe(true);
     expect((await gate.admit(admitInput({ now: T0 }))).ok).toBe(false);
-    const premium = await Promise.all(Array.from({ length: 6 }, () => gate.admit(admitInput({ tier: "premium", now: T0 }))));
+    const premium = await Promise.all(
+      Array.from({ length: 6 }, () => gate.admit(admitInput({ tier: "premium", now: T0 }))),
+    );
     expect(premium.filter((r) => r.ok)).toHaveLength(5);
     expect(await gate.admit(admitInput({ tier: "gold", now: T0 }))).toEqual({ ok: false, reason: "unknown_tier" });
   });

@@ -25,8 +25,10 @@ describe("project gate: kill switches, suspension, revocation", () => {
     const { projectId, gate } = freshGate();
     await gate.configure(snapshot(projectId));
     await gate.setKillSwitch("tenant", true);
-    const stored = await runInDurableObject(gate, (_instance, state) =>
-      state.storage.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'snapshot'`).one().value,
+    const stored = await runInDurableObject(
+      gate,
+      (_instance, state) =>
+        state.storage.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'snapshot'`).one().value,
     );
     expect(JSON.parse(stored).killSwitches).toEqual({ global: false, tenant: true, project: false });
   });
@@ -34,7 +36,12 @@ describe("project gate: kill switches, suspension, revocation", () => {
   it.each([
     ["suspended project", { status: "suspended" as const }, {}, "project_suspended"],
     ["revoked key", { revokedKeyIds: ["key_1"] }, { apiKeyId: "key_1" }, "key_revoked"],
-    ["kill switch before suspension", { status: "suspended" as const, killSwitches: { global: true, tenant: false, project: false } }, {}, "kill_switch"],
+    [
+      "kill switch before suspension",
+      { status: "suspended" as const, killSwitches: { global: true, tenant: false, project: false } },
+      {},
+      "kill_switch",
+    ],
   ])("%s", async (_name, patch, input, reason) => {
     const { projectId, gate } = freshGate();
     await gate.configure(snapshot(projectId, patch));
@@ -55,20 +62,35 @@ describe("project gate: kill switches, suspension, revocation", () => {
       await gate.configure(snapshot(projectId));
       expect(await gate.setKillSwitch("project", true, 2)).toBe(true);
       expect(await gate.setKillSwitch("project", false, 1)).toBe(true); // written before, pushed after
-      expect(await gate.admit(admitInput({ now: T0 }))).toMatchObject({ ok: false, reason: "kill_switch", scope: "project" });
+      expect(await gate.admit(admitInput({ now: T0 }))).toMatchObject({
+        ok: false,
+        reason: "kill_switch",
+        scope: "project",
+      });
       await gate.setKillSwitch("project", false, 3);
       expect((await gate.admit(admitInput({ now: T0 }))).ok).toBe(true);
     });
 
     it("ignores a push older than the version the gate read from D1, per switch", async () => {
       const { projectId, gate } = freshGate();
-      const read = { killSwitches: { global: false, tenant: true, project: false }, killSwitchVersions: { global: 0, tenant: 5, project: 0 } };
+      const read = {
+        killSwitches: { global: false, tenant: true, project: false },
+        killSwitchVersions: { global: 0, tenant: 5, project: 0 },
+      };
       await gate.configure(snapshot(projectId, read));
       await gate.setKillSwitch("tenant", false, 4); // its write predates what was read
-      expect(await gate.admit(admitInput({ now: T0 }))).toMatchObject({ ok: false, reason: "kill_switch", scope: "tenant" });
+      expect(await gate.admit(admitInput({ now: T0 }))).toMatchObject({
+        ok: false,
+        reason: "kill_switch",
+        scope: "tenant",
+      });
       await gate.setKillSwitch("project", true, 1); // another switch's versions are its own
       await gate.setKillSwitch("tenant", false, 6);
-      expect(await gate.admit(admitInput({ now: T0 }))).toMatchObject({ ok: false, reason: "kill_switch", scope: "project" });
+      expect(await gate.admit(admitInput({ now: T0 }))).toMatchObject({
+        ok: false,
+        reason: "kill_switch",
+        scope: "project",
+      });
     });
 
     it("a snapshot stored before versions existed takes any versioned push", async () => {
@@ -79,7 +101,11 @@ describe("project gate: kill switches, suspension, revocation", () => {
         delete held.snapshot.killSwitchVersions;
       });
       expect(await gate.setKillSwitch("project", true, 1)).toBe(true);
-      expect(await gate.admit(admitInput({ now: T0 }))).toMatchObject({ ok: false, reason: "kill_switch", scope: "project" });
+      expect(await gate.admit(admitInput({ now: T0 }))).toMatchObject({
+        ok: false,
+        reason: "kill_switch",
+        scope: "project",
+      });
     });
   });
 
@@ -101,8 +127,13 @@ describe("project gate: kill switches, suspension, revocation", () => {
       const beforeRevoke = await gate.readTicket();
       await gate.revokeKeys(["key_1"]);
       expect(await gate.configure(snapshot(projectId), beforeRevoke)).toBe("stale"); // its copy does not revoke key_1
-      expect(await gate.admit(admitInput({ apiKeyId: "key_1", now: T0 }))).toMatchObject({ ok: false, reason: "key_revoked" });
-      expect(await gate.configure(snapshot(projectId, { revokedKeyIds: ["key_1"] }), await gate.readTicket())).toBe("applied");
+      expect(await gate.admit(admitInput({ apiKeyId: "key_1", now: T0 }))).toMatchObject({
+        ok: false,
+        reason: "key_revoked",
+      });
+      expect(await gate.configure(snapshot(projectId, { revokedKeyIds: ["key_1"] }), await gate.readTicket())).toBe(
+        "applied",
+      );
     });
 
     it("drops a snapshot whose read began before the one in force, whatever order they arrive in", async () => {

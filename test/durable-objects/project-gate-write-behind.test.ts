@@ -9,14 +9,24 @@ type Gate = ReturnType<typeof freshGate>["gate"];
 
 function storedRows(gate: Gate) {
   return runInDurableObject(gate, (_instance, state) => ({
-    reservations: state.storage.sql.exec<{ request_id: string }>(`SELECT request_id FROM reservations`).toArray().map((r) => r.request_id),
-    counters: state.storage.sql.exec<{ key: string; reserved: number; spent: number }>(`SELECT key, reserved, spent FROM counters`).toArray(),
+    reservations: state.storage.sql
+      .exec<{ request_id: string }>(`SELECT request_id FROM reservations`)
+      .toArray()
+      .map((r) => r.request_id),
+    counters: state.storage.sql
+      .exec<{ key: string; reserved: number; spent: number }>(`SELECT key, reserved, spent FROM counters`)
+      .toArray(),
   }));
 }
 
 /** Admits inside the object and reports a refusal by exception as its message (a throw across RPC is also logged as uncaught). */
 function admitInside(gate: Gate, input: AdmitInput): Promise<string> {
-  return runInDurableObject(gate, (instance: ProjectGate) => instance.admit(input).then(() => "admitted", (err: unknown) => String(err)));
+  return runInDurableObject(gate, (instance: ProjectGate) =>
+    instance.admit(input).then(
+      () => "admitted",
+      (err: unknown) => String(err),
+    ),
+  );
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, COMMIT_AFTER_MS + 40));
@@ -41,9 +51,14 @@ describe("project gate: write-behind admission and batched settlement", () => {
     expect(decisions.filter((d) => d.ok)).toHaveLength(10);
     // Settling half of them (charging 5 of 20 tokens each) frees exactly the unused part, in memory and on disk.
     const admitted = decisions.flatMap((d) => (d.ok ? [d.reservation.requestId] : []));
-    await gate.settleMany(admitted.slice(0, 5).map((id) => settleInput(id, { promptTokens: 5, completionTokens: 0, now: T0 })));
+    await gate.settleMany(
+      admitted.slice(0, 5).map((id) => settleInput(id, { promptTokens: 5, completionTokens: 0, now: T0 })),
+    );
     const stored = await storedRows(gate);
-    expect(stored.counters.find((c) => c.key === "user:user_a:tokens:day")).toMatchObject({ reserved: 5 * 20, spent: 5 * 5 });
+    expect(stored.counters.find((c) => c.key === "user:user_a:tokens:day")).toMatchObject({
+      reserved: 5 * 20,
+      spent: 5 * 5,
+    });
     expect(stored.reservations).toHaveLength(5);
     const more = await Promise.all(Array.from({ length: 10 }, () => gate.admit(admitInput({ now: T0 }))));
     expect(more.filter((d) => d.ok)).toHaveLength(3); // 200 − 100 reserved − 25 spent = 75 tokens = 3 × 20
@@ -58,7 +73,11 @@ describe("project gate: write-behind admission and batched settlement", () => {
       if (!d.ok) throw new Error("refused");
       ids.push(d.reservation.requestId);
     }
-    const batch = [...ids.map((id, i) => settleInput(id, { completionTokens: i, now: T0 })), settleInput(ids[0]!, { completionTokens: 99, now: T0 }), settleInput("req_unknown", { now: T0 })];
+    const batch = [
+      ...ids.map((id, i) => settleInput(id, { completionTokens: i, now: T0 })),
+      settleInput(ids[0]!, { completionTokens: 99, now: T0 }),
+      settleInput("req_unknown", { now: T0 }),
+    ];
     const results = await gate.settleMany(batch);
     expect(results.map((r) => r.found)).toEqual([true, true, true, true, true, false]);
     expect(results.map((r) => r.chargedTokens)).toEqual([10, 11, 12, 13, 10, 0]);
@@ -69,10 +88,19 @@ describe("project gate: write-behind admission and batched settlement", () => {
 
   it("a settle whose reservation an object restart dropped still charges the user and writes the ledger row", async () => {
     const { projectId, gate } = freshGate();
-    await gate.configure(snapshot(projectId, { costCenter: "eng" }, { tokens_per_day: 1_000, rpm_limit: 10_000, user_rpm_fraction: 0 }));
+    await gate.configure(
+      snapshot(projectId, { costCenter: "eng" }, { tokens_per_day: 1_000, rpm_limit: 10_000, user_rpm_fraction: 0 }),
+    );
     // The gate never heard of this request (its admit was in memory only when the object restarted).
     const [lost, unknown] = await gate.settleMany([
-      settleInput("req_lost_1", { userId: "user_a", admittedAt: T0, promptTokens: 30, completionTokens: 12, costMicroUsd: 77, now: T0 }),
+      settleInput("req_lost_1", {
+        userId: "user_a",
+        admittedAt: T0,
+        promptTokens: 30,
+        completionTokens: 12,
+        costMicroUsd: 77,
+        now: T0,
+      }),
       settleInput("req_lost_2", { now: T0 }), // no user/admission time: nothing to rebuild from
     ]);
     expect(lost).toMatchObject({ found: true, chargedTokens: 42, chargedMicroUsd: 77 });

@@ -7,7 +7,11 @@ const ALLOWED = "https://app.example.com";
 function preflight(slug: string, origin: string) {
   return SELF.fetch(projectUrl(slug, "/v1/chat/completions"), {
     method: "OPTIONS",
-    headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type" },
+    headers: {
+      Origin: origin,
+      "Access-Control-Request-Method": "POST",
+      "Access-Control-Request-Headers": "authorization, content-type",
+    },
   });
 }
 
@@ -48,7 +52,14 @@ describe("per-project CORS", () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get("Access-Control-Allow-Origin")).toBe(ALLOWED);
     const exposed = ok.headers.get("Access-Control-Expose-Headers") ?? "";
-    for (const header of ["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "X-Request-Id"]) expect(exposed).toContain(header);
+    for (const header of [
+      "X-RateLimit-Limit",
+      "X-RateLimit-Remaining",
+      "X-RateLimit-Reset",
+      "Retry-After",
+      "X-Request-Id",
+    ])
+      expect(exposed).toContain(header);
     expect(ok.headers.get("Vary")).toContain("Origin");
 
     const refused = await chat(project.slug, token, "https://evil.example");
@@ -68,7 +79,10 @@ describe("per-project CORS", () => {
     const { tenant, project, token } = await setupProject({ settings: { cors_origins: [] } });
     expect((await chat(project.slug, token, ALLOWED)).status).toBe(403);
     const { call, API } = await import("../support/control-plane");
-    await call("PATCH", `${API}/v1/projects/${project.id}/settings`, { token: tenant.admin, body: { cors_origins: [ALLOWED] } });
+    await call("PATCH", `${API}/v1/projects/${project.id}/settings`, {
+      token: tenant.admin,
+      body: { cors_origins: [ALLOWED] },
+    });
     expect((await chat(project.slug, token, ALLOWED)).status).toBe(200);
   });
 });

@@ -10,7 +10,9 @@ const LIMIT = loadConfig(env).IP_RPM_LIMIT;
 
 /** Reads the body at once: an unread response holds its connection open and stalls the ones behind it. */
 async function fromIp(slug: string, ip: string, token?: string) {
-  const res = await SELF.fetch(projectUrl(slug, "/v1/models"), { headers: { "CF-Connecting-IP": ip, ...(token && { Authorization: `Bearer ${token}` }) } });
+  const res = await SELF.fetch(projectUrl(slug, "/v1/models"), {
+    headers: { "CF-Connecting-IP": ip, ...(token && { Authorization: `Bearer ${token}` }) },
+  });
   return { status: res.status, headers: res.headers, body: (await res.json()) as any };
 }
 

@@ -1,6 +1,15 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { API, call, createKey, createProject, createTenant, mint, projectUrl, setupProject } from "../support/control-plane";
+import {
+  API,
+  call,
+  createKey,
+  createProject,
+  createTenant,
+  mint,
+  projectUrl,
+  setupProject,
+} from "../support/control-plane";
 
 describe("data plane authentication and routing", () => {
   it("routes by Host only: unknown slug → 404 project_not_found, case and port ignored", async () => {
@@ -9,7 +18,9 @@ describe("data plane authentication and routing", () => {
     expect(unknown.status).toBe(404);
     expect(unknown.json.error.code).toBe("project_not_found");
 
-    const upper = await SELF.fetch(`https://${project.slug.toUpperCase()}.LOCALHOST:8787/v1/models`, { headers: { Authorization: `Bearer ${token}` } });
+    const upper = await SELF.fetch(`https://${project.slug.toUpperCase()}.LOCALHOST:8787/v1/models`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(upper.status).toBe(200);
     const viaDevDomain = await call("GET", `https://${project.slug}.dev.tollgate.example/v1/models`, { token });
     expect(viaDevDomain.status).toBe(200);
@@ -33,7 +44,12 @@ describe("data plane authentication and routing", () => {
   it("refuses missing, malformed and tampered tokens with 401 in the OpenAI envelope", async () => {
     const { project, token } = await setupProject();
     const [header, payload, signature] = token.split(".") as [string, string, string];
-    const tampered = `${header}.${btoa(atob(payload.replace(/-/g, "+").replace(/_/g, "/")).replace('"user-1"', '"admin"')).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_")}.${signature}`;
+    const tampered = `${header}.${btoa(
+      atob(payload.replace(/-/g, "+").replace(/_/g, "/")).replace('"user-1"', '"admin"'),
+    )
+      .replace(/=+$/, "")
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")}.${signature}`;
     const cases: [string | undefined, string][] = [
       [undefined, "missing_credentials"],
       ["Bearer", "missing_credentials"],
@@ -42,9 +58,13 @@ describe("data plane authentication and routing", () => {
       [`Bearer ${header}.${payload}.`, "invalid_token"],
     ];
     for (const [authorization, code] of cases) {
-      const res = await call("GET", projectUrl(project.slug, "/v1/models"), { headers: authorization ? { Authorization: authorization } : {} });
+      const res = await call("GET", projectUrl(project.slug, "/v1/models"), {
+        headers: authorization ? { Authorization: authorization } : {},
+      });
       expect(res.status, authorization).toBe(401);
-      expect(res.json).toEqual({ error: { message: expect.any(String), type: "authentication_error", code, param: null } });
+      expect(res.json).toEqual({
+        error: { message: expect.any(String), type: "authentication_error", code, param: null },
+      });
       expect(res.headers.get("X-Request-Id")).toMatch(/^req_/);
       expect(res.text).not.toContain(token);
     }
@@ -78,8 +98,12 @@ describe("data plane authentication and routing", () => {
     );
     // The hand-validated routes are described with the schemas their handlers parse with.
     expect(Object.keys(res.json.paths["/v1/budgets"])).toEqual(expect.arrayContaining(["get", "post"]));
-    expect(res.json.paths["/v1/usage"].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(["from", "to", "group_by"]));
-    expect(res.json.paths["/v1/admin/killswitch/global"].post.requestBody.content["application/json"].schema.required).toEqual(["enabled"]);
+    expect(res.json.paths["/v1/usage"].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(["from", "to", "group_by"]),
+    );
+    expect(
+      res.json.paths["/v1/admin/killswitch/global"].post.requestBody.content["application/json"].schema.required,
+    ).toEqual(["enabled"]);
     const docs = await SELF.fetch(`${API}/docs`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain("/openapi.json");

@@ -20,7 +20,9 @@ describe("denialToError", () => {
   });
 
   it("names the budget that refused", () => {
-    expect(denialToError({ ok: false, reason: "budget", budget: "cost_center:eng:usd:day" }).message).toContain("cost_center:eng:usd:day");
+    expect(denialToError({ ok: false, reason: "budget", budget: "cost_center:eng:usd:day" }).message).toContain(
+      "cost_center:eng:usd:day",
+    );
   });
 });
 
@@ -34,7 +36,9 @@ describe("budget headers", () => {
   });
 
   it("carries cost only once settled", () => {
-    expect(budgetHeaders({ remaining: { tokens: 90, microUsd: null } })).toEqual({ "X-Tollgate-Budget-Remaining-Tokens": "90" });
+    expect(budgetHeaders({ remaining: { tokens: 90, microUsd: null } })).toEqual({
+      "X-Tollgate-Budget-Remaining-Tokens": "90",
+    });
     expect(budgetHeaders({ remaining: { tokens: 90, microUsd: 2_000_000 }, chargedMicroUsd: 1_500 })).toEqual({
       "X-Tollgate-Budget-Remaining-Tokens": "90",
       "X-Tollgate-Budget-Remaining-Usd": "2.000000",

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { currentCounter, fits, microUsdFor, remaining, reserve, settle, usdToMicro, worstCaseTokens } from "../../src/limits/budget";
+import {
+  currentCounter,
+  fits,
+  microUsdFor,
+  remaining,
+  reserve,
+  settle,
+  usdToMicro,
+  worstCaseTokens,
+} from "../../src/limits/budget";
 import { periodKey, secondsUntilRollover } from "../../src/limits/periods";
 
 const NOON = Date.UTC(2026, 3, 15, 12, 0, 0);
@@ -20,7 +29,11 @@ describe("periods roll over at UTC day and month", () => {
   });
 
   it("a counter from yesterday starts again at zero", () => {
-    expect(currentCounter({ period: "2026-04-14", spent: 900, reserved: 50 }, "day", NOON)).toEqual({ period: "2026-04-15", spent: 0, reserved: 0 });
+    expect(currentCounter({ period: "2026-04-14", spent: 900, reserved: 50 }, "day", NOON)).toEqual({
+      period: "2026-04-15",
+      spent: 0,
+      reserved: 0,
+    });
     expect(currentCounter({ period: "2026-04-15", spent: 900, reserved: 50 }, "day", NOON).spent).toBe(900);
   });
 });
@@ -44,7 +57,11 @@ describe("reserve and settle", () => {
   });
 
   it("a reservation from a rolled-over period releases nothing but still charges", () => {
-    expect(settle({ period: "2026-04-16", spent: 0, reserved: 20 }, "2026-04-15", 100, 40)).toEqual({ period: "2026-04-16", spent: 40, reserved: 20 });
+    expect(settle({ period: "2026-04-16", spent: 0, reserved: 20 }, "2026-04-15", 100, 40)).toEqual({
+      period: "2026-04-16",
+      spent: 40,
+      reserved: 20,
+    });
   });
 });
 

@@ -12,7 +12,10 @@ export function testApp() {
   app.onError(handleError);
   app.use("*", async (c, next) => {
     const who = c.req.header("x-test-actor") ?? "operator";
-    const actor: Actor = who === "operator" ? { kind: "operator", id: "operator" } : { kind: "tenant_admin", id: `adm_${who}`, tenantId: who };
+    const actor: Actor =
+      who === "operator"
+        ? { kind: "operator", id: "operator" }
+        : { kind: "tenant_admin", id: `adm_${who}`, tenantId: who };
     c.set("actor", actor);
     c.set("requestId", "req_test");
     await next();
@@ -31,15 +34,31 @@ export function testApp() {
 }
 
 export async function seedTenant(tenantId: string): Promise<void> {
-  await env.DB.prepare(`INSERT INTO tenants (id, name, plan, created_at) VALUES (?, ?, 'pro', ?)`).bind(tenantId, tenantId, Date.now()).run();
+  await env.DB.prepare(`INSERT INTO tenants (id, name, plan, created_at) VALUES (?, ?, 'pro', ?)`)
+    .bind(tenantId, tenantId, Date.now())
+    .run();
 }
 
-export async function seedProject(tenantId: string, projectId: string, costCenter: string | null = null, settings: object = {}): Promise<void> {
+export async function seedProject(
+  tenantId: string,
+  projectId: string,
+  costCenter: string | null = null,
+  settings: object = {},
+): Promise<void> {
   await env.DB.prepare(
     `INSERT INTO projects (id, tenant_id, name, slug, cost_center, status, dns_status, settings, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, 'active', 'READY', ?, ?, ?)`,
   )
-    .bind(projectId, tenantId, projectId, `slug-${projectId}`, costCenter, JSON.stringify(settings), Date.now(), Date.now())
+    .bind(
+      projectId,
+      tenantId,
+      projectId,
+      `slug-${projectId}`,
+      costCenter,
+      JSON.stringify(settings),
+      Date.now(),
+      Date.now(),
+    )
     .run();
 }
 

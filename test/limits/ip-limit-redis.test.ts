@@ -11,7 +11,11 @@ const live = "url" in redis ? redis : null;
 
 /** Asks Redis directly (through the bridge, without base64) what the report left behind. */
 async function redisCommand(...command: (string | number)[]): Promise<unknown> {
-  const res = await fetch(live!.url, { method: "POST", headers: { authorization: `Bearer ${live!.token}` }, body: JSON.stringify(command) });
+  const res = await fetch(live!.url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${live!.token}` },
+    body: JSON.stringify(command),
+  });
   return ((await res.json()) as { result: unknown }).result;
 }
 
@@ -39,7 +43,13 @@ describe.runIf(live)("per-IP shared count on Redis", () => {
     const answer = await reportIpCounts(downEnv, [{ ip, count: 3 }], now);
     expect(answer.totals).toEqual([{ ip, count: 5 }]);
     // The embedded objects hold the count; Redis has none.
-    expect(await reportIpCounts({ ...env, UPSTASH_REDIS_REST_URL: undefined, UPSTASH_REDIS_REST_TOKEN: undefined }, [{ ip, count: 0 }], now)).toMatchObject({
+    expect(
+      await reportIpCounts(
+        { ...env, UPSTASH_REDIS_REST_URL: undefined, UPSTASH_REDIS_REST_TOKEN: undefined },
+        [{ ip, count: 0 }],
+        now,
+      ),
+    ).toMatchObject({
       totals: [{ ip, count: 5 }],
     });
     expect(await redisCommand("GET", `tollgate:ip:${Math.floor(now / IP_WINDOW_MS)}:${ip}`)).toBeNull();

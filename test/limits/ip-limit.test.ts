@@ -13,7 +13,11 @@ describe("per-IP shared count, embedded", () => {
   it("sends each IP to its shard's object, so one IP's total lives in one place", async () => {
     const ips = Array.from({ length: 64 }, (_, i) => `192.0.2.${i}-${crypto.randomUUID().slice(0, 6)}`);
     const now = Date.now();
-    await reportIpCounts(embeddedEnv, ips.map((ip) => ({ ip, count: 2 })), now);
+    await reportIpCounts(
+      embeddedEnv,
+      ips.map((ip) => ({ ip, count: 2 })),
+      now,
+    );
     const ip = ips[0]!;
     const shard = env.IP_LIMITER.get(env.IP_LIMITER.idFromName(`ip-shard-${ipShard(ip)}`));
     expect((await shard.add([{ ip, count: 1 }], now)).totals).toEqual([{ ip, count: 3 }]);
@@ -36,7 +40,12 @@ describe("per-IP shared count, embedded", () => {
     const ip = "192.0.2.77";
     const answers = [];
     for (let i = 0; i < 4; i++) answers.push(await stub.check(ip, 3, now));
-    expect(answers.map((a) => [a.ok, a.remaining])).toEqual([[true, 2], [true, 1], [true, 0], [false, 0]]);
+    expect(answers.map((a) => [a.ok, a.remaining])).toEqual([
+      [true, 2],
+      [true, 1],
+      [true, 0],
+      [false, 0],
+    ]);
     expect(answers[3]).toMatchObject({ limit: 3, reset: 1_700_000_040, retryAfter: 30 });
     // New isolates' reports land in the same count.
     expect((await stub.add([{ ip, count: 1 }], now)).totals).toEqual([{ ip, count: 5 }]);

@@ -17,8 +17,20 @@ export function describeSharedIpCount(env: () => ReportEnv): void {
   it("adds reports per IP within a window and keeps IPs apart", async () => {
     const start = freshMinute();
     const [a, b] = [freshIp(), freshIp()];
-    expect(await reportIpCounts(env(), [{ ip: a, count: 3 }, { ip: b, count: 2 }], start + 1_000)).toEqual({
-      totals: [{ ip: a, count: 3 }, { ip: b, count: 2 }],
+    expect(
+      await reportIpCounts(
+        env(),
+        [
+          { ip: a, count: 3 },
+          { ip: b, count: 2 },
+        ],
+        start + 1_000,
+      ),
+    ).toEqual({
+      totals: [
+        { ip: a, count: 3 },
+        { ip: b, count: 2 },
+      ],
       resetAtMs: start + IP_WINDOW_MS,
     });
     const second = await reportIpCounts(env(), [{ ip: a, count: 4 }], start + 30_000);
@@ -28,7 +40,9 @@ export function describeSharedIpCount(env: () => ReportEnv): void {
   it("counts exactly under 50 concurrent reports for one IP", async () => {
     const start = freshMinute();
     const ip = freshIp();
-    const answers = await Promise.all(Array.from({ length: 50 }, () => reportIpCounts(env(), [{ ip, count: 1 }], start + 5_000)));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => reportIpCounts(env(), [{ ip, count: 1 }], start + 5_000)),
+    );
     const totals = answers.map((answer) => answer.totals[0]!.count).sort((x, y) => x - y);
     expect(totals).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });
@@ -45,7 +59,10 @@ export function describeSharedIpCount(env: () => ReportEnv): void {
     const ip = freshIp();
     await reportIpCounts(env(), [{ ip, count: 9 }], start + 59_000);
     const next = freshMinute();
-    expect(await reportIpCounts(env(), [{ ip, count: 1 }], next)).toEqual({ totals: [{ ip, count: 1 }], resetAtMs: next + IP_WINDOW_MS });
+    expect(await reportIpCounts(env(), [{ ip, count: 1 }], next)).toEqual({
+      totals: [{ ip, count: 1 }],
+      resetAtMs: next + IP_WINDOW_MS,
+    });
   });
 
   it("makes a second isolate refuse once the shared total reaches the limit", async () => {
@@ -64,7 +81,13 @@ export function describeSharedIpCount(env: () => ReportEnv): void {
     for (let i = 0; i < 6; i++) expect((await request(a, start + 1_000 + i)).ok).toBe(true);
     for (let i = 0; i < 4; i++) expect((await request(b, start + 2_000 + i)).ok).toBe(true);
     // B's own log holds 4 of 10, but the shared total is 10: refused until the shared window ends.
-    expect(await request(b, start + 3_000)).toEqual({ ok: false, limit, remaining: 0, reset: (start + IP_WINDOW_MS) / 1000, retryAfter: 57 });
+    expect(await request(b, start + 3_000)).toEqual({
+      ok: false,
+      limit,
+      remaining: 0,
+      reset: (start + IP_WINDOW_MS) / 1000,
+      retryAfter: 57,
+    });
 
     // A learns of the total only from its own next report (limit/10 = 1 hit makes every hit report at
     // once): that one request is the lag, after which A refuses too.

@@ -40,9 +40,25 @@ describe("ip window: the shared count", () => {
   it("refuses an IP the shared total put at the limit until that window resets, with Retry-After", () => {
     const window = createIpWindow();
     const resetAtMs = T0 + 45_000;
-    window.applyShared({ totals: [{ ip: "203.0.113.1", count: 10 }, { ip: "203.0.113.2", count: 9 }], resetAtMs }, 10, T0);
+    window.applyShared(
+      {
+        totals: [
+          { ip: "203.0.113.1", count: 10 },
+          { ip: "203.0.113.2", count: 9 },
+        ],
+        resetAtMs,
+      },
+      10,
+      T0,
+    );
     // Nothing of 203.0.113.1 was admitted here; the other isolates used its minute up.
-    expect(window.check("203.0.113.1", 10, T0 + 1_500)).toEqual({ ok: false, limit: 10, remaining: 0, reset: Math.ceil(resetAtMs / 1000), retryAfter: 44 });
+    expect(window.check("203.0.113.1", 10, T0 + 1_500)).toEqual({
+      ok: false,
+      limit: 10,
+      remaining: 0,
+      reset: Math.ceil(resetAtMs / 1000),
+      retryAfter: 44,
+    });
     expect(window.check("203.0.113.2", 10, T0 + 1_500).ok).toBe(true); // one below the limit still admits
     expect(window.check("203.0.113.1", 10, resetAtMs).ok).toBe(true);
   });
@@ -106,7 +122,11 @@ describe("ip window: memory", () => {
   it("sweeps logs that emptied once the window moved on", () => {
     const window = createIpWindow({ sweepAt: 100 });
     for (let i = 0; i < 500; i++) window.check(`10.1.${i >> 8}.${i & 255}`, 5, T0);
-    window.applyShared({ totals: Array.from({ length: 150 }, (_, i) => ({ ip: `10.1.0.${i}`, count: 5 })), resetAtMs: T0 + 60_000 }, 5, T0);
+    window.applyShared(
+      { totals: Array.from({ length: 150 }, (_, i) => ({ ip: `10.1.0.${i}`, count: 5 })), resetAtMs: T0 + 60_000 },
+      5,
+      T0,
+    );
     expect(window.size()).toMatchObject({ logs: 500, blocked: 150 });
     window.check("10.2.0.1", 5, T0 + 60_000);
     expect(window.size()).toMatchObject({ logs: 1, blocked: 0 });

@@ -54,7 +54,9 @@ describe("kill switch routes", () => {
     // The interleaving by hand: a re-sync takes its ticket and reads D1, then the switch is written and pushed.
     const ticket = await gate.readTicket();
     const staleRead = (await loadGateSnapshot(db, project))!;
-    expect((await testApp().request(`/v1/admin/killswitch/project/${project}`, { ...on, as: tenant })).status).toBe(200);
+    expect((await testApp().request(`/v1/admin/killswitch/project/${project}`, { ...on, as: tenant })).status).toBe(
+      200,
+    );
     expect(await gate.configure(staleRead, ticket)).toBe("stale");
     expect(await gate.admit(admitInput())).toMatchObject({ ok: false, reason: "kill_switch", scope: "project" });
     expect((await configureGate(env, db, project))?.killSwitches.project).toBe(true); // reads again, and agrees
@@ -64,22 +66,34 @@ describe("kill switch routes", () => {
     const { tenant, project, gate } = await projectWithGate();
     const db = database(env);
     // Re-syncs are what a settings change, a tier change or a BYOK change does; each reads D1 and pushes the snapshot.
-    const resyncs = () => Array.from({ length: 40 }, (_, i) => new Promise((resolve) => setTimeout(resolve, i % 8)).then(() => configureGate(env, db, project)));
+    const resyncs = () =>
+      Array.from({ length: 40 }, (_, i) =>
+        new Promise((resolve) => setTimeout(resolve, i % 8)).then(() => configureGate(env, db, project)),
+      );
     const switched = testApp().request(`/v1/admin/killswitch/project/${project}`, { ...on, as: tenant });
     const [res] = await Promise.all([switched, ...resyncs()]);
     expect(res.status).toBe(200);
     expect(await gate.admit(admitInput())).toMatchObject({ ok: false, reason: "kill_switch", scope: "project" });
     // …and the same for switching it off again.
-    await Promise.all([testApp().request(`/v1/admin/killswitch/project/${project}`, { ...off, as: tenant }), ...resyncs()]);
+    await Promise.all([
+      testApp().request(`/v1/admin/killswitch/project/${project}`, { ...off, as: tenant }),
+      ...resyncs(),
+    ]);
     expect((await gate.admit(admitInput())).ok).toBe(true);
   });
 
   it("30 concurrent flips of one switch leave the gate agreeing with D1's last write", async () => {
     const { tenant, project, gate } = await projectWithGate();
     // Each flip writes D1 then pushes; pushes of concurrent flips can arrive in any order.
-    const flips = Array.from({ length: 30 }, (_, i) => testApp().request(`/v1/admin/killswitch/project/${project}`, { ...(i % 2 === 0 ? on : off), as: tenant }));
+    const flips = Array.from({ length: 30 }, (_, i) =>
+      testApp().request(`/v1/admin/killswitch/project/${project}`, { ...(i % 2 === 0 ? on : off), as: tenant }),
+    );
     expect((await Promise.all(flips)).map((res) => res.status)).toEqual(Array(30).fill(200));
-    const row = await env.DB.prepare(`SELECT enabled, version FROM kill_switches WHERE scope = 'project' AND scope_id = ?`).bind(project).first<{ enabled: number; version: number }>();
+    const row = await env.DB.prepare(
+      `SELECT enabled, version FROM kill_switches WHERE scope = 'project' AND scope_id = ?`,
+    )
+      .bind(project)
+      .first<{ enabled: number; version: number }>();
     expect(row?.version).toBe(30);
     const admitted = (await gate.admit(admitInput())).ok;
     expect(admitted).toBe(row?.enabled === 0);
@@ -99,7 +113,11 @@ describe("kill switch routes", () => {
     const res = await testApp().request(path.replace("PROJECT", project), { ...on, as });
     expect(res.status).toBe(status);
     expect(await res.json()).toMatchObject({ error: { code } });
-    const { results } = await env.DB.prepare(`SELECT * FROM kill_switches WHERE scope_id IN (?, 'ten_other', 'ten_missing')`).bind(project).all();
+    const { results } = await env.DB.prepare(
+      `SELECT * FROM kill_switches WHERE scope_id IN (?, 'ten_other', 'ten_missing')`,
+    )
+      .bind(project)
+      .all();
     expect(results).toHaveLength(0);
   });
 

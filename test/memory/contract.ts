@@ -34,14 +34,32 @@ export function describeMemoryStoreContract(name: string, makeStore: () => Memor
     it("returns appended turns oldest first", async () => {
       const key = memoryKey(scope());
       for (const n of [1, 2, 3]) await store.append(key, turn(n), opts);
-      expect(contents(await store.load(key))).toEqual(["question 1", "answer 1", "question 2", "answer 2", "question 3", "answer 3"]);
+      expect(contents(await store.load(key))).toEqual([
+        "question 1",
+        "answer 1",
+        "question 2",
+        "answer 2",
+        "question 3",
+        "answer 3",
+      ]);
     });
 
     it("round-trips tool calls, names and content parts unchanged", async () => {
       const key = memoryKey(scope());
       const messages: StoredMessage[] = [
-        { role: "user", content: [{ type: "text", text: "look" }, { type: "image_url", image_url: { url: "https://x/y.png" } }], name: "ann" },
-        { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: '{"a":1}' } }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "look" },
+            { type: "image_url", image_url: { url: "https://x/y.png" } },
+          ],
+          name: "ann",
+        },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: '{"a":1}' } }],
+        },
         { role: "tool", content: "result ✓ 🚀", tool_call_id: "c1" },
         { role: "assistant", content: "done" },
       ];
@@ -99,7 +117,7 @@ export function describeMemoryStoreContract(name: string, makeStore: () => Memor
       await store.append(memoryKey(mine), turn(1), opts);
       const others = [
         { ...mine, projectId: "proj-2" },
-        { ...mine, uid: "alice" , session: "s1:s1" },
+        { ...mine, uid: "alice", session: "s1:s1" },
         { ...mine, uid: "mallory" },
         { ...mine, session: "s2" },
       ];
@@ -111,12 +129,17 @@ export function describeMemoryStoreContract(name: string, makeStore: () => Memor
     it("loses no message when 20 appends to one session race", async () => {
       const key = memoryKey(scope());
       const n = 20;
-      await Promise.all(Array.from({ length: n }, (_, i) => store.append(key, turn(i), { windowPairs: 100, retentionDays: 1 })));
+      await Promise.all(
+        Array.from({ length: n }, (_, i) => store.append(key, turn(i), { windowPairs: 100, retentionDays: 1 })),
+      );
       const loaded = contents(await store.load(key));
       expect(loaded).toHaveLength(2 * n);
-      expect(new Set(loaded)).toEqual(new Set(Array.from({ length: n }, (_, i) => [`question ${i}`, `answer ${i}`]).flat()));
+      expect(new Set(loaded)).toEqual(
+        new Set(Array.from({ length: n }, (_, i) => [`question ${i}`, `answer ${i}`]).flat()),
+      );
       // Each turn stays whole: an answer always directly follows its own question.
-      for (let i = 0; i < loaded.length; i += 2) expect(String(loaded[i + 1])).toBe(String(loaded[i]).replace("question", "answer"));
+      for (let i = 0; i < loaded.length; i += 2)
+        expect(String(loaded[i + 1])).toBe(String(loaded[i]).replace("question", "answer"));
     });
 
     it("refuses a turn over the size limit with payload_too_large and stores nothing", async () => {

@@ -100,11 +100,20 @@ describe("Durable Object store faults", () => {
   const key = memoryKey({ projectId: "p", uid: "u", session: "s" });
 
   it.each([
-    ["throws (object reset, overloaded)", () => Promise.reject(new Error("Durable Object reset because its code was updated."))],
+    [
+      "throws (object reset, overloaded)",
+      () => Promise.reject(new Error("Durable Object reset because its code was updated.")),
+    ],
     ["never answers", () => new Promise(() => {})],
   ])("turns an object that %s into memory_unavailable (503) within the timeout", async (_, method) => {
-    const store = createDurableObjectMemoryStore(namespaceWith({ load: method, append: method, clear: method }), { timeoutMs: 50 });
-    for (const op of [() => store.load(key), () => store.append(key, turn, { windowPairs: 1, retentionDays: 1 }), () => store.clear(key)]) {
+    const store = createDurableObjectMemoryStore(namespaceWith({ load: method, append: method, clear: method }), {
+      timeoutMs: 50,
+    });
+    for (const op of [
+      () => store.load(key),
+      () => store.append(key, turn, { windowPairs: 1, retentionDays: 1 }),
+      () => store.clear(key),
+    ]) {
       const err = await op().catch((e: unknown) => e);
       expect(err).toMatchObject({ code: "memory_unavailable", status: 503 });
       expect((err as Error).message).not.toMatch(/reset|code was updated/);

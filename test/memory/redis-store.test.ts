@@ -19,7 +19,11 @@ const freshKey = () => memoryKey({ projectId: "p", uid: crypto.randomUUID(), ses
 
 /** Asks Redis directly (through the bridge, without base64) what the store left behind. */
 async function redisCommand(...command: (string | number)[]): Promise<unknown> {
-  const res = await fetch(live!.url, { method: "POST", headers: { authorization: `Bearer ${live!.token}` }, body: JSON.stringify(command) });
+  const res = await fetch(live!.url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${live!.token}` },
+    body: JSON.stringify(command),
+  });
   return ((await res.json()) as { result: unknown }).result;
 }
 
@@ -63,32 +67,44 @@ describe.runIf(live)("Redis memory store", () => {
 
   it("is what createMemoryStore picks when UPSTASH_REDIS_REST_URL is set", async () => {
     const key = freshKey();
-    const picked = createMemoryStore({ MEMORY: undefined as never, UPSTASH_REDIS_REST_URL: live!.url, UPSTASH_REDIS_REST_TOKEN: live!.token });
+    const picked = createMemoryStore({
+      MEMORY: undefined as never,
+      UPSTASH_REDIS_REST_URL: live!.url,
+      UPSTASH_REDIS_REST_TOKEN: live!.token,
+    });
     await picked.append(key, turn, { windowPairs: 10, retentionDays: 1 });
     expect(await redisCommand("LLEN", key)).toBe(1);
   });
 
   describe("outage", () => {
-    const outages = () => [
-      ["refuses connections", { url: live!.refusedUrl, token: live!.token }],
-      ["never answers", { url: live!.blackholeUrl, token: live!.token }],
-      ["rejects the token", { url: live!.url, token: "wrong" }],
-    ] as const;
+    const outages = () =>
+      [
+        ["refuses connections", { url: live!.refusedUrl, token: live!.token }],
+        ["never answers", { url: live!.blackholeUrl, token: live!.token }],
+        ["rejects the token", { url: live!.url, token: "wrong" }],
+      ] as const;
 
-    it.each([0, 1, 2])("fails every operation with memory_unavailable (503) within the timeout (case %i)", async (i) => {
-      const [, target] = outages()[i]!;
-      const down = createRedisMemoryStore({ ...target, timeoutMs: 300 });
-      const key = freshKey();
-      const started = Date.now();
-      for (const op of [() => down.load(key), () => down.append(key, turn, { windowPairs: 1, retentionDays: 1 }), () => down.clear(key)]) {
-        const err = await op().catch((e: unknown) => e);
-        expect(err).toBeInstanceOf(GatewayError);
-        expect(err).toMatchObject({ code: "memory_unavailable", status: 503 });
-        // The message is for clients: no URL, token or stack.
-        expect((err as Error).message).not.toMatch(/127\.0\.0\.1|wrong|Bearer|at /);
-      }
-      // Three operations, each bounded by the 300 ms deadline (generous slack for a loaded CI box).
-      expect(Date.now() - started).toBeLessThan(3 * 300 + 2_000);
-    });
+    it.each([0, 1, 2])(
+      "fails every operation with memory_unavailable (503) within the timeout (case %i)",
+      async (i) => {
+        const [, target] = outages()[i]!;
+        const down = createRedisMemoryStore({ ...target, timeoutMs: 300 });
+        const key = freshKey();
+        const started = Date.now();
+        for (const op of [
+          () => down.load(key),
+          () => down.append(key, turn, { windowPairs: 1, retentionDays: 1 }),
+          () => down.clear(key),
+        ]) {
+          const err = await op().catch((e: unknown) => e);
+          expect(err).toBeInstanceOf(GatewayError);
+          expect(err).toMatchObject({ code: "memory_unavailable", status: 503 });
+          // The message is for clients: no URL, token or stack.
+          expect((err as Error).message).not.toMatch(/127\.0\.0\.1|wrong|Bearer|at /);
+        }
+        // Three operations, each bounded by the 300 ms deadline (generous slack for a loaded CI box).
+        expect(Date.now() - started).toBeLessThan(3 * 300 + 2_000);
+      },
+    );
   });
 });

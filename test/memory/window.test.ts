@@ -80,9 +80,19 @@ describe("toStoredMessages", () => {
   });
 
   it.each([
-    ["strips tool calls but keeps text", { role: "assistant", content: "Let me check", tool_calls: [call] }, false, [{ role: "assistant", content: "Let me check" }]],
+    [
+      "strips tool calls but keeps text",
+      { role: "assistant", content: "Let me check", tool_calls: [call] },
+      false,
+      [{ role: "assistant", content: "Let me check" }],
+    ],
     ["drops an answer that was only a tool call", { role: "assistant", content: null, tool_calls: [call] }, false, []],
-    ["keeps an answer that is only a tool call", { role: "assistant", content: null, tool_calls: [call] }, true, [{ role: "assistant", content: null, tool_calls: [call] }]],
+    [
+      "keeps an answer that is only a tool call",
+      { role: "assistant", content: null, tool_calls: [call] },
+      true,
+      [{ role: "assistant", content: null, tool_calls: [call] }],
+    ],
     ["drops an empty answer", { role: "assistant", content: "" }, false, []],
   ])("%s", (_, assistant, storeToolCalls, expected) => {
     expect(toStoredMessages([], assistant, { storeToolCalls })).toEqual(expected);
@@ -90,7 +100,11 @@ describe("toStoredMessages", () => {
 
   it("never stores system, developer or function messages", () => {
     const stored = toStoredMessages(
-      [{ role: "system", content: "s" }, { role: "developer", content: "d" }, { role: "function", content: "f", name: "x" }],
+      [
+        { role: "system", content: "s" },
+        { role: "developer", content: "d" },
+        { role: "function", content: "f", name: "x" },
+      ],
       null,
       { storeToolCalls: true },
     );
@@ -98,7 +112,10 @@ describe("toStoredMessages", () => {
   });
 
   it("keeps multimodal content parts as they are", () => {
-    const parts = [{ type: "text", text: "what is this?" }, { type: "image_url", image_url: { url: "https://x/y.png" } }];
+    const parts = [
+      { type: "text", text: "what is this?" },
+      { type: "image_url", image_url: { url: "https://x/y.png" } },
+    ];
     expect(toStoredMessages([{ role: "user", content: parts }], null, { storeToolCalls: false })).toEqual([
       { role: "user", content: parts },
     ]);

@@ -8,7 +8,15 @@ import * as schema from "../../schema";
 import { applyLibsqlMigrations } from "../../scripts/lib/migrations";
 import { findApiKeyByLookup, insertApiKey, listApiKeys, revokeProjectKeys, rotateApiKey } from "../../src/db/api-keys";
 import type { Database } from "../../src/db/database";
-import { findProjectBySlug, insertProjectWithinPlan, insertTierWithinCap, listTiers, projectSettings, resumeProjectWithinPlan, updateProject } from "../../src/db/projects";
+import {
+  findProjectBySlug,
+  insertProjectWithinPlan,
+  insertTierWithinCap,
+  listTiers,
+  projectSettings,
+  resumeProjectWithinPlan,
+  updateProject,
+} from "../../src/db/projects";
 import { isUniqueViolation } from "../../src/db/unique-violation";
 import { findActiveAdminCredential, findTenant, insertTenant } from "../../src/db/tenants";
 import { writeKillSwitch } from "../../src/db/kill-switches";
@@ -54,13 +62,18 @@ const key = (id: string, lookupIndex: string) => ({
 
 describe("repository layer on libSQL", () => {
   it("creates tenants with their admin credential in one batch", async () => {
-    await insertTenant(db, { id: "ten_free", name: "Free", plan: "free", createdAt: now }, { id: "adm_1", tenantId: "ten_free", lookupIndex: "idx-admin", hash: "h", prefix: "p", createdAt: now });
+    await insertTenant(
+      db,
+      { id: "ten_free", name: "Free", plan: "free", createdAt: now },
+      { id: "adm_1", tenantId: "ten_free", lookupIndex: "idx-admin", hash: "h", prefix: "p", createdAt: now },
+    );
     expect((await findTenant(db, "ten_free"))?.plan).toBe("free");
     expect((await findActiveAdminCredential(db, "idx-admin"))?.tenantId).toBe("ten_free");
   });
 
   it("enforces the free plan's 3 active projects and unique slugs", async () => {
-    for (const n of [1, 2, 3]) expect(await insertProjectWithinPlan(db, project(`prj_${n}`, `amber-fox-00${n}`))).toBeDefined();
+    for (const n of [1, 2, 3])
+      expect(await insertProjectWithinPlan(db, project(`prj_${n}`, `amber-fox-00${n}`))).toBeDefined();
     expect(await insertProjectWithinPlan(db, project("prj_4", "amber-fox-004"))).toBeUndefined();
     await updateProject(db, "prj_3", { status: "suspended" });
     const collision = await insertProjectWithinPlan(db, project("prj_5", "amber-fox-001")).catch((err: unknown) => err);
@@ -73,7 +86,16 @@ describe("repository layer on libSQL", () => {
 
   it("caps tiers at three per project", async () => {
     const results = [];
-    for (const name of ["a", "b", "c", "d"]) results.push(await insertTierWithinCap(db, { id: `tier_${name}`, projectId: "prj_1", name, overrides: "{}", createdAt: now }));
+    for (const name of ["a", "b", "c", "d"])
+      results.push(
+        await insertTierWithinCap(db, {
+          id: `tier_${name}`,
+          projectId: "prj_1",
+          name,
+          overrides: "{}",
+          createdAt: now,
+        }),
+      );
     expect(results).toEqual([true, true, true, false]);
     expect(await listTiers(db, "prj_1")).toHaveLength(3);
   });
@@ -84,7 +106,10 @@ describe("repository layer on libSQL", () => {
     expect(await rotateApiKey(db, old, key("key_new", "idx-new"), now)).toBe(true);
     expect(await rotateApiKey(db, old, key("key_other", "idx-other"), now)).toBe(false); // unique rotated_from
     const keys = await listApiKeys(db, "prj_1");
-    expect(keys.map((k) => [k.id, k.revokedAt !== null])).toEqual([["key_old", true], ["key_new", false]]);
+    expect(keys.map((k) => [k.id, k.revokedAt !== null])).toEqual([
+      ["key_old", true],
+      ["key_new", false],
+    ]);
     expect(await revokeProjectKeys(db, "prj_1", now)).toEqual(["key_new"]);
   });
 });
@@ -93,20 +118,50 @@ describe("usage ledger on libSQL", () => {
   it("inserts a flush of 120 rows in one statement, keeps nulls and numbers, and ignores a replay", async () => {
     const rows = Array.from({ length: 120 }, (_, i) =>
       ledgerRow(
-        { tenantId: "ten_free", projectId: "prj_ledger", costCenter: i % 2 ? "eng" : null, userId: `u${i % 3}`, createdAt: now },
-        { requestId: `req_ledger_${i}`, provider: "openai", model: "gpt-4o-mini", promptTokens: 10, completionTokens: i, costMicroUsd: 100 + i, latencyMs: 5, status: "ok", guardrailEvents: [{ kind: "pii", count: i }] },
+        {
+          tenantId: "ten_free",
+          projectId: "prj_ledger",
+          costCenter: i % 2 ? "eng" : null,
+          userId: `u${i % 3}`,
+          createdAt: now,
+        },
+        {
+          requestId: `req_ledger_${i}`,
+          provider: "openai",
+          model: "gpt-4o-mini",
+          promptTokens: 10,
+          completionTokens: i,
+          costMicroUsd: 100 + i,
+          latencyMs: 5,
+          status: "ok",
+          guardrailEvents: [{ kind: "pii", count: i }],
+        },
       ),
     );
     await insertLedgerRows(db, rows);
     await insertLedgerRows(db, rows.slice(0, 10)); // a flush replayed after a crash
-    const stored = await client.execute("SELECT count(*) AS n, sum(cost_micro_usd) AS cost, sum(cost_center IS NULL) AS no_cc FROM usage_ledger WHERE project_id = 'prj_ledger'");
+    const stored = await client.execute(
+      "SELECT count(*) AS n, sum(cost_micro_usd) AS cost, sum(cost_center IS NULL) AS no_cc FROM usage_ledger WHERE project_id = 'prj_ledger'",
+    );
     expect(stored.rows[0]).toMatchObject({ n: 120, cost: rows.reduce((sum, r) => sum + r.costMicroUsd, 0), no_cc: 60 });
     const one = await client.execute("SELECT * FROM usage_ledger WHERE request_id = 'req_ledger_7'");
-    expect(one.rows[0]).toMatchObject({ user_id: "u1", completion_tokens: 7, session_id: null, guardrail_events: '[{"kind":"pii","count":7}]', day: rows[7]!.day });
+    expect(one.rows[0]).toMatchObject({
+      user_id: "u1",
+      completion_tokens: 7,
+      session_id: null,
+      guardrail_events: '[{"kind":"pii","count":7}]',
+      day: rows[7]!.day,
+    });
   });
 
   it("numbers each kill switch's writes in order, per switch", async () => {
-    const flip = (scopeId: string, enabled: boolean) => writeKillSwitch(db, { scope: "project", scopeId, enabled, updatedAt: now });
-    expect([await flip("prj_ks", true), await flip("prj_ks", false), await flip("prj_other", true), await flip("prj_ks", true)]).toEqual([1, 2, 1, 3]);
+    const flip = (scopeId: string, enabled: boolean) =>
+      writeKillSwitch(db, { scope: "project", scopeId, enabled, updatedAt: now });
+    expect([
+      await flip("prj_ks", true),
+      await flip("prj_ks", false),
+      await flip("prj_other", true),
+      await flip("prj_ks", true),
+    ]).toEqual([1, 2, 1, 3]);
   });
 });

@@ -12,14 +12,16 @@ const production = await readWranglerConfig("production");
 
 describe("wrangler.toml [env.production]", () => {
   it("binds every Durable Object the local default binds, to the same classes", () => {
-    const byName = (config: typeof local) => Object.fromEntries(config.durable_objects.bindings.map((b) => [b.name, b.class_name]));
+    const byName = (config: typeof local) =>
+      Object.fromEntries(config.durable_objects.bindings.map((b) => [b.name, b.class_name]));
     expect(Object.keys(byName(local)).length).toBeGreaterThanOrEqual(4);
     expect(byName(production)).toEqual(byName(local));
   });
 
   it("creates every bound Durable Object class through a SQLite migration", () => {
     const created = new Set(production.migrations.flatMap((m) => m.new_sqlite_classes ?? []));
-    for (const binding of production.durable_objects.bindings) expect(created, binding.class_name).toContain(binding.class_name);
+    for (const binding of production.durable_objects.bindings)
+      expect(created, binding.class_name).toContain(binding.class_name);
   });
 
   it("binds D1 as DB with the same migrations folder as local development", () => {
@@ -37,7 +39,9 @@ describe("wrangler.toml [env.production]", () => {
   it("routes the API host and both wildcard project domains to the Worker", () => {
     const patterns = (production.routes ?? []).map((route) => (typeof route === "string" ? route : route.pattern));
     const { API_HOST, PROJECT_DOMAIN, DEV_PROJECT_DOMAIN } = production.vars;
-    expect(patterns).toEqual(expect.arrayContaining([`${API_HOST}/*`, `*.${PROJECT_DOMAIN}/*`, `*.${DEV_PROJECT_DOMAIN}/*`]));
+    expect(patterns).toEqual(
+      expect.arrayContaining([`${API_HOST}/*`, `*.${PROJECT_DOMAIN}/*`, `*.${DEV_PROJECT_DOMAIN}/*`]),
+    );
   });
 
   it("sweeps retention hourly and ships a minified bundle", () => {
@@ -59,6 +63,8 @@ describe("wrangler.toml [env.production]", () => {
     };
     const domains = hostDomains(loadConfig(env));
     expect(domains.apiHosts).toContain(production.vars.API_HOST);
-    expect(domains.projectDomains).toEqual(expect.arrayContaining([production.vars.PROJECT_DOMAIN, production.vars.DEV_PROJECT_DOMAIN]));
+    expect(domains.projectDomains).toEqual(
+      expect.arrayContaining([production.vars.PROJECT_DOMAIN, production.vars.DEV_PROJECT_DOMAIN]),
+    );
   });
 });

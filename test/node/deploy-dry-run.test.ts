@@ -39,7 +39,9 @@ describe("npm run deploy -- --dry-run", () => {
     const wasm = report.modules.filter((m) => m.file.endsWith(".wasm"));
     expect(wasm.map((m) => m.file.replace(/^[0-9a-f]+-/, "")).sort()).toEqual(["no-simd.wasm", "simd.wasm"]);
     expect(report.totalGzipBytes).toBe(report.modules.reduce((total, m) => total + m.gzipBytes, 0));
-    expect(report.dependencies.map((d) => d.name)).toEqual(expect.arrayContaining(["tollgate", "argon2id", "hono", "zod"]));
+    expect(report.dependencies.map((d) => d.name)).toEqual(
+      expect.arrayContaining(["tollgate", "argon2id", "hono", "zod"]),
+    );
   });
 
   it("exports the fetch handler and every Durable Object class the production config binds", () => {
@@ -66,7 +68,10 @@ describe("the minified production bundle boots in workerd", () => {
     files.sort((a, b) => Number(b === "index.js") - Number(a === "index.js"));
     return new Miniflare({
       modulesRoot: outdir,
-      modules: files.map((file) => ({ type: file.endsWith(".wasm") ? "CompiledWasm" : "ESModule", path: path.join(outdir, file) })),
+      modules: files.map((file) => ({
+        type: file.endsWith(".wasm") ? "CompiledWasm" : "ESModule",
+        path: path.join(outdir, file),
+      })),
       compatibilityDate: production.compatibility_date,
       compatibilityFlags: production.compatibility_flags,
       bindings: { ...production.vars, ...extra },
@@ -84,7 +89,8 @@ describe("the minified production bundle boots in workerd", () => {
       const body = (await response.json()) as { error: { code: string; message: string } };
       expect(response.status).toBe(500);
       expect(body.error.code).toBe("misconfigured");
-      for (const name of ["OPERATOR_TOKEN", "JWT_SIGNING_KEYS", "BYOK_MASTER_KEYS"]) expect(body.error.message).toContain(name);
+      for (const name of ["OPERATOR_TOKEN", "JWT_SIGNING_KEYS", "BYOK_MASTER_KEYS"])
+        expect(body.error.message).toContain(name);
     } finally {
       await mf.dispose();
     }
@@ -95,10 +101,13 @@ describe("the minified production bundle boots in workerd", () => {
     const mf = await boot(values);
     try {
       const db = await mf.getD1Database("DB");
-      for (const migration of readMigrations()) for (const statement of migration.statements) await db.prepare(statement).run();
+      for (const migration of readMigrations())
+        for (const statement of migration.statements) await db.prepare(statement).run();
 
       expect((await mf.dispatchFetch(`https://${apiHost}/healthz`)).status).toBe(200);
-      const jwks = (await (await mf.dispatchFetch(`https://${apiHost}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+      const jwks = (await (await mf.dispatchFetch(`https://${apiHost}/.well-known/jwks.json`)).json()) as {
+        keys: { kid: string }[];
+      };
       expect(jwks.keys).toHaveLength(1);
 
       const created = await mf.dispatchFetch(`https://${apiHost}/v1/tenants`, {
@@ -107,7 +116,9 @@ describe("the minified production bundle boots in workerd", () => {
         body: JSON.stringify({ name: "Bundle smoke", plan: "pro" }),
       });
       expect(created.status).toBe(201);
-      expect(((await created.json()) as { admin_credential: string }).admin_credential).toMatch(/^tg_admin_[0-9a-f]{32}$/);
+      expect(((await created.json()) as { admin_credential: string }).admin_credential).toMatch(
+        /^tg_admin_[0-9a-f]{32}$/,
+      );
     } finally {
       await mf.dispose();
     }

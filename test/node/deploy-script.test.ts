@@ -1,12 +1,26 @@
 import { describe, expect, it } from "vitest";
 import { dependencySizes, packageOf, renderBundleReport, type BundleReport } from "../../scripts/bundle-size";
-import { missingSecrets, parseSecretList, placeholderProblems, readWranglerConfig, secretPutCommand } from "../../scripts/deploy";
+import {
+  missingSecrets,
+  parseSecretList,
+  placeholderProblems,
+  readWranglerConfig,
+  secretPutCommand,
+} from "../../scripts/deploy";
 
 describe("parseSecretList reads `wrangler secret list --format json`", () => {
   const cases: [string, string, string[] | null][] = [
-    ["two secrets", '[{"name":"OPERATOR_TOKEN","type":"secret_text"},{"name":"JWT_SIGNING_KEYS","type":"secret_text"}]', ["OPERATOR_TOKEN", "JWT_SIGNING_KEYS"]],
+    [
+      "two secrets",
+      '[{"name":"OPERATOR_TOKEN","type":"secret_text"},{"name":"JWT_SIGNING_KEYS","type":"secret_text"}]',
+      ["OPERATOR_TOKEN", "JWT_SIGNING_KEYS"],
+    ],
     ["none yet", "[]", []],
-    ["a log line before the JSON", 'Using account abc\n[{"name":"BYOK_MASTER_KEYS","type":"secret_text"}]', ["BYOK_MASTER_KEYS"]],
+    [
+      "a log line before the JSON",
+      'Using account abc\n[{"name":"BYOK_MASTER_KEYS","type":"secret_text"}]',
+      ["BYOK_MASTER_KEYS"],
+    ],
     ["not JSON", "✘ [ERROR] Authentication error", null],
     ["an object", '{"name":"OPERATOR_TOKEN"}', null],
     ["entries without a name", '[{"type":"secret_text"}]', null],
@@ -18,7 +32,10 @@ describe("parseSecretList reads `wrangler secret list --format json`", () => {
 describe("missing secrets and the command that creates each", () => {
   const cases: [string[], string[]][] = [
     [[], ["JWT_SIGNING_KEYS", "BYOK_MASTER_KEYS", "OPERATOR_TOKEN"]],
-    [["OPERATOR_TOKEN", "UPSTASH_REDIS_REST_TOKEN"], ["JWT_SIGNING_KEYS", "BYOK_MASTER_KEYS"]],
+    [
+      ["OPERATOR_TOKEN", "UPSTASH_REDIS_REST_TOKEN"],
+      ["JWT_SIGNING_KEYS", "BYOK_MASTER_KEYS"],
+    ],
     [["JWT_SIGNING_KEYS", "BYOK_MASTER_KEYS", "OPERATOR_TOKEN"], []],
     // Names are exact: a lower-case look-alike is not the secret the Worker reads.
     [["operator_token", "JWT_SIGNING_KEYS", "BYOK_MASTER_KEYS"], ["OPERATOR_TOKEN"]],
@@ -36,13 +53,19 @@ describe("placeholderProblems refuses a deploy that still names the example doma
   it("lists every placeholder left in the shipped [env.production]", async () => {
     const problems = placeholderProblems(await readWranglerConfig("production"));
     expect(problems.some((p) => p.startsWith("d1_databases DB"))).toBe(true);
-    for (const name of ["API_HOST", "PROJECT_DOMAIN", "DEV_PROJECT_DOMAIN", "JWT_ISSUER"]) expect(problems).toContain(`vars.${name} still uses the placeholder domain tollgate.example`);
+    for (const name of ["API_HOST", "PROJECT_DOMAIN", "DEV_PROJECT_DOMAIN", "JWT_ISSUER"])
+      expect(problems).toContain(`vars.${name} still uses the placeholder domain tollgate.example`);
     expect(problems.filter((p) => p.startsWith("route "))).toHaveLength(3);
   });
 
   it("passes once the operator has replaced them", () => {
     const config = {
-      vars: { API_HOST: "api.gw.acme.dev", PROJECT_DOMAIN: "gw.acme.dev", DEV_PROJECT_DOMAIN: "gw-dev.acme.dev", JWT_ISSUER: "https://api.gw.acme.dev" },
+      vars: {
+        API_HOST: "api.gw.acme.dev",
+        PROJECT_DOMAIN: "gw.acme.dev",
+        DEV_PROJECT_DOMAIN: "gw-dev.acme.dev",
+        JWT_ISSUER: "https://api.gw.acme.dev",
+      },
       routes: [{ pattern: "api.gw.acme.dev/*", zone_name: "acme.dev" }, "*.gw.acme.dev/*"],
       d1_databases: [{ binding: "DB", database_id: "7f1c2a9e-3b1d-4a55-9e0f-1c2d3e4f5a6b" }],
     };

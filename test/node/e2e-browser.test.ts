@@ -9,7 +9,8 @@ import { waitFor } from "./support/sse";
 
 // CI installs chromium and must run these; only a developer machine without it may skip.
 const available = hasChromium();
-if (!available && process.env.CI === "true") throw new Error("CI=true but /usr/bin/chromium is not installed (apt-get install -y chromium)");
+if (!available && process.env.CI === "true")
+  throw new Error("CI=true but /usr/bin/chromium is not installed (apt-get install -y chromium)");
 if (!available) console.warn("chromium not installed (apt-get install -y chromium): browser tests skipped");
 
 interface PageResult {
@@ -42,7 +43,12 @@ describe.runIf(available)("a browser app on another origin", () => {
 
   beforeAll(async () => {
     const fixtures = join(import.meta.dirname, "fixtures");
-    [gateway, browser, allowed, other] = await Promise.all([startGateway(), launchChromium(), serveStatic(fixtures), serveStatic(fixtures)]);
+    [gateway, browser, allowed, other] = await Promise.all([
+      startGateway(),
+      launchChromium(),
+      serveStatic(fixtures),
+      serveStatic(fixtures),
+    ]);
     setup = await new GatewayClient(gateway).setupProject({ settings: { cors_origins: [allowed.origin] } });
   });
 
@@ -55,8 +61,15 @@ describe.runIf(available)("a browser app on another origin", () => {
     const page = await browser.newPage();
     try {
       await page.goto(`${site.origin}/browser-client.html`);
-      const args = { url: gateway.projectUrl(setup.project.slug, "/v1/chat/completions"), token: setup.token, content: question };
-      const result = (await page.evaluate((input) => (window as unknown as { streamChat(i: typeof input): Promise<PageResult> }).streamChat(input), args)) as PageResult;
+      const args = {
+        url: gateway.projectUrl(setup.project.slug, "/v1/chat/completions"),
+        token: setup.token,
+        content: question,
+      };
+      const result = (await page.evaluate(
+        (input) => (window as unknown as { streamChat(i: typeof input): Promise<PageResult> }).streamChat(input),
+        args,
+      )) as PageResult;
       if (result.status !== undefined) postsAnswered++;
       return result;
     } finally {
@@ -67,12 +80,21 @@ describe.runIf(available)("a browser app on another origin", () => {
   const preflight = (origin: string) =>
     localFetch(gateway.projectUrl(setup.project.slug, "/v1/chat/completions"), {
       method: "OPTIONS",
-      headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type" },
+      headers: {
+        Origin: origin,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type",
+      },
     });
 
   it("streams the answer to a page on an allowed origin and lets its script read X-RateLimit-Remaining", async () => {
     const result = await callFrom(allowed);
-    expect(result).toMatchObject({ ok: true, status: 200, text: `This is a mock reply to: ${question}`, sawDone: true });
+    expect(result).toMatchObject({
+      ok: true,
+      status: 200,
+      text: `This is a mock reply to: ${question}`,
+      sawDone: true,
+    });
     expect(result.contentType).toContain("text/event-stream");
     expect(result.events).toBeGreaterThan(1);
     expect(Number(result.rateLimitLimit)).toBeGreaterThan(0);
@@ -89,7 +111,10 @@ describe.runIf(available)("a browser app on another origin", () => {
     expect(result.ok).toBe(false);
     expect(result.error).toMatch(/^TypeError: Failed to fetch/);
     // The browser asked (the refused preflight is in the gateway's log) and then sent nothing.
-    await waitFor(() => gateway.logs.some((line) => /OPTIONS \/v1\/chat\/completions 403/.test(line)), { timeoutMs: 10_000, what: "the refused preflight in the logs" });
+    await waitFor(() => gateway.logs.some((line) => /OPTIONS \/v1\/chat\/completions 403/.test(line)), {
+      timeoutMs: 10_000,
+      what: "the refused preflight in the logs",
+    });
     expect(postLines()).toBe(postsBefore);
   });
 

@@ -16,7 +16,9 @@ import { localFetch } from "./support/local-fetch";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && process.env.CI === "true") {
-  throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH. CI must not skip the dashboard tests.`);
+  throw new Error(
+    `Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH. CI must not skip the dashboard tests.`,
+  );
 }
 const SCREENSHOTS = resolve(import.meta.dirname, "../../docs/screenshots");
 const KEY_FORMAT = /^tg_sk_live_[0-9a-f]{32}$/;
@@ -41,7 +43,16 @@ beforeAll(async () => {
     startFakeOpenAI(),
     chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP *.localhost 127.0.0.1"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--host-resolver-rules=MAP *.localhost 127.0.0.1",
+      ],
     }),
   ]);
   client = new GatewayClient(gateway);
@@ -102,7 +113,10 @@ describe.skipIf(!haveChromium)("the dashboard in Chromium", () => {
     await page.getByRole("button", { name: "Create project" }).click();
     await page.getByRole("heading", { name: "Support bot", level: 1 }).waitFor();
     project = { id: decodeURIComponent(new URL(page.url()).hash.split("/")[2]!), slug: "" };
-    const listed = (await client.expect(200, "GET", "/v1/projects", tenant.admin)).data as { id: string; slug: string }[];
+    const listed = (await client.expect(200, "GET", "/v1/projects", tenant.admin)).data as {
+      id: string;
+      slug: string;
+    }[];
     project.slug = listed.find((p) => p.id === project.id)!.slug;
     const facts = await page.locator("dl.facts").textContent();
     expect(facts).toContain(project.slug);
@@ -121,7 +135,9 @@ describe.skipIf(!haveChromium)("the dashboard in Chromium", () => {
     await origins.fill("not an origin");
     await page.getByRole("button", { name: "Save settings" }).click();
     await expect.poll(() => page.locator(".settings [data-error-code]").textContent()).toBe("invalid_request");
-    expect((await client.expect(200, "GET", `/v1/projects/${project.id}/settings`, tenant.admin)).cors_origins).toEqual([]);
+    expect((await client.expect(200, "GET", `/v1/projects/${project.id}/settings`, tenant.admin)).cors_origins).toEqual(
+      [],
+    );
 
     await origins.fill(origin);
     await page.getByLabel("Requests per minute").fill("120");
@@ -148,7 +164,9 @@ describe.skipIf(!haveChromium)("the dashboard in Chromium", () => {
   it("streams a chat completion from the project host in try-it, with the rate-limit headers", async () => {
     await sendTryIt();
     await page.getByText("Done:").waitFor();
-    expect(await page.getByTestId("stream-output").textContent()).toBe("This is a mock reply to: Say hello in five words.");
+    expect(await page.getByTestId("stream-output").textContent()).toBe(
+      "This is a mock reply to: Say hello in five words.",
+    );
     // The tighter of the two limits: the per-user share, 10% of the 120 RPM saved above.
     expect(await page.locator('[data-header="x-ratelimit-limit"]').textContent()).toBe("12");
     expect(await page.locator('[data-header="x-ratelimit-remaining"]').textContent()).toBe("11");
@@ -161,11 +179,14 @@ describe.skipIf(!haveChromium)("the dashboard in Chromium", () => {
     const chart = page.getByTestId("spend-chart");
     // Usage settles just after the stream ends (waitUntil): press Show until the day's tokens are in.
     await expect
-      .poll(async () => {
-        await page.getByRole("button", { name: "Show" }).click();
-        await chart.locator("canvas").waitFor();
-        return chart.locator("figcaption").textContent();
-      }, { timeout: 20_000, interval: 500 })
+      .poll(
+        async () => {
+          await page.getByRole("button", { name: "Show" }).click();
+          await chart.locator("canvas").waitFor();
+          return chart.locator("figcaption").textContent();
+        },
+        { timeout: 20_000, interval: 500 },
+      )
       .toMatch(/ [1-9]\d* tokens over 30 days/);
     const byProject = page.getByRole("region", { name: "By project" });
     await byProject.waitFor();
@@ -187,7 +208,9 @@ describe.skipIf(!haveChromium)("the dashboard in Chromium", () => {
     expect(await requests.textContent()).toContain("dashboard-tester");
     await page.getByTestId("audit-verify").waitFor();
     expect(await page.getByTestId("audit-verify").textContent()).toContain("Hash chain verified");
-    expect(await page.getByRole("region", { name: "Audit entries, newest first" }).textContent()).toContain("api_key.create");
+    expect(await page.getByRole("region", { name: "Audit entries, newest first" }).textContent()).toContain(
+      "api_key.create",
+    );
     await shot("activity");
   });
 
@@ -197,7 +220,9 @@ describe.skipIf(!haveChromium)("the dashboard in Chromium", () => {
     await page.getByLabel("Project").selectOption(other.id);
     await page.getByRole("button", { name: "Allow this dashboard origin" }).click();
     await page.getByText(`Allowed ${origin} for ${other.slug}.`).waitFor();
-    expect((await client.expect(200, "GET", `/v1/projects/${other.id}/settings`, tenant.admin)).cors_origins).toEqual([origin]);
+    expect((await client.expect(200, "GET", `/v1/projects/${other.id}/settings`, tenant.admin)).cors_origins).toEqual([
+      origin,
+    ]);
   });
 
   it("engages the kill switch after a confirmation, and the next try-it request is refused", async () => {
@@ -218,7 +243,9 @@ describe.skipIf(!haveChromium)("the dashboard in Chromium", () => {
   });
 
   it("forgets the credential and the key's plaintext on reload; nothing is kept in web storage", async () => {
-    const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    const storage = await page.evaluate(
+      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+    );
     expect(storage).not.toContain(tenant.admin);
     expect(storage).not.toContain(plaintextKey);
     await page.goto(`${dashboard}#/projects/${encodeURIComponent(project.id)}`);

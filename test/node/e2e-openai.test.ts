@@ -21,8 +21,20 @@ beforeAll(async () => {
   client = new GatewayClient(gateway);
   mockProject = await client.setupProject();
   byokProject = await client.setupProject({ plan: "pro" });
-  await client.expect(200, "PUT", `/auth/v1/tenants/${byokProject.tenant.id}/providers/openai`, byokProject.tenant.admin, { api_key: fake.validKey, base_url: fake.baseUrl });
-  await client.expect(200, "PUT", `/auth/v1/projects/${byokProject.project.id}/settings/model`, byokProject.tenant.admin, { model: "openai/gpt-4o-mini" });
+  await client.expect(
+    200,
+    "PUT",
+    `/auth/v1/tenants/${byokProject.tenant.id}/providers/openai`,
+    byokProject.tenant.admin,
+    { api_key: fake.validKey, base_url: fake.baseUrl },
+  );
+  await client.expect(
+    200,
+    "PUT",
+    `/auth/v1/projects/${byokProject.project.id}/settings/model`,
+    byokProject.tenant.admin,
+    { model: "openai/gpt-4o-mini" },
+  );
 });
 
 afterAll(async () => {
@@ -30,17 +42,36 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const sdkFor = (setup: ProjectSetup) => new OpenAI({ baseURL: gateway.projectUrl(setup.project.slug, "/v1"), apiKey: setup.token, fetch: localFetch, maxRetries: 0 });
+const sdkFor = (setup: ProjectSetup) =>
+  new OpenAI({
+    baseURL: gateway.projectUrl(setup.project.slug, "/v1"),
+    apiKey: setup.token,
+    fetch: localFetch,
+    maxRetries: 0,
+  });
 const question = "Say hello";
 
 describe("the official openai SDK, pointed at a project hostname with a minted JWT as its key", () => {
   const cases = [
-    { via: "the mock provider", setup: () => mockProject, model: "mock/tollgate-mock", answer: `This is a mock reply to: ${question}` },
-    { via: "the fake OpenAI upstream (BYOK)", setup: () => byokProject, model: "openai/gpt-4o-mini", answer: FAKE_REPLY },
+    {
+      via: "the mock provider",
+      setup: () => mockProject,
+      model: "mock/tollgate-mock",
+      answer: `This is a mock reply to: ${question}`,
+    },
+    {
+      via: "the fake OpenAI upstream (BYOK)",
+      setup: () => byokProject,
+      model: "openai/gpt-4o-mini",
+      answer: FAKE_REPLY,
+    },
   ];
 
   it.each(cases)("completes a non-streaming call through $via", async ({ setup, model, answer }) => {
-    const completion = await sdkFor(setup()).chat.completions.create({ model, messages: [{ role: "user", content: question }] });
+    const completion = await sdkFor(setup()).chat.completions.create({
+      model,
+      messages: [{ role: "user", content: question }],
+    });
     expect(completion.object).toBe("chat.completion");
     expect(completion.model).toBe(model);
     expect(completion.choices[0]?.message.content).toBe(answer);
@@ -48,7 +79,12 @@ describe("the official openai SDK, pointed at a project hostname with a minted J
   });
 
   it.each(cases)("completes a streaming call through $via, usage chunk included", async ({ setup, model, answer }) => {
-    const stream = await sdkFor(setup()).chat.completions.create({ model, messages: [{ role: "user", content: question }], stream: true, stream_options: { include_usage: true } });
+    const stream = await sdkFor(setup()).chat.completions.create({
+      model,
+      messages: [{ role: "user", content: question }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = "";
     let usageChunks = 0;
     for await (const chunk of stream) {
@@ -69,8 +105,18 @@ describe("the official openai SDK, pointed at a project hostname with a minted J
   });
 
   it("is refused by the gateway, as an SDK error, with a JWT for another project", async () => {
-    const wrongHost = new OpenAI({ baseURL: gateway.projectUrl(mockProject.project.slug, "/v1"), apiKey: byokProject.token, fetch: localFetch, maxRetries: 0 });
-    await expect(wrongHost.chat.completions.create({ model: "mock/tollgate-mock", messages: [{ role: "user", content: question }] })).rejects.toMatchObject({ status: 403, code: "wrong_project" });
+    const wrongHost = new OpenAI({
+      baseURL: gateway.projectUrl(mockProject.project.slug, "/v1"),
+      apiKey: byokProject.token,
+      fetch: localFetch,
+      maxRetries: 0,
+    });
+    await expect(
+      wrongHost.chat.completions.create({
+        model: "mock/tollgate-mock",
+        messages: [{ role: "user", content: question }],
+      }),
+    ).rejects.toMatchObject({ status: 403, code: "wrong_project" });
   });
 });
 
@@ -114,7 +160,10 @@ describe("streaming through the gateway", () => {
 
     abort.abort();
     hold.release();
-    await waitFor(() => upstream.cancelledByClient || upstream.finished, { timeoutMs: 20_000, what: "the fake upstream to be hung up on or to finish" });
+    await waitFor(() => upstream.cancelledByClient || upstream.finished, {
+      timeoutMs: 20_000,
+      what: "the fake upstream to be hung up on or to finish",
+    });
     expect(upstream).toMatchObject({ cancelledByClient: true, finished: false });
   });
 });

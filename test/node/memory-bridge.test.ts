@@ -1,6 +1,12 @@
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeCommand, hasRedisServer, parseReply, startRedisServer, type RunningRedis } from "../../scripts/lib/redis-server";
+import {
+  encodeCommand,
+  hasRedisServer,
+  parseReply,
+  startRedisServer,
+  type RunningRedis,
+} from "../../scripts/lib/redis-server";
 import { startRedisBridge, type RunningBridge } from "../../scripts/redis-bridge";
 
 describe("RESP codec", () => {
@@ -16,7 +22,16 @@ describe("RESP codec", () => {
     ["$-1\r\n", { type: "bulk", value: null }],
     ["*-1\r\n", { type: "array", value: null }],
     ["$4\r\na\r\nb\r\n", { type: "bulk", value: Buffer.from("a\r\nb") }],
-    ["*2\r\n:1\r\n*1\r\n$0\r\n\r\n", { type: "array", value: [{ type: "integer", value: 1 }, { type: "array", value: [{ type: "bulk", value: Buffer.alloc(0) }] }] }],
+    [
+      "*2\r\n:1\r\n*1\r\n$0\r\n\r\n",
+      {
+        type: "array",
+        value: [
+          { type: "integer", value: 1 },
+          { type: "array", value: [{ type: "bulk", value: Buffer.alloc(0) }] },
+        ],
+      },
+    ],
   ])("parses %j", (wire, reply) => {
     expect(parseReply(Buffer.from(wire))).toEqual({ reply, next: Buffer.byteLength(wire) });
   });
@@ -64,11 +79,14 @@ describe.runIf(available)("Upstash REST bridge", () => {
 
   it("answers a failing command with 400 and the Redis error", async () => {
     await post("/", ["SET", "text", "abc"]);
-    expect(await post("/", ["INCR", "text"])).toEqual({ status: 400, body: { error: "ERR value is not an integer or out of range" } });
+    expect(await post("/", ["INCR", "text"])).toEqual({
+      status: 400,
+      body: { error: "ERR value is not an integer or out of range" },
+    });
   });
 
   it.each([
-    ["bulk string", ["GET", "enc"], enc("a\"b\nc é")],
+    ["bulk string", ["GET", "enc"], enc('a"b\nc é')],
     ["simple OK stays readable", ["SET", "enc", 'a"b\nc é'], "OK"],
     ["other simple strings", ["PING"], enc("PONG")],
     ["integer (byte length)", ["STRLEN", "enc"], 8],
@@ -80,7 +98,13 @@ describe.runIf(available)("Upstash REST bridge", () => {
   });
 
   it("runs a pipeline in order, with each command's error in its place", async () => {
-    const { status, body } = await post("/pipeline", [["DEL", "pl"], ["RPUSH", "pl", "a", "b"], ["INCR", "pl"], ["LRANGE", "pl", 0, -1], ["MULTI"]]);
+    const { status, body } = await post("/pipeline", [
+      ["DEL", "pl"],
+      ["RPUSH", "pl", "a", "b"],
+      ["INCR", "pl"],
+      ["LRANGE", "pl", 0, -1],
+      ["MULTI"],
+    ]);
     expect(status).toBe(200);
     expect(body).toEqual([
       { result: expect.any(Number) },
@@ -93,7 +117,15 @@ describe.runIf(available)("Upstash REST bridge", () => {
 
   it("runs /multi-exec atomically: concurrent blocks never interleave", async () => {
     await post("/", ["SET", "ctr", 0]);
-    const blocks = await Promise.all(Array.from({ length: 30 }, () => post("/multi-exec", [["INCR", "ctr"], ["INCR", "ctr"], ["INCR", "ctr"]])));
+    const blocks = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        post("/multi-exec", [
+          ["INCR", "ctr"],
+          ["INCR", "ctr"],
+          ["INCR", "ctr"],
+        ]),
+      ),
+    );
     const firsts: number[] = [];
     for (const { status, body } of blocks) {
       expect(status).toBe(200);
@@ -114,7 +146,16 @@ describe.runIf(available)("Upstash REST bridge", () => {
 
   it("reports a runtime error inside /multi-exec per command, like Redis", async () => {
     await post("/", ["SET", "word", "x"]);
-    expect(await post("/multi-exec", [["INCR", "word"], ["GET", "word"]], b64)).toEqual({
+    expect(
+      await post(
+        "/multi-exec",
+        [
+          ["INCR", "word"],
+          ["GET", "word"],
+        ],
+        b64,
+      ),
+    ).toEqual({
       status: 200,
       body: [{ error: "ERR value is not an integer or out of range" }, { result: enc("x") }],
     });
@@ -139,7 +180,7 @@ describe.runIf(available)("Upstash REST bridge", () => {
   });
 
   it.each([
-    ["malformed JSON", "[\"GET\"", 400],
+    ["malformed JSON", '["GET"', 400],
     ["an empty command", "[]", 400],
     ["an object argument", '["SET","k",{"a":1}]', 400],
   ])("rejects %s with a JSON error", async (_, body, status) => {
@@ -160,7 +201,11 @@ describe.runIf(available)("Upstash REST bridge", () => {
     const other = await startRedisServer();
     const orphan = await startRedisBridge({ token, redisPort: other.port });
     await other.stop();
-    const res = await fetch(orphan.url, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: '["PING"]' });
+    const res = await fetch(orphan.url, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      body: '["PING"]',
+    });
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ error: "ERR redis-server is unreachable" });
     await orphan.close();

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { createEventStreamDecoder, crc32, decodeMessage, EventStreamFramingError } from "../../src/providers/aws-event-stream";
+import {
+  createEventStreamDecoder,
+  crc32,
+  decodeMessage,
+  EventStreamFramingError,
+} from "../../src/providers/aws-event-stream";
 import { eventStreamToSse } from "../../src/providers/bedrock-transport";
 import { binaryBody, concat, encodeMessage, eventFrame, exceptionFrame } from "../fixtures/providers/bedrock/encode";
 import { readText } from "../streaming/sse-helpers";
@@ -22,7 +27,11 @@ describe("decodeMessage", () => {
 
   it("reads headers and payload of a well-formed frame", () => {
     const message = decodeMessage(frame);
-    expect(message.headers).toEqual({ ":event-type": "contentBlockDelta", ":content-type": "application/json", ":message-type": "event" });
+    expect(message.headers).toEqual({
+      ":event-type": "contentBlockDelta",
+      ":content-type": "application/json",
+      ":message-type": "event",
+    });
     expect(JSON.parse(text(message.payload))).toEqual({ contentBlockIndex: 0, delta: { text: "hi" } });
   });
 
@@ -54,7 +63,8 @@ describe("createEventStreamDecoder", () => {
     eventFrame("messageStop", { stopReason: "end_turn" }),
   ];
   const all = concat(frames);
-  const types = (messages: ReturnType<ReturnType<typeof createEventStreamDecoder>["push"]>) => messages.map((m) => m.headers[":event-type"]);
+  const types = (messages: ReturnType<ReturnType<typeof createEventStreamDecoder>["push"]>) =>
+    messages.map((m) => m.headers[":event-type"]);
 
   it("decodes several frames from one read", () => {
     const decoder = createEventStreamDecoder();
@@ -90,11 +100,20 @@ describe("createEventStreamDecoder", () => {
 });
 
 describe("eventStreamToSse", () => {
-  const sse = (bytes: Uint8Array, cuts: number[] = []) => readText(binaryBody(bytes, cuts).pipeThrough(eventStreamToSse()));
+  const sse = (bytes: Uint8Array, cuts: number[] = []) =>
+    readText(binaryBody(bytes, cuts).pipeThrough(eventStreamToSse()));
 
   it("names each SSE event after the frame's :event-type and keeps the JSON payload", async () => {
-    const out = await sse(concat([eventFrame("messageStart", { role: "assistant" }), eventFrame("messageStop", { stopReason: "end_turn" })]), [3, 40]);
-    expect(out).toBe('event: messageStart\ndata: {"role":"assistant"}\n\nevent: messageStop\ndata: {"stopReason":"end_turn"}\n\n');
+    const out = await sse(
+      concat([
+        eventFrame("messageStart", { role: "assistant" }),
+        eventFrame("messageStop", { stopReason: "end_turn" }),
+      ]),
+      [3, 40],
+    );
+    expect(out).toBe(
+      'event: messageStart\ndata: {"role":"assistant"}\n\nevent: messageStop\ndata: {"stopReason":"end_turn"}\n\n',
+    );
   });
 
   it("turns an exception frame into one `exception` event naming its type", async () => {
@@ -104,7 +123,14 @@ describe("eventStreamToSse", () => {
   });
 
   it.each([
-    ["a CRC failure", (() => { const f = eventFrame("messageStart", {}); f[f.length - 1]! ^= 1; return f; })()],
+    [
+      "a CRC failure",
+      (() => {
+        const f = eventFrame("messageStart", {});
+        f[f.length - 1]! ^= 1;
+        return f;
+      })(),
+    ],
     ["a truncated tail", eventFrame("messageStart", {}).slice(0, 20)],
   ])("reports %s as one `malformed` event", async (_name, bytes) => {
     expect(await sse(bytes)).toBe("event: malformed\ndata: {}\n\n");

@@ -12,15 +12,25 @@ import streamToolUse from "../fixtures/providers/bedrock/stream-tool-use.json";
 import { parseOutput, readText, textOf } from "../streaming/sse-helpers";
 import { assembleToolCalls, finishReasons, META } from "./fixture-stream";
 
-const target = { model: "anthropic.claude-3-5-haiku-20241022-v1:0", apiKey: "unused", baseUrl: "https://bedrock-runtime.eu-west-1.amazonaws.com" };
+const target = {
+  model: "anthropic.claude-3-5-haiku-20241022-v1:0",
+  apiKey: "unused",
+  baseUrl: "https://bedrock-runtime.eu-west-1.amazonaws.com",
+};
 const toRequest = (request: unknown) => bedrockAdapter.toRequest(ChatRequest.parse(request), target);
 const bodyOf = (request: unknown) => JSON.parse(toRequest(request).init.body ?? "{}");
 const hi = [{ role: "user", content: "hi" }];
 
 describe("bedrock toRequest", () => {
   it.each([
-    [false, "https://bedrock-runtime.eu-west-1.amazonaws.com/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/converse"],
-    [true, "https://bedrock-runtime.eu-west-1.amazonaws.com/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/converse-stream"],
+    [
+      false,
+      "https://bedrock-runtime.eu-west-1.amazonaws.com/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/converse",
+    ],
+    [
+      true,
+      "https://bedrock-runtime.eu-west-1.amazonaws.com/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/converse-stream",
+    ],
   ])("stream=%s calls %s with no credential header (SigV4 is the transport's)", (stream, url) => {
     const request = toRequest({ messages: hi, stream });
     expect(request.url).toBe(url);
@@ -28,35 +38,88 @@ describe("bedrock toRequest", () => {
   });
 
   const fields: Array<[string, object, object]> = [
-    ["sampling into inferenceConfig", { temperature: 0.2, top_p: 0.9, max_tokens: 64, stop: "x" }, { inferenceConfig: { temperature: 0.2, topP: 0.9, maxTokens: 64, stopSequences: ["x"] } }],
-    ["max_completion_tokens first", { max_tokens: 10, max_completion_tokens: 20 }, { inferenceConfig: { maxTokens: 20 } }],
-    ["tools as toolSpec", { tools: [{ type: "function", function: { name: "f", description: "d", parameters: { type: "object" } } }] }, { toolConfig: { tools: [{ toolSpec: { name: "f", description: "d", inputSchema: { json: { type: "object" } } } }] } }],
-    ["tool_choice required", { tools: [{ type: "function", function: { name: "f" } }], tool_choice: "required" }, { toolConfig: { toolChoice: { any: {} } } }],
-    ["named tool", { tools: [{ type: "function", function: { name: "f" } }], tool_choice: { type: "function", function: { name: "f" } } }, { toolConfig: { toolChoice: { tool: { name: "f" } } } }],
+    [
+      "sampling into inferenceConfig",
+      { temperature: 0.2, top_p: 0.9, max_tokens: 64, stop: "x" },
+      { inferenceConfig: { temperature: 0.2, topP: 0.9, maxTokens: 64, stopSequences: ["x"] } },
+    ],
+    [
+      "max_completion_tokens first",
+      { max_tokens: 10, max_completion_tokens: 20 },
+      { inferenceConfig: { maxTokens: 20 } },
+    ],
+    [
+      "tools as toolSpec",
+      { tools: [{ type: "function", function: { name: "f", description: "d", parameters: { type: "object" } } }] },
+      {
+        toolConfig: {
+          tools: [{ toolSpec: { name: "f", description: "d", inputSchema: { json: { type: "object" } } } }],
+        },
+      },
+    ],
+    [
+      "tool_choice required",
+      { tools: [{ type: "function", function: { name: "f" } }], tool_choice: "required" },
+      { toolConfig: { toolChoice: { any: {} } } },
+    ],
+    [
+      "named tool",
+      {
+        tools: [{ type: "function", function: { name: "f" } }],
+        tool_choice: { type: "function", function: { name: "f" } },
+      },
+      { toolConfig: { toolChoice: { tool: { name: "f" } } } },
+    ],
   ];
   it.each(fields)("maps %s", (_name, extra, expected) => {
     expect(bodyOf({ messages: hi, ...extra })).toMatchObject(expected);
   });
 
   it("leaves the tools out for tool_choice none (Converse has no 'none')", () => {
-    expect(bodyOf({ messages: hi, tools: [{ type: "function", function: { name: "f" } }], tool_choice: "none" }).toolConfig).toBeUndefined();
+    expect(
+      bodyOf({ messages: hi, tools: [{ type: "function", function: { name: "f" } }], tool_choice: "none" }).toolConfig,
+    ).toBeUndefined();
   });
 
   it("uses system blocks, toolUse/toolResult blocks, merged alternating turns, and inline images", () => {
     const body = bodyOf({
       messages: [
         { role: "system", content: "Be brief." },
-        { role: "user", content: [{ type: "text", text: "What is this?" }, { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0K" } }] },
-        { role: "assistant", content: "Let me look.", tool_calls: [{ id: "call_9", type: "function", function: { name: "get_weather", arguments: '{"location":"Paris"}' } }] },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "What is this?" },
+            { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0K" } },
+          ],
+        },
+        {
+          role: "assistant",
+          content: "Let me look.",
+          tool_calls: [
+            { id: "call_9", type: "function", function: { name: "get_weather", arguments: '{"location":"Paris"}' } },
+          ],
+        },
         { role: "tool", tool_call_id: "call_9", content: "18°C" },
         { role: "user", content: "Thanks" },
       ],
     });
     expect(body.system).toEqual([{ text: "Be brief." }]);
     expect(body.messages).toEqual([
-      { role: "user", content: [{ text: "What is this?" }, { image: { format: "png", source: { bytes: "iVBORw0K" } } }] },
-      { role: "assistant", content: [{ text: "Let me look." }, { toolUse: { toolUseId: "call_9", name: "get_weather", input: { location: "Paris" } } }] },
-      { role: "user", content: [{ toolResult: { toolUseId: "call_9", content: [{ text: "18°C" }] } }, { text: "Thanks" }] },
+      {
+        role: "user",
+        content: [{ text: "What is this?" }, { image: { format: "png", source: { bytes: "iVBORw0K" } } }],
+      },
+      {
+        role: "assistant",
+        content: [
+          { text: "Let me look." },
+          { toolUse: { toolUseId: "call_9", name: "get_weather", input: { location: "Paris" } } },
+        ],
+      },
+      {
+        role: "user",
+        content: [{ toolResult: { toolUseId: "call_9", content: [{ text: "18°C" }] } }, { text: "Thanks" }],
+      },
     ]);
   });
 });
@@ -66,7 +129,13 @@ describe("bedrock responses", () => {
     expect(bedrockAdapter.fromResponse(response, META)).toEqual({
       ...META,
       object: "chat.completion",
-      choices: [{ index: 0, message: { role: "assistant", content: "Hello! How can I help you today?" }, finish_reason: "stop" }],
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: "Hello! How can I help you today?" },
+          finish_reason: "stop",
+        },
+      ],
       usage: { prompt_tokens: 12, completion_tokens: 10, total_tokens: 22 },
     });
     expect(bedrockAdapter.usage(response)).toEqual({ promptTokens: 12, completionTokens: 10 });
@@ -78,7 +147,13 @@ describe("bedrock responses", () => {
     expect(choice?.message).toEqual({
       role: "assistant",
       content: "Let me check.",
-      tool_calls: [{ id: "tooluse_kZJMlvQmRJ6eAyJE5GIl7Q", type: "function", function: { name: "get_weather", arguments: '{"location":"Paris"}' } }],
+      tool_calls: [
+        {
+          id: "tooluse_kZJMlvQmRJ6eAyJE5GIl7Q",
+          type: "function",
+          function: { name: "get_weather", arguments: '{"location":"Paris"}' },
+        },
+      ],
     });
   });
 
@@ -111,7 +186,8 @@ async function streamFrames(frames: Uint8Array[], cuts: number[] = []) {
   const out = parseOutput(await readText(body));
   return { out, outcome: await outcome };
 }
-const framesOf = (events: unknown[]) => (events as Array<[string, unknown]>).map(([type, payload]) => eventFrame(type, payload));
+const framesOf = (events: unknown[]) =>
+  (events as Array<[string, unknown]>).map(([type, payload]) => eventFrame(type, payload));
 
 describe("bedrock ConverseStream", () => {
   const text = framesOf(streamText);
@@ -119,26 +195,39 @@ describe("bedrock ConverseStream", () => {
 
   it.each([
     ["one read", []],
-    ["reads split inside preludes, headers, payloads and multi-byte characters", [1, 7, 13, 50, 111, 140, 200, total - 3]],
+    [
+      "reads split inside preludes, headers, payloads and multi-byte characters",
+      [1, 7, 13, 50, 111, 140, 200, total - 3],
+    ],
     ["one read per 5 bytes", Array.from({ length: Math.floor(total / 5) }, (_, i) => (i + 1) * 5)],
   ])("streams text with usage from the metadata event: %s", async (_name, cuts) => {
     const { out, outcome } = await streamFrames(text, cuts);
     expect(textOf(out)).toBe("Héllo wörld 👋");
     expect(finishReasons(out)).toEqual(["stop"]);
     expect(out.at(-1)).toEqual({ done: true });
-    expect(outcome).toMatchObject({ status: "completed", usage: { promptTokens: 9, completionTokens: 6, source: "provider" } });
+    expect(outcome).toMatchObject({
+      status: "completed",
+      usage: { promptTokens: 9, completionTokens: 6, source: "provider" },
+    });
   });
 
   it("streams a tool call as id/name then argument deltas", async () => {
     const { out } = await streamFrames(framesOf(streamToolUse));
     expect(textOf(out)).toBe("Checking.");
-    expect(assembleToolCalls(out)).toEqual([{ id: "tooluse_abc123", type: "function", function: { name: "get_weather", arguments: '{"location":"Paris"}' } }]);
+    expect(assembleToolCalls(out)).toEqual([
+      { id: "tooluse_abc123", type: "function", function: { name: "get_weather", arguments: '{"location":"Paris"}' } },
+    ]);
     expect(finishReasons(out)).toEqual(["tool_calls"]);
   });
 
   it("reports a mid-stream exception with its type, and settles as failed", async () => {
-    const { out, outcome } = await streamFrames([...text.slice(0, 2), exceptionFrame("modelStreamErrorException", "Model stream broke")]);
-    expect(out.find((o) => "error" in o)).toMatchObject({ error: { message: expect.stringContaining("modelStreamErrorException: Model stream broke") } });
+    const { out, outcome } = await streamFrames([
+      ...text.slice(0, 2),
+      exceptionFrame("modelStreamErrorException", "Model stream broke"),
+    ]);
+    expect(out.find((o) => "error" in o)).toMatchObject({
+      error: { message: expect.stringContaining("modelStreamErrorException: Model stream broke") },
+    });
     expect(outcome.status).toBe("failed");
   });
 
@@ -159,7 +248,11 @@ describe("bedrock ConverseStream", () => {
 });
 
 describe("bedrockFetch", () => {
-  const credential = { access_key_id: "AKIAIOSFODNN7EXAMPLE", secret_access_key: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", region: "eu-west-1" };
+  const credential = {
+    access_key_id: "AKIAIOSFODNN7EXAMPLE",
+    secret_access_key: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    region: "eu-west-1",
+  };
   function recorder(response: Response = Response.json(response_ok)) {
     const seen: Request[] = [];
     const fake: typeof fetch = async (input, init) => {
@@ -175,7 +268,9 @@ describe("bedrockFetch", () => {
     const { seen, fake } = recorder();
     await bedrockFetch(credential, fake)(url, init);
     const auth = seen[0]?.headers.get("authorization") ?? "";
-    expect(auth).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/bedrock\/aws4_request, SignedHeaders=(?:[a-z-]+;)*host;(?:[a-z-]+;)*x-amz-date, Signature=[0-9a-f]{64}$/);
+    expect(auth).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/bedrock\/aws4_request, SignedHeaders=(?:[a-z-]+;)*host;(?:[a-z-]+;)*x-amz-date, Signature=[0-9a-f]{64}$/,
+    );
     expect(seen[0]?.headers.get("x-amz-date")).toMatch(/^\d{8}T\d{6}Z$/);
     expect(seen[0]?.headers.get("x-amz-security-token")).toBeNull();
     expect(auth).not.toContain(credential.secret_access_key);
@@ -198,7 +293,9 @@ describe("bedrockFetch", () => {
   });
 
   it("re-frames an event-stream answer as SSE and leaves JSON answers alone", async () => {
-    const binary = new Response(binaryBody(concat(framesOf(streamText))), { headers: { "content-type": "application/vnd.amazon.eventstream" } });
+    const binary = new Response(binaryBody(concat(framesOf(streamText))), {
+      headers: { "content-type": "application/vnd.amazon.eventstream" },
+    });
     const streamed = await bedrockFetch(credential, recorder(binary).fake)(url, init);
     expect(streamed.headers.get("content-type")).toBe("text/event-stream");
     expect(await streamed.text()).toMatch(/^event: messageStart\ndata: /);

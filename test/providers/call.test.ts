@@ -23,7 +23,9 @@ function fakeFetch(...replies: Reply[]) {
     const reply = replies.shift() ?? new Response("{}", { status: 200 });
     if (reply === "network") throw new TypeError("fetch failed: connect ECONNREFUSED");
     if (reply === "hang")
-      return new Promise<Response>((_, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
+      return new Promise<Response>((_, reject) =>
+        init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)),
+      );
     return reply;
   };
   return Object.assign(fn, { urls });
@@ -32,7 +34,17 @@ const status = (code: number, body: unknown = {}, headers: Record<string, string
   new Response(JSON.stringify(body), { status: code, headers });
 
 function options(fetch: typeof globalThis.fetch, extra: Partial<CallOptions> = {}): CallOptions {
-  return { adapter: openai, providerLabel: "OpenAI", model: "gpt-4o-mini", apiKey: KEY, baseUrl: "https://up.test/v1", request, timeoutMs: 1_000, fetch, ...extra };
+  return {
+    adapter: openai,
+    providerLabel: "OpenAI",
+    model: "gpt-4o-mini",
+    apiKey: KEY,
+    baseUrl: "https://up.test/v1",
+    request,
+    timeoutMs: 1_000,
+    fetch,
+    ...extra,
+  };
 }
 
 async function failure(promise: Promise<unknown>): Promise<GatewayError> {
@@ -52,7 +64,13 @@ describe("callProvider error mapping", () => {
     ["a refused connection", "network", 502, "provider_error", /^OpenAI could not be reached\.$/],
     ["a 401 (the key)", status(401, openai401), 502, "provider_error", /^OpenAI rejected the key\.$/],
     ["a 403", status(403, anthropic401), 502, "provider_error", /rejected the key/],
-    ["a 400", status(400, openai400), 400, "invalid_request", /^OpenAI rejected the request: Invalid value for 'temperature'/],
+    [
+      "a 400",
+      status(400, openai400),
+      400,
+      "invalid_request",
+      /^OpenAI rejected the request: Invalid value for 'temperature'/,
+    ],
     ["a 429", status(429, google429, { "retry-after": "7" }), 429, "provider_rate_limited", /rate limiting/],
   ];
   it.each(cases)("maps %s to %i %s", async (_name, reply, httpStatus, code, message) => {
@@ -63,11 +81,17 @@ describe("callProvider error mapping", () => {
 
   it("maps no answer within the timeout to 504 provider_timeout naming the provider", async () => {
     const error = await failure(callProvider(options(fakeFetch("hang"), { timeoutMs: 10 })));
-    expect({ status: error.status, code: error.code, message: error.message }).toEqual({ status: 504, code: "provider_timeout", message: "OpenAI did not respond within 10 ms." });
+    expect({ status: error.status, code: error.code, message: error.message }).toEqual({
+      status: 504,
+      code: "provider_timeout",
+      message: "OpenAI did not respond within 10 ms.",
+    });
   });
 
   it("keeps upstream Retry-After on a 429", async () => {
-    expect((await failure(callProvider(options(fakeFetch(status(429, {}, { "retry-after": "7" })))))).retryAfter).toBe(7);
+    expect((await failure(callProvider(options(fakeFetch(status(429, {}, { "retry-after": "7" })))))).retryAfter).toBe(
+      7,
+    );
   });
 
   it("never repeats the key, even when the provider's message quotes it", async () => {
@@ -77,7 +101,9 @@ describe("callProvider error mapping", () => {
   });
 
   it("names the provider of a translating adapter too", async () => {
-    const error = await failure(callProvider(options(fakeFetch(status(502)), { adapter: anthropicAdapter, providerLabel: "Anthropic" })));
+    const error = await failure(
+      callProvider(options(fakeFetch(status(502)), { adapter: anthropicAdapter, providerLabel: "Anthropic" })),
+    );
     expect(error.message).toBe("Anthropic returned HTTP 502.");
   });
 });
@@ -101,7 +127,16 @@ describe("callProvider retries and fallbacks", () => {
     const call = await callProvider(
       options(primary, {
         retry: { attempts: 2, delayMs: 0 },
-        fallbacks: [{ adapter: anthropicAdapter, providerLabel: "Anthropic", model: "claude-3-5-haiku-latest", apiKey: "k2", baseUrl: "https://backup.test", fetch: backup }],
+        fallbacks: [
+          {
+            adapter: anthropicAdapter,
+            providerLabel: "Anthropic",
+            model: "claude-3-5-haiku-latest",
+            apiKey: "k2",
+            baseUrl: "https://backup.test",
+            fetch: backup,
+          },
+        ],
       }),
     );
     expect(call.target.providerLabel).toBe("Anthropic");

@@ -9,7 +9,8 @@ import stream from "../fixtures/providers/cohere/stream.sse?raw";
 import { META, finishReasons, streamFixture } from "./fixture-stream";
 
 const target = { model: "command-r-08-2024", apiKey: "co-test", baseUrl: "https://cohere.test" };
-const bodyOf = (request: unknown) => JSON.parse(cohereAdapter.toRequest(ChatRequest.parse(request), target).init.body ?? "{}");
+const bodyOf = (request: unknown) =>
+  JSON.parse(cohereAdapter.toRequest(ChatRequest.parse(request), target).init.body ?? "{}");
 const hi = [{ role: "user", content: "hi" }];
 
 describe("cohere toRequest", () => {
@@ -61,14 +62,28 @@ describe("cohere responses", () => {
     expect(cohereAdapter.fromResponse(response, META)).toEqual({
       ...META,
       object: "chat.completion",
-      choices: [{ index: 0, message: { role: "assistant", content: "Hello! How can I help you today?" }, finish_reason: "stop" }],
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: "Hello! How can I help you today?" },
+          finish_reason: "stop",
+        },
+      ],
       usage: { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14 },
     });
   });
 
   it("translates tool calls", () => {
     const choice = cohereAdapter.fromResponse(toolCall, META).choices[0];
-    expect(choice).toMatchObject({ finish_reason: "tool_calls", message: { content: null, tool_calls: [{ id: "get_weather_1byjy32y4hvq", function: { name: "get_weather", arguments: '{"location":"Toronto"}' } }] } });
+    expect(choice).toMatchObject({
+      finish_reason: "tool_calls",
+      message: {
+        content: null,
+        tool_calls: [
+          { id: "get_weather_1byjy32y4hvq", function: { name: "get_weather", arguments: '{"location":"Toronto"}' } },
+        ],
+      },
+    });
   });
 
   it("reads the message of an error body", () => {
@@ -81,12 +96,22 @@ describe("cohere streams", () => {
     const { text, out, outcome } = await streamFixture(cohereAdapter, stream);
     expect(text).toBe("Héllo wörld 👋");
     expect(finishReasons(out)).toEqual(["stop"]);
-    expect(outcome).toEqual({ status: "completed", finishReason: "stop", usage: { promptTokens: 3, completionTokens: 5, source: "provider" } });
+    expect(outcome).toEqual({
+      status: "completed",
+      finishReason: "stop",
+      usage: { promptTokens: 3, completionTokens: 5, source: "provider" },
+    });
   });
 
   it("streams tool-call-start/delta as OpenAI tool_call deltas", async () => {
     const { toolCalls, outcome } = await streamFixture(cohereAdapter, streamToolCall);
-    expect(toolCalls).toEqual([{ id: "get_weather_nsz5zm3w56q3", type: "function", function: { name: "get_weather", arguments: '{"location":"Toronto"}' } }]);
+    expect(toolCalls).toEqual([
+      {
+        id: "get_weather_nsz5zm3w56q3",
+        type: "function",
+        function: { name: "get_weather", arguments: '{"location":"Toronto"}' },
+      },
+    ]);
     expect(outcome).toMatchObject({ finishReason: "tool_calls", usage: { promptTokens: 37, completionTokens: 16 } });
   });
 });

@@ -34,5 +34,7 @@ export function assembleToolCalls(out: SseOut[]): ToolCall[] {
 }
 
 export function finishReasons(out: SseOut[]): Array<string | null> {
-  return out.flatMap((o) => ("chunk" in o ? o.chunk.choices.map((c) => c.finish_reason) : [])).filter((r) => r !== null);
+  return out
+    .flatMap((o) => ("chunk" in o ? o.chunk.choices.map((c) => c.finish_reason) : []))
+    .filter((r) => r !== null);
 }

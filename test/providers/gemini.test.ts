@@ -23,11 +23,36 @@ describe("gemini toRequest", () => {
   });
 
   const fields: Array<[string, object, object]> = [
-    ["sampling into generationConfig", { temperature: 0.2, top_p: 0.9, max_tokens: 64, stop: ["x"], n: 2, seed: 7 }, { generationConfig: { temperature: 0.2, topP: 0.9, maxOutputTokens: 64, stopSequences: ["x"], candidateCount: 2, seed: 7 } }],
-    ["json mode", { response_format: { type: "json_object" } }, { generationConfig: { responseMimeType: "application/json" } }],
+    [
+      "sampling into generationConfig",
+      { temperature: 0.2, top_p: 0.9, max_tokens: 64, stop: ["x"], n: 2, seed: 7 },
+      {
+        generationConfig: {
+          temperature: 0.2,
+          topP: 0.9,
+          maxOutputTokens: 64,
+          stopSequences: ["x"],
+          candidateCount: 2,
+          seed: 7,
+        },
+      },
+    ],
+    [
+      "json mode",
+      { response_format: { type: "json_object" } },
+      { generationConfig: { responseMimeType: "application/json" } },
+    ],
     ["tool_choice required", { tool_choice: "required" }, { toolConfig: { functionCallingConfig: { mode: "ANY" } } }],
-    ["named tool", { tool_choice: { type: "function", function: { name: "f" } } }, { toolConfig: { functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["f"] } } }],
-    ["tools", { tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }] }, { tools: [{ functionDeclarations: [{ name: "f", parameters: { type: "object" } }] }] }],
+    [
+      "named tool",
+      { tool_choice: { type: "function", function: { name: "f" } } },
+      { toolConfig: { functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["f"] } } },
+    ],
+    [
+      "tools",
+      { tools: [{ type: "function", function: { name: "f", parameters: { type: "object" } } }] },
+      { tools: [{ functionDeclarations: [{ name: "f", parameters: { type: "object" } }] }] },
+    ],
   ];
   it.each(fields)("maps %s", (_name, extra, expected) => {
     expect(bodyOf({ messages: hi, ...extra })).toMatchObject(expected);
@@ -38,7 +63,12 @@ describe("gemini toRequest", () => {
       messages: [
         { role: "system", content: "Be brief." },
         { role: "user", content: "Weather in Paris?" },
-        { role: "assistant", tool_calls: [{ id: "call_9", type: "function", function: { name: "get_weather", arguments: '{"location":"Paris"}' } }] },
+        {
+          role: "assistant",
+          tool_calls: [
+            { id: "call_9", type: "function", function: { name: "get_weather", arguments: '{"location":"Paris"}' } },
+          ],
+        },
         { role: "tool", tool_call_id: "call_9", content: "18°C" },
       ],
     });
@@ -56,7 +86,13 @@ describe("gemini responses", () => {
     expect(geminiAdapter.fromResponse(response, META)).toEqual({
       ...META,
       object: "chat.completion",
-      choices: [{ index: 0, message: { role: "assistant", content: "Hello! How can I help you today?" }, finish_reason: "stop" }],
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: "Hello! How can I help you today?" },
+          finish_reason: "stop",
+        },
+      ],
       usage: { prompt_tokens: 8, completion_tokens: 9, total_tokens: 17 },
     });
   });
@@ -64,13 +100,17 @@ describe("gemini responses", () => {
   it("translates a functionCall, billing thinking tokens as completion", () => {
     const completion = geminiAdapter.fromResponse(functionCall, META);
     expect(completion.choices[0]?.finish_reason).toBe("tool_calls");
-    expect(completion.choices[0]?.message.tool_calls).toEqual([{ id: "call_0", type: "function", function: { name: "get_weather", arguments: '{"location":"Paris"}' } }]);
+    expect(completion.choices[0]?.message.tool_calls).toEqual([
+      { id: "call_0", type: "function", function: { name: "get_weather", arguments: '{"location":"Paris"}' } },
+    ]);
     expect(geminiAdapter.usage(functionCall)).toEqual({ promptTokens: 40, completionTokens: 16 });
   });
 
   it("answers a blocked prompt with one content_filter choice", () => {
     const blocked = geminiAdapter.fromResponse({ promptFeedback: { blockReason: "SAFETY" } }, META);
-    expect(blocked.choices).toEqual([{ index: 0, message: { role: "assistant", content: "" }, finish_reason: "content_filter" }]);
+    expect(blocked.choices).toEqual([
+      { index: 0, message: { role: "assistant", content: "" }, finish_reason: "content_filter" },
+    ]);
   });
 
   it("reads the message of an error body", () => {
@@ -83,17 +123,25 @@ describe("gemini streams", () => {
     const { text, out, outcome } = await streamFixture(geminiAdapter, stream);
     expect(text).toBe("Héllo wörld 👋");
     expect(finishReasons(out)).toEqual(["stop"]);
-    expect(outcome).toEqual({ status: "completed", finishReason: "stop", usage: { promptTokens: 8, completionTokens: 5, source: "provider" } });
+    expect(outcome).toEqual({
+      status: "completed",
+      finishReason: "stop",
+      usage: { promptTokens: 8, completionTokens: 5, source: "provider" },
+    });
   });
 
   it("streams a function call whole, as one tool_call delta", async () => {
     const { toolCalls, outcome } = await streamFixture(geminiAdapter, `data: ${JSON.stringify(functionCall)}\n\n`);
-    expect(toolCalls).toEqual([{ id: "call_0", type: "function", function: { name: "get_weather", arguments: '{"location":"Paris"}' } }]);
+    expect(toolCalls).toEqual([
+      { id: "call_0", type: "function", function: { name: "get_weather", arguments: '{"location":"Paris"}' } },
+    ]);
     expect(outcome.finishReason).toBe("tool_calls");
   });
 
   it("turns an error event into an error event naming the provider", async () => {
     const { out } = await streamFixture(geminiAdapter, `data: ${JSON.stringify(error400)}\n\n`);
-    expect(out.at(-2)).toEqual({ error: expect.objectContaining({ message: expect.stringContaining("google reported an error mid-stream") }) });
+    expect(out.at(-2)).toEqual({
+      error: expect.objectContaining({ message: expect.stringContaining("google reported an error mid-stream") }),
+    });
   });
 });

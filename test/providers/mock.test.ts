@@ -9,7 +9,14 @@ import { streamChatCompletion } from "../../src/streaming";
 import { parseOutput, readText, textOf } from "../streaming/sse-helpers";
 
 const META = { id: "chatcmpl-gw", created: 1, model: "mock" };
-const ask = (text: string, extra: object = {}) => ChatRequest.parse({ messages: [{ role: "system", content: "sys" }, { role: "user", content: text }], ...extra });
+const ask = (text: string, extra: object = {}) =>
+  ChatRequest.parse({
+    messages: [
+      { role: "system", content: "sys" },
+      { role: "user", content: text },
+    ],
+    ...extra,
+  });
 
 /** Calls the mock exactly as the route calls any provider: resolve, callProvider, then read or stream. */
 async function callMock(ref: string, request: ChatRequest, mock: MockOptions = {}, signal?: AbortSignal) {
@@ -40,8 +47,15 @@ describe("mock replies", () => {
   });
 
   it("takes reply text and token counts from options", async () => {
-    const { completion } = await readCompletion(await callMock("mock/echo", ask("x"), { reply: "fixed!", promptTokens: 11, completionTokens: 22 }), META, 0);
-    expect(completion).toMatchObject({ choices: [{ message: { content: "fixed!" } }], usage: { prompt_tokens: 11, completion_tokens: 22, total_tokens: 33 } });
+    const { completion } = await readCompletion(
+      await callMock("mock/echo", ask("x"), { reply: "fixed!", promptTokens: 11, completionTokens: 22 }),
+      META,
+      0,
+    );
+    expect(completion).toMatchObject({
+      choices: [{ message: { content: "fixed!" } }],
+      usage: { prompt_tokens: 11, completion_tokens: 22, total_tokens: 33 },
+    });
   });
 
   it("is deterministic", () => {
@@ -49,7 +63,11 @@ describe("mock replies", () => {
   });
 
   it("omits usage on request, and the gateway then counts it", async () => {
-    const { usage } = await readCompletion(await callMock("mock/echo", ask("four words right here"), { omitUsage: true }), META, 9);
+    const { usage } = await readCompletion(
+      await callMock("mock/echo", ask("four words right here"), { omitUsage: true }),
+      META,
+      9,
+    );
     expect(usage).toEqual({ promptTokens: 9, completionTokens: 4, source: "estimated" });
   });
 });
@@ -57,10 +75,22 @@ describe("mock replies", () => {
 describe("mock streams", () => {
   it("streams the reply in chunkSize pieces with usage, ending in [DONE]", async () => {
     const cancels: unknown[] = [];
-    const call = await callMock("mock/echo", ask("abcdefghij", { stream: true }), { chunkSize: 3, onCancel: (r) => cancels.push(r) });
-    const { body, outcome } = streamChatCompletion({ upstream: call.response.body as ReadableStream<Uint8Array>, adapter: call.target.adapter, providerLabel: "Mock", meta: META, includeUsage: false, promptTokensEstimate: 0 });
+    const call = await callMock("mock/echo", ask("abcdefghij", { stream: true }), {
+      chunkSize: 3,
+      onCancel: (r) => cancels.push(r),
+    });
+    const { body, outcome } = streamChatCompletion({
+      upstream: call.response.body as ReadableStream<Uint8Array>,
+      adapter: call.target.adapter,
+      providerLabel: "Mock",
+      meta: META,
+      includeUsage: false,
+      promptTokensEstimate: 0,
+    });
     const out = parseOutput(await readText(body));
-    expect(out.flatMap((o) => ("chunk" in o ? [o.chunk.choices[0]?.delta.content ?? ""] : [])).filter(Boolean)).toEqual(["abc", "def", "ghi", "j"]);
+    expect(out.flatMap((o) => ("chunk" in o ? [o.chunk.choices[0]?.delta.content ?? ""] : [])).filter(Boolean)).toEqual(
+      ["abc", "def", "ghi", "j"],
+    );
     expect(textOf(out)).toBe("abcdefghij");
     expect(await outcome).toMatchObject({ status: "completed", usage: { source: "provider" } });
     expect(cancels).toEqual([]); // a finished stream is not a cancelled one
@@ -68,8 +98,18 @@ describe("mock streams", () => {
 
   it("reports a client cancel through onCancel (the upstream body was cancelled)", async () => {
     const cancels: unknown[] = [];
-    const call = await callMock("mock/echo", ask("a long reply to cut short", { stream: true }), { chunkSize: 2, onCancel: (r) => cancels.push(r) });
-    const { body, outcome } = streamChatCompletion({ upstream: call.response.body as ReadableStream<Uint8Array>, adapter: call.target.adapter, providerLabel: "Mock", meta: META, includeUsage: false, promptTokensEstimate: 5 });
+    const call = await callMock("mock/echo", ask("a long reply to cut short", { stream: true }), {
+      chunkSize: 2,
+      onCancel: (r) => cancels.push(r),
+    });
+    const { body, outcome } = streamChatCompletion({
+      upstream: call.response.body as ReadableStream<Uint8Array>,
+      adapter: call.target.adapter,
+      providerLabel: "Mock",
+      meta: META,
+      includeUsage: false,
+      promptTokensEstimate: 5,
+    });
     const reader = body.getReader();
     await reader.read();
     await reader.read();
@@ -81,7 +121,12 @@ describe("mock streams", () => {
   it("reports an abort of the request signal through onCancel", async () => {
     const cancels: unknown[] = [];
     const client = new AbortController();
-    const call = await callMock("mock/echo", ask("hello", { stream: true }), { onCancel: (r) => cancels.push(r) }, client.signal);
+    const call = await callMock(
+      "mock/echo",
+      ask("hello", { stream: true }),
+      { onCancel: (r) => cancels.push(r) },
+      client.signal,
+    );
     client.abort(new Error("gone"));
     expect(cancels).toHaveLength(1);
     await call.response.body?.cancel().catch(() => {});
@@ -91,10 +136,22 @@ describe("mock streams", () => {
     ["mock/fail-malformed", /malformed event stream/],
     ["mock/fail-break", /connection broke mid-stream/],
   ])("%s ends with an error event and [DONE]", async (ref, message) => {
-    const call = await callMock(ref, ask("hello world, this is long enough to break", { stream: true }), { chunkSize: 4 });
-    const { body } = streamChatCompletion({ upstream: call.response.body as ReadableStream<Uint8Array>, adapter: call.target.adapter, providerLabel: "Mock", meta: META, includeUsage: false, promptTokensEstimate: 0 });
+    const call = await callMock(ref, ask("hello world, this is long enough to break", { stream: true }), {
+      chunkSize: 4,
+    });
+    const { body } = streamChatCompletion({
+      upstream: call.response.body as ReadableStream<Uint8Array>,
+      adapter: call.target.adapter,
+      providerLabel: "Mock",
+      meta: META,
+      includeUsage: false,
+      promptTokensEstimate: 0,
+    });
     const out = parseOutput(await readText(body));
-    expect(out.slice(-2)).toEqual([{ error: expect.objectContaining({ message: expect.stringMatching(message) }) }, { done: true }]);
+    expect(out.slice(-2)).toEqual([
+      { error: expect.objectContaining({ message: expect.stringMatching(message) }) },
+      { done: true },
+    ]);
   });
 });
 
@@ -117,7 +174,8 @@ describe("mock failures", () => {
 
   it("answers /models for key checks, rejecting the key `mock-invalid`", async () => {
     const fetch = createMockFetch();
-    const check = (key: string) => fetch("https://mock.tollgate.invalid/v1/models", { headers: { authorization: `Bearer ${key}` } });
+    const check = (key: string) =>
+      fetch("https://mock.tollgate.invalid/v1/models", { headers: { authorization: `Bearer ${key}` } });
     expect([(await check("anything")).status, (await check("mock-invalid")).status]).toEqual([200, 401]);
   });
 });

@@ -14,17 +14,40 @@ const openai = adapterFor("openai") as ProviderAdapter;
 const family = PROVIDER_CATALOG.filter((row) => row.protocol === "openai");
 
 describe("the OpenAI-compatible family is one adapter over catalog rows", () => {
-  it.each(family.map((row) => [row.id, row.baseUrl]))("%s posts to %s/chat/completions with a bearer key", (id, baseUrl) => {
-    const adapter = adapterFor(id) as ProviderAdapter;
-    const { url, init } = adapter.toRequest(ChatRequest.parse({ messages: [{ role: "user", content: "hi" }] }), { model: "m", apiKey: "k-1", baseUrl });
-    expect(url).toBe(`${baseUrl}/chat/completions`);
-    expect(init.headers.authorization).toBe("Bearer k-1");
-  });
+  it.each(family.map((row) => [row.id, row.baseUrl]))(
+    "%s posts to %s/chat/completions with a bearer key",
+    (id, baseUrl) => {
+      const adapter = adapterFor(id) as ProviderAdapter;
+      const { url, init } = adapter.toRequest(ChatRequest.parse({ messages: [{ role: "user", content: "hi" }] }), {
+        model: "m",
+        apiKey: "k-1",
+        baseUrl,
+      });
+      expect(url).toBe(`${baseUrl}/chat/completions`);
+      expect(init.headers.authorization).toBe("Bearer k-1");
+    },
+  );
 
   it("sets the provider's model, drops gateway metadata and asks for usage in streams", () => {
-    const request = ChatRequest.parse({ model: "openai/gpt-4o", messages: [{ role: "user", content: "hi" }], stream: true, metadata: { a: "b" }, seed: 3, logit_bias: { "50256": -100 } });
-    const body = JSON.parse(openai.toRequest(request, { model: "gpt-4o", apiKey: "k", baseUrl: "https://x/v1" }).init.body ?? "");
-    expect(body).toEqual({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }], stream: true, stream_options: { include_usage: true }, seed: 3, logit_bias: { "50256": -100 } });
+    const request = ChatRequest.parse({
+      model: "openai/gpt-4o",
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+      metadata: { a: "b" },
+      seed: 3,
+      logit_bias: { "50256": -100 },
+    });
+    const body = JSON.parse(
+      openai.toRequest(request, { model: "gpt-4o", apiKey: "k", baseUrl: "https://x/v1" }).init.body ?? "",
+    );
+    expect(body).toEqual({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+      stream_options: { include_usage: true },
+      seed: 3,
+      logit_bias: { "50256": -100 },
+    });
   });
 });
 
@@ -33,7 +56,14 @@ describe("OpenAI-compatible responses", () => {
     expect(openai.fromResponse(completion, META)).toEqual({
       ...META,
       object: "chat.completion",
-      choices: [{ index: 0, message: { role: "assistant", content: "Hello! How can I help you today?" }, finish_reason: "stop", logprobs: null }],
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: "Hello! How can I help you today?" },
+          finish_reason: "stop",
+          logprobs: null,
+        },
+      ],
       usage: { prompt_tokens: 19, completion_tokens: 10, total_tokens: 29 },
       system_fingerprint: "fp_06737a9306",
     });
@@ -41,7 +71,10 @@ describe("OpenAI-compatible responses", () => {
   });
 
   it("keeps tool calls", () => {
-    expect(openai.fromResponse(toolCalls, META).choices[0]).toMatchObject({ finish_reason: "tool_calls", message: { content: null, tool_calls: [{ id: "call_abc123" }] } });
+    expect(openai.fromResponse(toolCalls, META).choices[0]).toMatchObject({
+      finish_reason: "tool_calls",
+      message: { content: null, tool_calls: [{ id: "call_abc123" }] },
+    });
   });
 
   it.each([
@@ -65,14 +98,28 @@ describe("OpenAI-compatible responses", () => {
 describe("OpenAI-compatible streams", () => {
   it("passes tool call deltas through", async () => {
     const { toolCalls: calls, out } = await streamFixture(openai, streamToolCalls);
-    expect(calls).toEqual([{ id: "call_DdmO9pD3xa9XTPNJ32zg2hcA", type: "function", function: { name: "get_weather", arguments: '{"location":"Paris"}' } }]);
+    expect(calls).toEqual([
+      {
+        id: "call_DdmO9pD3xa9XTPNJ32zg2hcA",
+        type: "function",
+        function: { name: "get_weather", arguments: '{"location":"Paris"}' },
+      },
+    ]);
     expect(finishReasons(out)).toEqual(["tool_calls"]);
   });
 
   it("ends an in-stream error with an error event after the text so far", async () => {
     const { text, out, outcome } = await streamFixture(openai, streamError);
     expect(text).toBe("Par");
-    expect(out.slice(-2)).toEqual([{ error: expect.objectContaining({ code: "provider_error", message: expect.stringContaining("openai reported an error mid-stream") }) }, { done: true }]);
+    expect(out.slice(-2)).toEqual([
+      {
+        error: expect.objectContaining({
+          code: "provider_error",
+          message: expect.stringContaining("openai reported an error mid-stream"),
+        }),
+      },
+      { done: true },
+    ]);
     expect(outcome.status).toBe("failed");
   });
 });

@@ -6,11 +6,46 @@ const user = { role: "user", content: "hi" };
 describe("ChatRequest", () => {
   const valid: Array<[string, object]> = [
     ["a plain message", { messages: [user] }],
-    ["content parts with an image", { messages: [{ role: "user", content: [{ type: "text", text: "what?" }, { type: "image_url", image_url: { url: "https://x/y.png", detail: "low" } }] }] }],
-    ["a tool round trip", { messages: [user, { role: "assistant", content: null, tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }] }, { role: "tool", tool_call_id: "c", content: "ok" }] }],
-    ["json_schema output", { messages: [user], response_format: { type: "json_schema", json_schema: { name: "s", schema: { type: "object" }, strict: true } } }],
+    [
+      "content parts with an image",
+      {
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "what?" },
+              { type: "image_url", image_url: { url: "https://x/y.png", detail: "low" } },
+            ],
+          },
+        ],
+      },
+    ],
+    [
+      "a tool round trip",
+      {
+        messages: [
+          user,
+          {
+            role: "assistant",
+            content: null,
+            tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }],
+          },
+          { role: "tool", tool_call_id: "c", content: "ok" },
+        ],
+      },
+    ],
+    [
+      "json_schema output",
+      {
+        messages: [user],
+        response_format: { type: "json_schema", json_schema: { name: "s", schema: { type: "object" }, strict: true } },
+      },
+    ],
     ["stream with usage", { messages: [user], stream: true, stream_options: { include_usage: true } }],
-    ["sampling knobs", { messages: [user], temperature: 2, top_p: 0, n: 2, seed: 1, stop: ["a", "b"], max_completion_tokens: 5 }],
+    [
+      "sampling knobs",
+      { messages: [user], temperature: 2, top_p: 0, n: 2, seed: 1, stop: ["a", "b"], max_completion_tokens: 5 },
+    ],
   ];
   it.each(valid)("accepts %s", (_name, body) => {
     expect(ChatRequest.safeParse(body).success).toBe(true);
@@ -39,7 +74,14 @@ describe("ChatRequest", () => {
 describe("contentText", () => {
   it.each([
     ["hello", "hello"],
-    [[{ type: "text", text: "a" }, { type: "image_url", image_url: { url: "u" } }, { type: "text", text: "b" }], "ab"],
+    [
+      [
+        { type: "text", text: "a" },
+        { type: "image_url", image_url: { url: "u" } },
+        { type: "text", text: "b" },
+      ],
+      "ab",
+    ],
     [null, ""],
   ])("reads %j as %j", (content, expected) => {
     expect(contentText(content as never)).toBe(expected);

@@ -23,7 +23,9 @@ describe("validateProviderKey", () => {
   ];
   it.each(endpoints)("checks a %s key with GET %s", async (provider, url, headers) => {
     const fake = fakeProvider(200);
-    expect(await validateProviderKey(provider, "key-1", { baseUrl: "http://fake.local/", fetch: fake.fetch })).toEqual({ ok: true });
+    expect(await validateProviderKey(provider, "key-1", { baseUrl: "http://fake.local/", fetch: fake.fetch })).toEqual({
+      ok: true,
+    });
     expect(fake.seen).toEqual([{ url, headers: expect.objectContaining(headers) }]);
   });
 
@@ -34,13 +36,24 @@ describe("validateProviderKey", () => {
     ["down", { ok: false, reason: "provider_unreachable" }],
   ];
   it.each(outcomes)("reports upstream %s as %j", async (status, expected) => {
-    expect(await validateProviderKey("mistral", "key-1", { baseUrl: "http://fake.local", fetch: fakeProvider(status).fetch })).toEqual(expected);
+    expect(
+      await validateProviderKey("mistral", "key-1", {
+        baseUrl: "http://fake.local",
+        fetch: fakeProvider(status).fetch,
+      }),
+    ).toEqual(expected);
   });
 
   it("refuses unknown providers and empty keys without a request", async () => {
     const fake = fakeProvider(200);
-    expect(await validateProviderKey("nope", "k", { fetch: fake.fetch })).toEqual({ ok: false, reason: "unknown_provider" });
-    expect(await validateProviderKey("openai", "  ", { fetch: fake.fetch })).toEqual({ ok: false, reason: "invalid_key" });
+    expect(await validateProviderKey("nope", "k", { fetch: fake.fetch })).toEqual({
+      ok: false,
+      reason: "unknown_provider",
+    });
+    expect(await validateProviderKey("openai", "  ", { fetch: fake.fetch })).toEqual({
+      ok: false,
+      reason: "invalid_key",
+    });
     expect(fake.seen).toHaveLength(0);
   });
 

@@ -17,8 +17,16 @@ beforeEach(() => clearVertexTokenCache());
 
 describe("vertex endpoints", () => {
   it.each([
-    ["europe-west4", "acme-ml", "https://europe-west4-aiplatform.googleapis.com/v1/projects/acme-ml/locations/europe-west4"],
-    ["us-central1", "p-123456", "https://us-central1-aiplatform.googleapis.com/v1/projects/p-123456/locations/us-central1"],
+    [
+      "europe-west4",
+      "acme-ml",
+      "https://europe-west4-aiplatform.googleapis.com/v1/projects/acme-ml/locations/europe-west4",
+    ],
+    [
+      "us-central1",
+      "p-123456",
+      "https://us-central1-aiplatform.googleapis.com/v1/projects/p-123456/locations/us-central1",
+    ],
     ["global", "acme-ml", "https://aiplatform.googleapis.com/v1/projects/acme-ml/locations/global"],
   ])("region %s, project %s → %s", (region, project, url) => {
     expect(vertexBaseUrl(region, project)).toBe(url);
@@ -35,8 +43,14 @@ describe("vertex endpoints", () => {
   });
 
   it("sends the Gemini body unchanged (system instruction, generation config)", () => {
-    const body = JSON.parse(toRequest({ messages: [{ role: "system", content: "Be brief." }, ...hi], max_tokens: 32 }).init.body ?? "{}");
-    expect(body).toEqual({ contents: [{ role: "user", parts: [{ text: "hi" }] }], systemInstruction: { parts: [{ text: "Be brief." }] }, generationConfig: { maxOutputTokens: 32 } });
+    const body = JSON.parse(
+      toRequest({ messages: [{ role: "system", content: "Be brief." }, ...hi], max_tokens: 32 }).init.body ?? "{}",
+    );
+    expect(body).toEqual({
+      contents: [{ role: "user", parts: [{ text: "hi" }] }],
+      systemInstruction: { parts: [{ text: "Be brief." }] },
+      generationConfig: { maxOutputTokens: 32 },
+    });
   });
 });
 
@@ -45,7 +59,13 @@ describe("vertex responses", () => {
     expect(vertexAdapter.fromResponse(response, META)).toEqual({
       ...META,
       object: "chat.completion",
-      choices: [{ index: 0, message: { role: "assistant", content: "Bonjour ! Comment puis-je vous aider ?" }, finish_reason: "stop" }],
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: "Bonjour ! Comment puis-je vous aider ?" },
+          finish_reason: "stop",
+        },
+      ],
       usage: { prompt_tokens: 6, completion_tokens: 11, total_tokens: 17 },
     });
   });
@@ -54,7 +74,10 @@ describe("vertex responses", () => {
     const { text, out, outcome } = await streamFixture(vertexAdapter, stream);
     expect(text).toBe("Bonjour, ça va ?");
     expect(finishReasons(out)).toEqual(["stop"]);
-    expect(outcome).toMatchObject({ status: "completed", usage: { promptTokens: 5, completionTokens: 7, source: "provider" } });
+    expect(outcome).toMatchObject({
+      status: "completed",
+      usage: { promptTokens: 5, completionTokens: 7, source: "provider" },
+    });
   });
 
   it("reads the message of a permission error", () => {

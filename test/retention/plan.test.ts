@@ -18,8 +18,18 @@ describe("effectiveRetentionDays", () => {
 describe("sweepWindow", () => {
   it.each<[string, number, number | null, { after: number; through: number } | null]>([
     ["first run sweeps everything up to the cutoff", 30, null, { after: -1, through: NOW - 30 * DAY_MS }],
-    ["a later run continues from the watermark", 30, NOW - 31 * DAY_MS, { after: NOW - 31 * DAY_MS, through: NOW - 30 * DAY_MS }],
-    ["shortened retention (30 → 7) covers the newly due range", 7, NOW - 30 * DAY_MS, { after: NOW - 30 * DAY_MS, through: NOW - 7 * DAY_MS }],
+    [
+      "a later run continues from the watermark",
+      30,
+      NOW - 31 * DAY_MS,
+      { after: NOW - 31 * DAY_MS, through: NOW - 30 * DAY_MS },
+    ],
+    [
+      "shortened retention (30 → 7) covers the newly due range",
+      7,
+      NOW - 30 * DAY_MS,
+      { after: NOW - 30 * DAY_MS, through: NOW - 7 * DAY_MS },
+    ],
     ["lengthened retention (7 → 30) has nothing due", 30, NOW - 7 * DAY_MS, null],
     ["a watermark at the cutoff has nothing due", 30, NOW - 30 * DAY_MS, null],
   ])("%s", (_name, days, watermark, expected) => {
@@ -29,7 +39,11 @@ describe("sweepWindow", () => {
 
 describe("planSweep", () => {
   const window = { after: 1_000, through: 5_000 };
-  const at = (lastSeenAt: number, n = lastSeenAt): SessionActivity => ({ userId: `u${n}`, sessionId: `s${n}`, lastSeenAt });
+  const at = (lastSeenAt: number, n = lastSeenAt): SessionActivity => ({
+    userId: `u${n}`,
+    sessionId: `s${n}`,
+    lastSeenAt,
+  });
 
   it("clears every session found and moves the watermark to the cutoff when the batch was not full", () => {
     expect(planSweep("prj_1", window, [at(2_000), at(4_000)], 10)).toEqual({

@@ -12,16 +12,35 @@ const NOW = Date.now();
 const store = () => createMemoryStore(env);
 
 /** A conversation in memory plus the ledger row its last request left `daysAgo` days before NOW. */
-async function conversation(projectId: string, tenantId: string, session: string, daysAgo: number): Promise<MemoryScope> {
+async function conversation(
+  projectId: string,
+  tenantId: string,
+  session: string,
+  daysAgo: number,
+): Promise<MemoryScope> {
   const scope = { projectId, uid: "user-1", session };
-  await store().append(memoryKey(scope), [{ role: "user", content: `hello ${session}` }, { role: "assistant", content: "hi" }], { windowPairs: 10, retentionDays: 30 });
+  await store().append(
+    memoryKey(scope),
+    [
+      { role: "user", content: `hello ${session}` },
+      { role: "assistant", content: "hi" },
+    ],
+    { windowPairs: 10, retentionDays: 30 },
+  );
   const createdAt = NOW - daysAgo * DAY_MS;
   await env.DB.prepare(
     `INSERT INTO usage_ledger (request_id, tenant_id, project_id, user_id, session_id, provider, model, prompt_tokens, completion_tokens,
        cost_micro_usd, latency_ms, status, guardrail_events, day, created_at)
      VALUES (?, ?, ?, 'user-1', ?, 'mock', 'tollgate-mock', 3, 4, 0, 5, 'ok', '[]', ?, ?)`,
   )
-    .bind(`req_${crypto.randomUUID().replaceAll("-", "")}`, tenantId, projectId, session, new Date(createdAt).toISOString().slice(0, 10), createdAt)
+    .bind(
+      `req_${crypto.randomUUID().replaceAll("-", "")}`,
+      tenantId,
+      projectId,
+      session,
+      new Date(createdAt).toISOString().slice(0, 10),
+      createdAt,
+    )
     .run();
   return scope;
 }
@@ -45,7 +64,9 @@ describe("runRetention", () => {
     expect(await remembered(old)).toBe(false);
     expect(await remembered(recent)).toBe(true);
 
-    const watermark = await env.DB.prepare("SELECT swept_through FROM retention_sweeps WHERE project_id = ?").bind(project.id).first<{ swept_through: number }>();
+    const watermark = await env.DB.prepare("SELECT swept_through FROM retention_sweeps WHERE project_id = ?")
+      .bind(project.id)
+      .first<{ swept_through: number }>();
     expect(watermark?.swept_through).toBe(NOW - 7 * DAY_MS);
   });
 
@@ -59,7 +80,10 @@ describe("runRetention", () => {
 
   it("honours the longest tier retention: a premium user's conversation is not cut short", async () => {
     const { tenant, project } = await projectWithRetention(7);
-    const put = await call("PUT", `${API}/v1/projects/${project.id}/tiers/premium`, { token: tenant.admin, body: { overrides: { retention_days: 60 } } });
+    const put = await call("PUT", `${API}/v1/projects/${project.id}/tiers/premium`, {
+      token: tenant.admin,
+      body: { overrides: { retention_days: 60 } },
+    });
     expect(put.status).toBe(200);
     const scope = await conversation(project.id, tenant.id, "tiered", 10);
     await runRetention(env, { now: NOW });
@@ -70,8 +94,12 @@ describe("runRetention", () => {
     const { tenant, project } = await projectWithRetention(7);
     await conversation(project.id, tenant.id, "billing", 10);
     const count = async (table: string, column: string, id: string) =>
-      (await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${column} = ?`).bind(id).first<{ n: number }>())!.n;
-    const [ledgerBefore, auditBefore] = [await count("usage_ledger", "project_id", project.id), await count("audit_log", "tenant_id", tenant.id)];
+      (await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${column} = ?`).bind(id).first<{ n: number }>())!
+        .n;
+    const [ledgerBefore, auditBefore] = [
+      await count("usage_ledger", "project_id", project.id),
+      await count("audit_log", "tenant_id", tenant.id),
+    ];
     await runRetention(env, { now: NOW });
     expect(await count("usage_ledger", "project_id", project.id)).toBe(ledgerBefore);
     expect(await count("audit_log", "tenant_id", tenant.id)).toBe(auditBefore);
@@ -95,14 +123,21 @@ describe("runRetention", () => {
     const failing: MemoryStore = { ...store(), clear: async () => Promise.reject(new Error("store down")) };
     const report = await runRetention(env, { now: NOW, store: failing });
     expect(report.failed).toBeGreaterThanOrEqual(1);
-    expect(await env.DB.prepare("SELECT 1 FROM retention_sweeps WHERE project_id = ?").bind(project.id).first()).toBeNull();
+    expect(
+      await env.DB.prepare("SELECT 1 FROM retention_sweeps WHERE project_id = ?").bind(project.id).first(),
+    ).toBeNull();
     await runRetention(env, { now: NOW });
     expect(await remembered(scope)).toBe(false);
   });
 
   it("clears at most a batch per project per run and finishes the rest on the next run", async () => {
     const { tenant, project } = await projectWithRetention(7);
-    for (const [session, daysAgo] of [["a", 12], ["b", 11], ["c", 10]] as const) await conversation(project.id, tenant.id, session, daysAgo);
+    for (const [session, daysAgo] of [
+      ["a", 12],
+      ["b", 11],
+      ["c", 10],
+    ] as const)
+      await conversation(project.id, tenant.id, session, daysAgo);
     const cleared: string[] = [];
     const counting: MemoryStore = { ...store(), clear: async (key) => void cleared.push(key) };
     const mine = () => cleared.filter((key) => key.includes(project.id)).map((key) => key.split(":").at(-1));
@@ -123,7 +158,12 @@ describe("scheduled handler", () => {
       await worker.scheduled(controller, env);
       expect(await remembered(scope)).toBe(false);
       const line = log.mock.calls.map((args) => String(args[0])).find((text) => text.includes('"msg":"retention"'));
-      expect(JSON.parse(line!)).toMatchObject({ msg: "retention", cron: "17 3 * * *", purged: expect.any(Number), failed: 0 });
+      expect(JSON.parse(line!)).toMatchObject({
+        msg: "retention",
+        cron: "17 3 * * *",
+        purged: expect.any(Number),
+        failed: 0,
+      });
       expect(line).not.toContain("hello cron");
     } finally {
       log.mockRestore();

@@ -29,7 +29,11 @@ describe("encryptProviderKey / decryptProviderKey", () => {
   it("round-trips and names the master key version", async () => {
     const sealed = await encryptProviderKey(PROVIDER_KEY, CONTEXT, v1Only);
     expect(sealed).toMatch(/^v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
-    expect(await decryptProviderKey(sealed, CONTEXT, v1Only)).toEqual({ ok: true, plaintext: PROVIDER_KEY, keyVersion: "v1" });
+    expect(await decryptProviderKey(sealed, CONTEXT, v1Only)).toEqual({
+      ok: true,
+      plaintext: PROVIDER_KEY,
+      keyVersion: "v1",
+    });
   });
 
   it("round-trips unicode and a cost-center scope", async () => {
@@ -100,20 +104,31 @@ describe("master key rotation", () => {
     const old = await encryptProviderKey(PROVIDER_KEY, CONTEXT, v1Only);
     expect(keyVersionOf(old)).toBe("v1");
     expect(keyVersionOf(await encryptProviderKey(PROVIDER_KEY, CONTEXT, rotated))).toBe("v2");
-    expect(await decryptProviderKey(old, CONTEXT, rotated)).toMatchObject({ ok: true, plaintext: PROVIDER_KEY, keyVersion: "v1" });
+    expect(await decryptProviderKey(old, CONTEXT, rotated)).toMatchObject({
+      ok: true,
+      plaintext: PROVIDER_KEY,
+      keyVersion: "v1",
+    });
 
     const moved = await reencryptWithActiveKey(old, CONTEXT, rotated);
     expect(moved).toMatchObject({ ok: true, changed: true });
     if (!moved.ok) throw new Error("unreachable");
     expect(keyVersionOf(moved.sealed)).toBe("v2");
     // Once everything is re-encrypted, v1 can be removed from the secret.
-    expect(await decryptProviderKey(moved.sealed, CONTEXT, v2Only)).toMatchObject({ ok: true, plaintext: PROVIDER_KEY });
+    expect(await decryptProviderKey(moved.sealed, CONTEXT, v2Only)).toMatchObject({
+      ok: true,
+      plaintext: PROVIDER_KEY,
+    });
     expect(await decryptProviderKey(old, CONTEXT, v2Only)).toEqual({ ok: false, reason: "unknown_key_version" });
   });
 
   it("leaves a key already under the active master key untouched", async () => {
     const current = await encryptProviderKey(PROVIDER_KEY, CONTEXT, rotated);
-    expect(await reencryptWithActiveKey(current, CONTEXT, rotated)).toEqual({ ok: true, sealed: current, changed: false });
+    expect(await reencryptWithActiveKey(current, CONTEXT, rotated)).toEqual({
+      ok: true,
+      sealed: current,
+      changed: false,
+    });
   });
 
   it("does not re-encrypt a key whose context does not match", async () => {

@@ -7,18 +7,23 @@ describe("readDevVars", () => {
       "# comment",
       "",
       'A="double"',
-      "B='[{\"kid\":\"k1\"}]'",
+      'B=\'[{"kid":"k1"}]\'',
       "C=bare # trailing comment",
       "export D=exported",
     ].join("\n");
-    expect(Object.fromEntries(readDevVars(text))).toEqual({ A: "double", B: '[{"kid":"k1"}]', C: "bare", D: "exported" });
+    expect(Object.fromEntries(readDevVars(text))).toEqual({
+      A: "double",
+      B: '[{"kid":"k1"}]',
+      C: "bare",
+      D: "exported",
+    });
   });
 });
 
 describe("formatDevVar", () => {
   it.each([
     ["OPERATOR_TOKEN", "tg_op_abc", 'OPERATOR_TOKEN="tg_op_abc"'],
-    ["JWT_SIGNING_KEYS", '[{"kid":"k1"}]', "JWT_SIGNING_KEYS='[{\"kid\":\"k1\"}]'"],
+    ["JWT_SIGNING_KEYS", '[{"kid":"k1"}]', 'JWT_SIGNING_KEYS=\'[{"kid":"k1"}]\''],
   ])("formatDevVar(%s) round-trips through readDevVars", (name, value, line) => {
     expect(formatDevVar(name, value)).toBe(line);
     expect(readDevVars(line).get(name)).toBe(value);

@@ -17,7 +17,8 @@ describe("openProviderKey", () => {
     const ring = await parseMasterKeys(generateMasterKey(1));
     const sealed = await encryptProviderKey("sk-cache-0123456789", OWNER, ring);
     const decrypt = vi.spyOn(crypto.subtle, "decrypt");
-    for (let i = 0; i < 5; i++) expect(await openProviderKey(sealed, OWNER, ring)).toMatchObject({ ok: true, plaintext: "sk-cache-0123456789" });
+    for (let i = 0; i < 5; i++)
+      expect(await openProviderKey(sealed, OWNER, ring)).toMatchObject({ ok: true, plaintext: "sk-cache-0123456789" });
     expect(decrypt).toHaveBeenCalledTimes(1);
   });
 
@@ -33,7 +34,11 @@ describe("openProviderKey", () => {
     const ring = await parseMasterKeys(generateMasterKey(1));
     const sealed = await encryptProviderKey("sk-owner-0123456789", OWNER, ring);
     expect((await openProviderKey(sealed, OWNER, ring)).ok).toBe(true);
-    for (const other of [{ ...OWNER, tenantId: "ten_thief" }, { ...OWNER, provider: "groq" }, { ...OWNER, scope: "cc:eng" }]) {
+    for (const other of [
+      { ...OWNER, tenantId: "ten_thief" },
+      { ...OWNER, provider: "groq" },
+      { ...OWNER, scope: "cc:eng" },
+    ]) {
       expect(await openProviderKey(sealed, other, ring)).toEqual({ ok: false, reason: "authentication_failed" });
     }
   });
@@ -50,7 +55,9 @@ describe("openProviderKey", () => {
 
   it("stays bounded: the least recently used entry is opened again after 256 others", async () => {
     const ring = await parseMasterKeys(generateMasterKey(1));
-    const sealed = await Promise.all(Array.from({ length: 258 }, (_, i) => encryptProviderKey(`sk-many-${i}-0123456789`, OWNER, ring)));
+    const sealed = await Promise.all(
+      Array.from({ length: 258 }, (_, i) => encryptProviderKey(`sk-many-${i}-0123456789`, OWNER, ring)),
+    );
     for (const s of sealed) await openProviderKey(s, OWNER, ring);
     const decrypt = vi.spyOn(crypto.subtle, "decrypt");
     await openProviderKey(sealed[257]!, OWNER, ring); // most recent: cached

@@ -37,7 +37,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const redis = await startRedisServer();
   const bridge = await startRedisBridge({ token, redisPort: redis.port });
   const blackhole = await startBlackhole();
-  project.provide("redis", { url: bridge.url, token, blackholeUrl: blackhole.url, refusedUrl: `http://127.0.0.1:${await freePort()}` });
+  project.provide("redis", {
+    url: bridge.url,
+    token,
+    blackholeUrl: blackhole.url,
+    refusedUrl: `http://127.0.0.1:${await freePort()}`,
+  });
   return async () => {
     blackhole.close();
     await bridge.close();

@@ -10,7 +10,11 @@ import { bodyFrom, brokenBody, parseOutput, readText, textOf } from "./sse-helpe
 const openai = adapterFor("openai") as ProviderAdapter;
 const meta = { id: "chatcmpl-gw", created: 1700000000, model: "gpt-4o-mini" };
 
-function run(upstream: ReadableStream<Uint8Array>, adapter = openai, extra: { includeUsage?: boolean; idleTimeoutMs?: number } = {}) {
+function run(
+  upstream: ReadableStream<Uint8Array>,
+  adapter = openai,
+  extra: { includeUsage?: boolean; idleTimeoutMs?: number } = {},
+) {
   return streamChatCompletion({
     upstream,
     adapter,
@@ -28,8 +32,14 @@ describe("streamChatCompletion", () => {
     const out = parseOutput(await readText(body));
     expect(textOf(out)).toBe("Héllo wörld 👋");
     expect(out.at(-1)).toEqual({ done: true });
-    for (const o of out) if ("chunk" in o) expect(o.chunk).toMatchObject({ id: "chatcmpl-gw", model: "gpt-4o-mini", object: "chat.completion.chunk" });
-    expect(await outcome).toEqual({ status: "completed", finishReason: "stop", usage: { promptTokens: 9, completionTokens: 4, source: "provider" } });
+    for (const o of out)
+      if ("chunk" in o)
+        expect(o.chunk).toMatchObject({ id: "chatcmpl-gw", model: "gpt-4o-mini", object: "chat.completion.chunk" });
+    expect(await outcome).toEqual({
+      status: "completed",
+      finishReason: "stop",
+      usage: { promptTokens: 9, completionTokens: 4, source: "provider" },
+    });
   });
 
   it("gives the same output wherever the upstream bytes are cut (every byte position, inside é and 👋 too)", async () => {
@@ -53,7 +63,12 @@ describe("streamChatCompletion", () => {
     const out = parseOutput(await readText(run(bodyFrom(openaiStream), openai, { includeUsage: true }).body));
     const usageChunks = out.filter((o) => "chunk" in o && o.chunk.usage);
     expect(usageChunks).toHaveLength(1);
-    expect(out.at(-2)).toEqual({ chunk: expect.objectContaining({ choices: [], usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 } }) });
+    expect(out.at(-2)).toEqual({
+      chunk: expect.objectContaining({
+        choices: [],
+        usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 },
+      }),
+    });
   });
 
   it("hides the upstream usage chunk when the client did not ask for it", async () => {
@@ -62,17 +77,32 @@ describe("streamChatCompletion", () => {
   });
 
   const failures: Array<[string, string, RegExp]> = [
-    ["data that is not JSON", 'data: {"choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}]}\n\ndata: {not json\n\n', /malformed/],
+    [
+      "data that is not JSON",
+      'data: {"choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}]}\n\ndata: {not json\n\n',
+      /malformed/,
+    ],
     ["a body that is not SSE at all", "<html>502 Bad Gateway</html>\n", /malformed/],
-    ["an end before any finish", 'data: {"choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}]}\n\n', /ended the stream before/],
-    ["a provider error event", 'data: {"error":{"message":"server overloaded"}}\n\n', /reported an error mid-stream: server overloaded/],
+    [
+      "an end before any finish",
+      'data: {"choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}]}\n\n',
+      /ended the stream before/,
+    ],
+    [
+      "a provider error event",
+      'data: {"error":{"message":"server overloaded"}}\n\n',
+      /reported an error mid-stream: server overloaded/,
+    ],
   ];
   it.each(failures)("ends %s with an error event and [DONE]", async (_name, upstream, message) => {
     const { body, outcome } = run(bodyFrom(upstream));
     const out = parseOutput(await readText(body));
     expect(out.at(-1)).toEqual({ done: true });
     const error = out.at(-2);
-    expect(error && "error" in error ? error.error : null).toMatchObject({ code: "provider_error", message: expect.stringMatching(message) });
+    expect(error && "error" in error ? error.error : null).toMatchObject({
+      code: "provider_error",
+      message: expect.stringMatching(message),
+    });
     expect(error && "error" in error ? error.error.message : "").toContain("TestProvider");
     expect((await outcome).status).toBe("failed");
   });
@@ -82,21 +112,34 @@ describe("streamChatCompletion", () => {
     const { body, outcome } = run(brokenBody(partial));
     const out = parseOutput(await readText(body));
     expect(textOf(out)).toBe("Hello there");
-    expect(out.slice(-2)).toEqual([{ error: expect.objectContaining({ message: "TestProvider connection broke mid-stream." }) }, { done: true }]);
-    expect(await outcome).toMatchObject({ status: "failed", usage: { promptTokens: 42, completionTokens: 2, source: "estimated" } });
+    expect(out.slice(-2)).toEqual([
+      { error: expect.objectContaining({ message: "TestProvider connection broke mid-stream." }) },
+      { done: true },
+    ]);
+    expect(await outcome).toMatchObject({
+      status: "failed",
+      usage: { promptTokens: 42, completionTokens: 2, source: "estimated" },
+    });
   });
 
   it("fails a stalled upstream instead of hanging", async () => {
     const stalled = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}) });
     const out = parseOutput(await readText(run(stalled, openai, { idleTimeoutMs: 20 }).body));
-    expect(out.slice(-2)).toEqual([{ error: expect.objectContaining({ message: "TestProvider stopped sending data." }) }, { done: true }]);
+    expect(out.slice(-2)).toEqual([
+      { error: expect.objectContaining({ message: "TestProvider stopped sending data." }) },
+      { done: true },
+    ]);
   });
 
   it("propagates a client cancel to the upstream body and reports it", async () => {
     let upstreamCancelled: unknown = null;
     const upstream = new ReadableStream<Uint8Array>({
       start(controller) {
-        controller.enqueue(new TextEncoder().encode('data: {"choices":[{"index":0,"delta":{"content":"partial answer"},"finish_reason":null}]}\n\n'));
+        controller.enqueue(
+          new TextEncoder().encode(
+            'data: {"choices":[{"index":0,"delta":{"content":"partial answer"},"finish_reason":null}]}\n\n',
+          ),
+        );
       },
       cancel(reason) {
         upstreamCancelled = reason ?? "cancelled";

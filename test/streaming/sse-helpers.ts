@@ -38,7 +38,8 @@ export type SseOut = { done: true } | { error: { message: string; code: string }
 
 /** Splits our serialised output into its data payloads, checking each frame is `data: …\n\n`. */
 export function parseOutput(text: string): SseOut[] {
-  if (!text.endsWith("\n\n")) throw new Error(`output does not end with a blank line: ${JSON.stringify(text.slice(-40))}`);
+  if (!text.endsWith("\n\n"))
+    throw new Error(`output does not end with a blank line: ${JSON.stringify(text.slice(-40))}`);
   return text
     .slice(0, -2)
     .split("\n\n")
@@ -53,5 +54,7 @@ export function parseOutput(text: string): SseOut[] {
 
 /** The assistant text of choice 0 across chunks. */
 export function textOf(out: SseOut[]): string {
-  return out.map((o) => ("chunk" in o ? (o.chunk.choices.find((c) => c.index === 0)?.delta.content ?? "") : "")).join("");
+  return out
+    .map((o) => ("chunk" in o ? (o.chunk.choices.find((c) => c.index === 0)?.delta.content ?? "") : ""))
+    .join("");
 }

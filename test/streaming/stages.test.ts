@@ -1,13 +1,25 @@
 import { describe, expect, it } from "vitest";
 import type { ProviderAdapter } from "../../src/providers/adapter";
 import { adapterFor } from "../../src/providers/registry";
-import { collectAssistantText, mapContentDeltas, streamChatCompletion, tapChunks, type DeltaMapper, type StreamStage } from "../../src/streaming";
+import {
+  collectAssistantText,
+  mapContentDeltas,
+  streamChatCompletion,
+  tapChunks,
+  type DeltaMapper,
+  type StreamStage,
+} from "../../src/streaming";
 import { bodyFrom, brokenBody, parseOutput, readText, textOf } from "./sse-helpers";
 
 const openai = adapterFor("openai") as ProviderAdapter;
 
 const deltas = (...parts: string[]) =>
-  parts.map((content) => `data: {"choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}]}\n\n`).join("");
+  parts
+    .map(
+      (content) =>
+        `data: {"choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}]}\n\n`,
+    )
+    .join("");
 const FINISH = 'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
 
 /** Restores `[[N]]` placeholders from a table, holding back text while a placeholder may still be open. */
@@ -34,7 +46,15 @@ function restorer(table: Record<string, string>): () => DeltaMapper {
 }
 
 function run(upstream: ReadableStream<Uint8Array>, stages: Parameters<typeof streamChatCompletion>[0]["stages"]) {
-  return streamChatCompletion({ upstream, adapter: openai, providerLabel: "P", meta: { id: "c", created: 1, model: "m" }, includeUsage: false, promptTokensEstimate: 1, stages });
+  return streamChatCompletion({
+    upstream,
+    adapter: openai,
+    providerLabel: "P",
+    meta: { id: "c", created: 1, model: "m" },
+    includeUsage: false,
+    promptTokensEstimate: 1,
+    stages,
+  });
 }
 
 describe("mapContentDeltas", () => {
@@ -45,7 +65,13 @@ describe("mapContentDeltas", () => {
     ["two placeholders in a row", ["[[1]][[", "2]]"], "ann@example.com+1 555 0100"],
   ];
   it.each(cases)("restores %s", async (_name, parts, expected) => {
-    const out = parseOutput(await readText(run(bodyFrom(deltas(...parts) + FINISH), [mapContentDeltas(restorer({ "1": "ann@example.com", "2": "+1 555 0100" }))]).body));
+    const out = parseOutput(
+      await readText(
+        run(bodyFrom(deltas(...parts) + FINISH), [
+          mapContentDeltas(restorer({ "1": "ann@example.com", "2": "+1 555 0100" })),
+        ]).body,
+      ),
+    );
     expect(textOf(out)).toBe(expected);
     expect(out.at(-1)).toEqual({ done: true });
   });
@@ -62,7 +88,10 @@ describe("tapChunks and collectAssistantText", () => {
     const seen: string[] = [];
     let ended: boolean | null = null;
     const collector = collectAssistantText();
-    const tap = tapChunks((c) => seen.push(c.choices[0]?.delta.content ?? ""), (failed) => (ended = failed));
+    const tap = tapChunks(
+      (c) => seen.push(c.choices[0]?.delta.content ?? ""),
+      (failed) => (ended = failed),
+    );
     const plain = await readText(run(bodyFrom(deltas("a", "b") + FINISH), []).body);
     const tapped = await readText(run(bodyFrom(deltas("a", "b") + FINISH), [tap, collector.stage]).body);
     expect(tapped).toBe(plain);

@@ -7,14 +7,23 @@ export function projectUrl(slug: string, path: string): string {
   return `https://${slug}.localhost${path}`;
 }
 
-export async function call(method: string, url: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+export async function call(
+  method: string,
+  url: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
   const res = await SELF.fetch(url, {
     method,
     headers,
-    body: options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body),
+    body:
+      options.body === undefined
+        ? undefined
+        : typeof options.body === "string"
+          ? options.body
+          : JSON.stringify(options.body),
   });
   const text = await res.text();
   let json: any;
@@ -29,15 +38,32 @@ export async function call(method: string, url: string, options: { token?: strin
 export const operator = () => env.OPERATOR_TOKEN!;
 
 export async function createTenant(plan: "free" | "pro" | "business" | "enterprise" = "pro") {
-  const res = await call("POST", `${API}/v1/tenants`, { token: operator(), body: { name: `tenant-${crypto.randomUUID().slice(0, 6)}`, plan } });
+  const res = await call("POST", `${API}/v1/tenants`, {
+    token: operator(),
+    body: { name: `tenant-${crypto.randomUUID().slice(0, 6)}`, plan },
+  });
   if (res.status !== 201) throw new Error(`tenant creation failed: ${res.status} ${res.text}`);
   return { id: res.json.id as string, admin: res.json.admin_credential as string };
 }
 
-export async function createProject(admin: string, settings?: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  const res = await call("POST", `${API}/v1/projects`, { token: admin, body: { name: "demo", ...(settings && { settings }), ...extra } });
+export async function createProject(
+  admin: string,
+  settings?: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) {
+  const res = await call("POST", `${API}/v1/projects`, {
+    token: admin,
+    body: { name: "demo", ...(settings && { settings }), ...extra },
+  });
   if (res.status !== 201) throw new Error(`project creation failed: ${res.status} ${res.text}`);
-  return res.json as { id: string; slug: string; tenant_id: string; hostnames: Record<string, string>; dns_status: string; status: string };
+  return res.json as {
+    id: string;
+    slug: string;
+    tenant_id: string;
+    hostnames: Record<string, string>;
+    dns_status: string;
+    status: string;
+  };
 }
 
 export async function createKey(admin: string, projectId: string, role?: string) {
@@ -51,7 +77,9 @@ export async function mint(apiKey: string, body: Record<string, unknown> = { use
 }
 
 /** A whole working setup: tenant, project, key and a JWT for `user-1`. */
-export async function setupProject(options: { plan?: "free" | "pro"; settings?: Record<string, unknown>; userId?: string } = {}) {
+export async function setupProject(
+  options: { plan?: "free" | "pro"; settings?: Record<string, unknown>; userId?: string } = {},
+) {
   const tenant = await createTenant(options.plan ?? "pro");
   const project = await createProject(tenant.admin, options.settings);
   const key = await createKey(tenant.admin, project.id);

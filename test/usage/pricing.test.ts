@@ -4,7 +4,11 @@ import { costMicroUsd, PRICES, PriceTable } from "../../src/usage/pricing";
 const table = PriceTable.parse({
   version: "test-1",
   fallback: { input: 100, output: 100 },
-  models: { "p/cheap": { input: 0.15, output: 0.6 }, "p/free": { input: 0, output: 0 }, "p/odd": { input: 0.001, output: 2.19 } },
+  models: {
+    "p/cheap": { input: 0.15, output: 0.6 },
+    "p/free": { input: 0, output: 0 },
+    "p/odd": { input: 0.001, output: 2.19 },
+  },
 });
 const cost = (model: string, promptTokens: number, completionTokens: number) =>
   costMicroUsd({ provider: "p", model, promptTokens, completionTokens }, table);
@@ -36,14 +40,22 @@ describe("costMicroUsd", () => {
   });
 
   it("prices from the shipped table by default", () => {
-    expect(costMicroUsd({ provider: "mock", model: "tollgate-mock", promptTokens: 1000, completionTokens: 500 })).toEqual({ microUsd: 2000, priceVersion: PRICES.version, source: "table" });
+    expect(
+      costMicroUsd({ provider: "mock", model: "tollgate-mock", promptTokens: 1000, completionTokens: 500 }),
+    ).toEqual({ microUsd: 2000, priceVersion: PRICES.version, source: "table" });
   });
 });
 
 describe("PriceTable", () => {
   it.each([
-    ["a price with 4 decimals", { version: "v", fallback: { input: 1, output: 1 }, models: { "a/b": { input: 0.0001, output: 1 } } }],
-    ["a negative price", { version: "v", fallback: { input: 1, output: 1 }, models: { "a/b": { input: -1, output: 1 } } }],
+    [
+      "a price with 4 decimals",
+      { version: "v", fallback: { input: 1, output: 1 }, models: { "a/b": { input: 0.0001, output: 1 } } },
+    ],
+    [
+      "a negative price",
+      { version: "v", fallback: { input: 1, output: 1 }, models: { "a/b": { input: -1, output: 1 } } },
+    ],
     ["no version", { fallback: { input: 1, output: 1 }, models: {} }],
   ])("rejects %s", (_name, data) => {
     expect(PriceTable.safeParse(data).success).toBe(false);

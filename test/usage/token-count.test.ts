@@ -26,19 +26,35 @@ describe("estimatePromptTokens", () => {
 
   it("adds per-message framing and reply priming", () => {
     expect(estimatePromptTokens(messages({ role: "user", content: "hi" }))).toBe(3 + 4 + 1);
-    expect(estimatePromptTokens(messages({ role: "system", content: "hi" }, { role: "user", content: "hi" }))).toBe(3 + 2 * (4 + 1));
+    expect(estimatePromptTokens(messages({ role: "system", content: "hi" }, { role: "user", content: "hi" }))).toBe(
+      3 + 2 * (4 + 1),
+    );
   });
 
   it("reserves a flat amount per image", () => {
-    const withImage = messages({ role: "user", content: [{ type: "text", text: "hi" }, { type: "image_url", image_url: { url: "https://x/y.png" } }] });
+    const withImage = messages({
+      role: "user",
+      content: [
+        { type: "text", text: "hi" },
+        { type: "image_url", image_url: { url: "https://x/y.png" } },
+      ],
+    });
     expect(estimatePromptTokens(withImage)).toBe(3 + 4 + 1 + 765);
   });
 
   it("counts tool calls and tool definitions", () => {
     const base = messages({ role: "user", content: "hi" });
-    const tools = ChatRequest.parse({ messages: [{ role: "user", content: "x" }], tools: [{ type: "function", function: { name: "lookup", parameters: { type: "object" } } }] }).tools ?? [];
+    const tools =
+      ChatRequest.parse({
+        messages: [{ role: "user", content: "x" }],
+        tools: [{ type: "function", function: { name: "lookup", parameters: { type: "object" } } }],
+      }).tools ?? [];
     expect(estimatePromptTokens(base, tools)).toBeGreaterThan(estimatePromptTokens(base));
-    const withCall = messages({ role: "assistant", content: null, tool_calls: [{ id: "c", type: "function", function: { name: "lookup", arguments: '{"q":"x"}' } }] });
+    const withCall = messages({
+      role: "assistant",
+      content: null,
+      tool_calls: [{ id: "c", type: "function", function: { name: "lookup", arguments: '{"q":"x"}' } }],
+    });
     expect(estimatePromptTokens(withCall)).toBeGreaterThan(3 + 4);
   });
 });

@@ -31,19 +31,35 @@ export async function renderApiKeys(container: HTMLElement, project: Project): P
         h("code", {}, `${key.prefix}…`),
         key.role,
         new Date(key.created_at).toLocaleString(),
-        key.revoked_at ? h("span", { class: "badge suspended" }, "revoked") : h("span", { class: "badge active" }, "active"),
-        key.revoked_at ? "" : h("div", { class: "actions" }, action("Rotate", key, "rotate"), action("Revoke", key, "revoke")),
+        key.revoked_at
+          ? h("span", { class: "badge suspended" }, "revoked")
+          : h("span", { class: "badge active" }, "active"),
+        key.revoked_at
+          ? ""
+          : h("div", { class: "actions" }, action("Rotate", key, "rotate"), action("Revoke", key, "revoke")),
       ]),
     );
   }
 
   function action(label: string, key: ApiKey, kind: "rotate" | "revoke"): HTMLButtonElement {
-    const button = h("button", { type: "button", class: kind === "revoke" ? "danger small" : "small", "aria-label": `${label} key ${key.prefix}` }, label);
+    const button = h(
+      "button",
+      {
+        type: "button",
+        class: kind === "revoke" ? "danger small" : "small",
+        "aria-label": `${label} key ${key.prefix}`,
+      },
+      label,
+    );
     button.addEventListener("click", async () => {
-      const question = kind === "rotate" ? `Rotate ${key.prefix}…? It stops working now and a new key is issued.` : `Revoke ${key.prefix}…? This cannot be undone.`;
+      const question =
+        kind === "rotate"
+          ? `Rotate ${key.prefix}…? It stops working now and a new key is issued.`
+          : `Revoke ${key.prefix}…? This cannot be undone.`;
       if (!(await confirmAction(question, label))) return;
       await busy(button, messages, async () => {
-        if (kind === "rotate") showOnce(await api<CreatedApiKey>("POST", `${base}/${encodeURIComponent(key.id)}/rotate`));
+        if (kind === "rotate")
+          showOnce(await api<CreatedApiKey>("POST", `${base}/${encodeURIComponent(key.id)}/rotate`));
         else {
           await api("DELETE", `${base}/${encodeURIComponent(key.id)}`);
           session.forgetKey(project.id);
@@ -55,7 +71,12 @@ export async function renderApiKeys(container: HTMLElement, project: Project): P
     return button;
   }
 
-  const form = h("form", { class: "row end" }, field("Key name (optional)", h("input", { name: "name", maxlength: 100 })), submit);
+  const form = h(
+    "form",
+    { class: "row end" },
+    field("Key name (optional)", h("input", { name: "name", maxlength: 100 })),
+    submit,
+  );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const name = formValue(form, "name");
@@ -82,7 +103,18 @@ function plaintextPanel(created: CreatedApiKey): HTMLElement {
   return h(
     "div",
     { class: "once", "data-testid": "new-key" },
-    h("p", {}, h("strong", {}, "Copy this key now."), " It is shown only once; the gateway keeps only its hash. This tab remembers it for Try it until you reload."),
-    h("div", { class: "row" }, h("code", { class: "secret", "data-testid": "new-key-plaintext" }, created.key), copy, status),
+    h(
+      "p",
+      {},
+      h("strong", {}, "Copy this key now."),
+      " It is shown only once; the gateway keeps only its hash. This tab remembers it for Try it until you reload.",
+    ),
+    h(
+      "div",
+      { class: "row" },
+      h("code", { class: "secret", "data-testid": "new-key-plaintext" }, created.key),
+      copy,
+      status,
+    ),
   );
 }

@@ -44,26 +44,49 @@ export async function renderFinops(main: HTMLElement): Promise<void> {
         ...BREAKDOWNS.map(({ by }) => api<Grouped>("GET", `/v1/usage${query({ ...range, group_by: by })}`)),
       ]);
       const names = new Map(projects.data.map((p) => [p.id, p.name]));
-      return h("div", { class: "grid" }, BREAKDOWNS.map(({ by, title }, i) => breakdownTable(title, by, results[i]!.data.slice(0, TOP), names)));
+      return h(
+        "div",
+        { class: "grid" },
+        BREAKDOWNS.map(({ by, title }, i) => breakdownTable(title, by, results[i]!.data.slice(0, TOP), names)),
+      );
     });
   };
   controls.addEventListener("submit", (event) => {
     event.preventDefault();
     load();
   });
-  exportButton.addEventListener("click", () => void busy(exportButton, messages, () => downloadCsv(from.value, to.value)));
+  exportButton.addEventListener(
+    "click",
+    () => void busy(exportButton, messages, () => downloadCsv(from.value, to.value)),
+  );
 
-  replace(main, h("h1", { tabindex: -1 }, "FinOps"), controls, messages, h("section", { "aria-label": "Spend over time" }, chart), breakdowns, budgets);
+  replace(
+    main,
+    h("h1", { tabindex: -1 }, "FinOps"),
+    controls,
+    messages,
+    h("section", { "aria-label": "Spend over time" }, chart),
+    breakdowns,
+    budgets,
+  );
   load();
   await renderBudgets(budgets);
 }
 
 function breakdownTable(title: string, by: string, rows: UsageGroup[], projectNames: Map<string, string>): HTMLElement {
-  const label = (key: string) => (by === "project" && projectNames.has(key) ? h("span", {}, projectNames.get(key)!, " ", h("code", { class: "muted" }, key)) : h("code", {}, key));
+  const label = (key: string) =>
+    by === "project" && projectNames.has(key)
+      ? h("span", {}, projectNames.get(key)!, " ", h("code", { class: "muted" }, key))
+      : h("code", {}, key);
   return table(
     title,
     [by.replace("_", " "), "Requests", "Tokens", "Cost"],
-    rows.map((row) => [row[by] == null ? "—" : label(String(row[by])), row.requests, row.total_tokens, formatUsd(row.cost_usd)]),
+    rows.map((row) => [
+      row[by] == null ? "—" : label(String(row[by])),
+      row.requests,
+      row.total_tokens,
+      formatUsd(row.cost_usd),
+    ]),
     "no usage in this range.",
   );
 }
@@ -84,9 +107,17 @@ async function renderBudgets(container: HTMLElement): Promise<void> {
   replace(container, h("h2", { id: "budgets-title" }, "Budgets"), body);
   await section(body, async () => {
     const projects = (await api<List<Project>>("GET", "/v1/projects")).data;
-    const statuses = await Promise.all(projects.map((p) => api<{ budgets: Budget[] }>("GET", `/v1/projects/${encodeURIComponent(p.id)}/budgets`)));
+    const statuses = await Promise.all(
+      projects.map((p) => api<{ budgets: Budget[] }>("GET", `/v1/projects/${encodeURIComponent(p.id)}/budgets`)),
+    );
     if (projects.length === 0) return h("p", { class: "empty" }, "No projects yet.");
-    return h("div", {}, projects.map((project, i) => h("div", { class: "budget-project" }, h("h3", {}, project.name), statuses[i]!.budgets.map(budgetBar))));
+    return h(
+      "div",
+      {},
+      projects.map((project, i) =>
+        h("div", { class: "budget-project" }, h("h3", {}, project.name), statuses[i]!.budgets.map(budgetBar)),
+      ),
+    );
   });
 }
 
@@ -99,5 +130,10 @@ function budgetBar(budget: Budget): HTMLElement {
   spent.style.width = `${shares.spent}%`;
   const reserved = h("span", { class: "reserved" });
   reserved.style.width = `${shares.reserved}%`;
-  return h("div", { class: "budget" }, h("p", {}, text), h("div", { class: "bar", role: "img", "aria-label": text }, spent, reserved));
+  return h(
+    "div",
+    { class: "budget" },
+    h("p", {}, text),
+    h("div", { class: "bar", role: "img", "aria-label": text }, spent, reserved),
+  );
 }

@@ -12,7 +12,12 @@ export async function renderModels(container: HTMLElement, project: Project): Pr
     return table(
       "Models of this project",
       ["Model", "Provider", "Region", "Credential"],
-      models.map((model) => [h("code", {}, model.id), model.provider ?? "—", model.region ?? "—", describeCredential(model.credential)]),
+      models.map((model) => [
+        h("code", {}, model.id),
+        model.provider ?? "—",
+        model.region ?? "—",
+        describeCredential(model.credential),
+      ]),
     );
   });
 }

@@ -19,7 +19,12 @@ export async function renderProject(main: HTMLElement, projectId: string | undef
       api<Settings>("GET", `/v1/projects/${encodeURIComponent(projectId)}/settings`),
     ]);
   } catch (err) {
-    replace(main, h("h1", { tabindex: -1 }, "Project"), errorBox(err), h("p", {}, h("a", { href: "#/projects" }, "Back to projects")));
+    replace(
+      main,
+      h("h1", { tabindex: -1 }, "Project"),
+      errorBox(err),
+      h("p", {}, h("a", { href: "#/projects" }, "Back to projects")),
+    );
     return;
   }
   const keys = h("section", { class: "card", "aria-labelledby": "keys-title" });
@@ -68,12 +73,22 @@ function controls(project: Project): HTMLElement {
     if (!(await confirmAction(question, enabled ? "Engage kill switch" : "Release kill switch"))) return;
     await busy(button, messages, async () => {
       await api("POST", path, { enabled });
-      replace(messages, notice(enabled ? "Kill switch engaged: new requests are refused." : "Kill switch released: requests are admitted again."));
+      replace(
+        messages,
+        notice(
+          enabled
+            ? "Kill switch engaged: new requests are refused."
+            : "Kill switch released: requests are admitted again.",
+        ),
+      );
     });
   };
   const lifecycle = (action: "suspend" | "resume") => async (event: Event) => {
     const button = event.currentTarget as HTMLButtonElement;
-    const question = action === "suspend" ? `Suspend ${project.name}? All its API keys are revoked, irreversibly.` : `Resume ${project.name}?`;
+    const question =
+      action === "suspend"
+        ? `Suspend ${project.name}? All its API keys are revoked, irreversibly.`
+        : `Resume ${project.name}?`;
     if (!(await confirmAction(question, action === "suspend" ? "Suspend" : "Resume"))) return;
     await busy(button, messages, async () => {
       await api("POST", `/v1/projects/${encodeURIComponent(project.id)}/${action}`);

@@ -12,7 +12,12 @@ export async function renderProjects(main: HTMLElement): Promise<void> {
     "form",
     { class: "card", "aria-labelledby": "create-title" },
     h("h2", { id: "create-title" }, "New project"),
-    h("div", { class: "row" }, field("Name", h("input", { name: "name", required: true, maxlength: 200 })), field("Cost center (optional)", h("input", { name: "cost_center", maxlength: 100 }))),
+    h(
+      "div",
+      { class: "row" },
+      field("Name", h("input", { name: "name", required: true, maxlength: 200 })),
+      field("Cost center (optional)", h("input", { name: "cost_center", maxlength: 100 })),
+    ),
     messages,
     submit,
   );
@@ -20,7 +25,10 @@ export async function renderProjects(main: HTMLElement): Promise<void> {
     event.preventDefault();
     const costCenter = formValue(form, "cost_center");
     void busy(submit, messages, async () => {
-      const project = await api<Project>("POST", "/v1/projects", { name: formValue(form, "name"), ...(costCenter && { cost_center: costCenter }) });
+      const project = await api<Project>("POST", "/v1/projects", {
+        name: formValue(form, "name"),
+        ...(costCenter && { cost_center: costCenter }),
+      });
       location.hash = `#/projects/${encodeURIComponent(project.id)}`;
     });
   });
@@ -35,7 +43,12 @@ function projectTable(projects: Project[]): HTMLElement {
     projects.map((p) => [
       h("a", { href: `#/projects/${encodeURIComponent(p.id)}` }, p.name),
       h("code", {}, p.slug),
-      h("ul", { class: "plain" }, h("li", {}, "prod: ", h("code", {}, p.hostnames.production)), h("li", {}, "dev: ", h("code", {}, p.hostnames.development))),
+      h(
+        "ul",
+        { class: "plain" },
+        h("li", {}, "prod: ", h("code", {}, p.hostnames.production)),
+        h("li", {}, "dev: ", h("code", {}, p.hostnames.development)),
+      ),
       h("span", { class: `badge ${p.status}` }, p.status),
       p.dns_status,
     ]),

@@ -5,7 +5,18 @@ import { session } from "../session";
 import type { List, ProviderKey } from "../types";
 
 /** API-key providers of the gateway's catalog (Vertex and Bedrock take structured credentials: use the API). */
-const PROVIDERS = ["openai", "anthropic", "google", "openrouter", "mistral", "cohere", "groq", "together", "fireworks", "deepseek"];
+const PROVIDERS = [
+  "openai",
+  "anthropic",
+  "google",
+  "openrouter",
+  "mistral",
+  "cohere",
+  "groq",
+  "together",
+  "fireworks",
+  "deepseek",
+];
 
 /**
  * BYOK: the tenant's own provider keys. A key goes in through a password field, is validated and encrypted
@@ -35,9 +46,16 @@ export async function renderProviders(main: HTMLElement): Promise<void> {
     );
 
   function remove(key: ProviderKey): HTMLButtonElement {
-    const button = h("button", { type: "button", class: "danger small", "aria-label": `Delete ${key.provider} key` }, "Delete");
+    const button = h(
+      "button",
+      { type: "button", class: "danger small", "aria-label": `Delete ${key.provider} key` },
+      "Delete",
+    );
     button.addEventListener("click", async () => {
-      if (!(await confirmAction(`Delete the ${key.provider} key? Projects using ${key.provider} stop working.`, "Delete"))) return;
+      if (
+        !(await confirmAction(`Delete the ${key.provider} key? Projects using ${key.provider} stop working.`, "Delete"))
+      )
+        return;
       const costCenter = key.scope.startsWith("cost_center:") ? key.scope.slice("cost_center:".length) : undefined;
       await busy(button, messages, async () => {
         await api("DELETE", `${base}/${encodeURIComponent(key.provider)}${query({ cost_center: costCenter })}`);
@@ -51,18 +69,42 @@ export async function renderProviders(main: HTMLElement): Promise<void> {
     "form",
     { class: "card", "aria-labelledby": "byok-title", autocomplete: "off" },
     h("h2", { id: "byok-title" }, "Add or replace a key"),
-    h("div", { class: "row" },
-      field("Provider", h("select", { name: "provider" }, PROVIDERS.map((p) => h("option", { value: p }, p)))),
-      field("API key", h("input", { name: "api_key", type: "password", required: true, autocomplete: "new-password", spellcheck: "false" }), "Validated with the provider, stored encrypted, never displayed."),
+    h(
+      "div",
+      { class: "row" },
+      field(
+        "Provider",
+        h(
+          "select",
+          { name: "provider" },
+          PROVIDERS.map((p) => h("option", { value: p }, p)),
+        ),
+      ),
+      field(
+        "API key",
+        h("input", {
+          name: "api_key",
+          type: "password",
+          required: true,
+          autocomplete: "new-password",
+          spellcheck: "false",
+        }),
+        "Validated with the provider, stored encrypted, never displayed.",
+      ),
       field("Base URL (optional)", h("input", { name: "base_url", type: "url", placeholder: "https://…" })),
-      field("Cost center (optional)", h("input", { name: "cost_center", maxlength: 100 }))),
+      field("Cost center (optional)", h("input", { name: "cost_center", maxlength: 100 })),
+    ),
     messages,
     submit,
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const provider = formValue(form, "provider");
-    const body = { api_key: formValue(form, "api_key"), base_url: formValue(form, "base_url") || undefined, cost_center: formValue(form, "cost_center") || undefined };
+    const body = {
+      api_key: formValue(form, "api_key"),
+      base_url: formValue(form, "base_url") || undefined,
+      cost_center: formValue(form, "cost_center") || undefined,
+    };
     // Clear the secret from the page before the call returns, whatever its outcome.
     form.reset();
     void busy(submit, messages, async () => {

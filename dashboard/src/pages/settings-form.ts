@@ -17,43 +17,129 @@ export function renderSettingsForm(project: Project, settings: Settings): HTMLEl
   const num = (name: string, value: number | undefined, attrs: Record<string, string | number> = {}) =>
     h("input", { name, type: "number", inputmode: "decimal", value: value ?? "", ...attrs });
   const select = (name: string, options: readonly string[], value: string) =>
-    h("select", { name }, options.map((option) => h("option", { value: option, selected: option === value }, option)));
+    h(
+      "select",
+      { name },
+      options.map((option) => h("option", { value: option, selected: option === value }, option)),
+    );
   const budget = settings.budget_usd ?? {};
 
   const form = h(
     "form",
     { class: "card settings", "aria-labelledby": "settings-title", novalidate: true },
     h("h2", { id: "settings-title" }, "Settings"),
-    h("fieldset", {}, h("legend", {}, "Browser access"),
-      field("Allowed origins (CORS), one per line", h("textarea", { name: "cors_origins", rows: 3 }, lines(settings.cors_origins)), "e.g. https://app.example.com or https://*.example.com")),
-    h("fieldset", {}, h("legend", {}, "Limits"),
-      h("div", { class: "row" },
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "Browser access"),
+      field(
+        "Allowed origins (CORS), one per line",
+        h("textarea", { name: "cors_origins", rows: 3 }, lines(settings.cors_origins)),
+        "e.g. https://app.example.com or https://*.example.com",
+      ),
+    ),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "Limits"),
+      h(
+        "div",
+        { class: "row" },
         field("Requests per minute", num("rpm_limit", settings.rpm_limit, { min: 1, max: 10000, step: 1 })),
-        field("Per-user share of RPM (0–1)", num("user_rpm_fraction", settings.user_rpm_fraction, { min: 0, max: 1, step: 0.01 })),
+        field(
+          "Per-user share of RPM (0–1)",
+          num("user_rpm_fraction", settings.user_rpm_fraction, { min: 0, max: 1, step: 0.01 }),
+        ),
         field("Tokens per user per day", num("tokens_per_day", settings.tokens_per_day, { min: 1, step: 1 })),
-        field("Tokens per project per day", num("project_tokens_per_day", settings.project_tokens_per_day, { min: 1, step: 1 })))),
-    h("fieldset", {}, h("legend", {}, "Dollar budgets (empty = none)"),
-      h("div", { class: "row" },
+        field(
+          "Tokens per project per day",
+          num("project_tokens_per_day", settings.project_tokens_per_day, { min: 1, step: 1 }),
+        ),
+      ),
+    ),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "Dollar budgets (empty = none)"),
+      h(
+        "div",
+        { class: "row" },
         field("Project, per day (USD)", num("budget_project_day", budget.project?.day, { min: 0, step: 0.01 })),
         field("Project, per month (USD)", num("budget_project_month", budget.project?.month, { min: 0, step: 0.01 })),
         field("Each user, per day (USD)", num("budget_user_day", budget.user?.day, { min: 0, step: 0.01 })),
-        field("Each user, per month (USD)", num("budget_user_month", budget.user?.month, { min: 0, step: 0.01 })))),
-    h("fieldset", {}, h("legend", {}, "PII Shield"),
-      h("div", { class: "row" }, field("Mode", select("pii_mode", MODES, settings.pii_mode)), field("Action", select("pii_action", ["mask", "redact", "block"], settings.pii_action))),
-      h("fieldset", { class: "checks" }, h("legend", {}, "Entities"),
-        PII_ENTITIES.map((entity) => h("label", {}, h("input", { type: "checkbox", name: "pii_entities", value: entity, checked: settings.pii_entities.includes(entity) }), ` ${entity}`)))),
-    h("fieldset", {}, h("legend", {}, "Sentinel (prompt injection)"),
+        field("Each user, per month (USD)", num("budget_user_month", budget.user?.month, { min: 0, step: 0.01 })),
+      ),
+    ),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "PII Shield"),
+      h(
+        "div",
+        { class: "row" },
+        field("Mode", select("pii_mode", MODES, settings.pii_mode)),
+        field("Action", select("pii_action", ["mask", "redact", "block"], settings.pii_action)),
+      ),
+      h(
+        "fieldset",
+        { class: "checks" },
+        h("legend", {}, "Entities"),
+        PII_ENTITIES.map((entity) =>
+          h(
+            "label",
+            {},
+            h("input", {
+              type: "checkbox",
+              name: "pii_entities",
+              value: entity,
+              checked: settings.pii_entities.includes(entity),
+            }),
+            ` ${entity}`,
+          ),
+        ),
+      ),
+    ),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "Sentinel (prompt injection)"),
       field("Mode", select("sentinel_mode", MODES, settings.sentinel_mode)),
-      field("Blocklist, one phrase per line", h("textarea", { name: "sentinel_blocklist", rows: 3 }, lines(settings.sentinel_blocklist)))),
-    h("fieldset", {}, h("legend", {}, "Memory"),
-      h("div", { class: "row" },
-        h("label", { class: "inline" }, h("input", { type: "checkbox", name: "memory_enabled", checked: settings.memory_enabled }), " Remember conversations"),
+      field(
+        "Blocklist, one phrase per line",
+        h("textarea", { name: "sentinel_blocklist", rows: 3 }, lines(settings.sentinel_blocklist)),
+      ),
+    ),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "Memory"),
+      h(
+        "div",
+        { class: "row" },
+        h(
+          "label",
+          { class: "inline" },
+          h("input", { type: "checkbox", name: "memory_enabled", checked: settings.memory_enabled }),
+          " Remember conversations",
+        ),
         field("Window (message pairs)", num("memory_window", settings.memory_window, { min: 0, max: 100, step: 1 })),
-        field("Retention (days)", num("retention_days", settings.retention_days, { min: 1, max: 3650, step: 1 })))),
-    h("fieldset", {}, h("legend", {}, "Model and prompt"),
-      field("Model (provider/model)", h("input", { name: "provider_model", value: settings.provider_model, spellcheck: "false" })),
-      field("Model allowlist, one per line (empty = every configured model)", h("textarea", { name: "model_allowlist", rows: 3 }, lines(settings.model_allowlist))),
-      field("System prompt", h("textarea", { name: "system_prompt", rows: 4 }, settings.system_prompt ?? ""))),
+        field("Retention (days)", num("retention_days", settings.retention_days, { min: 1, max: 3650, step: 1 })),
+      ),
+    ),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "Model and prompt"),
+      field(
+        "Model (provider/model)",
+        h("input", { name: "provider_model", value: settings.provider_model, spellcheck: "false" }),
+      ),
+      field(
+        "Model allowlist, one per line (empty = every configured model)",
+        h("textarea", { name: "model_allowlist", rows: 3 }, lines(settings.model_allowlist)),
+      ),
+      field("System prompt", h("textarea", { name: "system_prompt", rows: 4 }, settings.system_prompt ?? "")),
+    ),
     messages,
     submit,
   );
@@ -64,7 +150,10 @@ export function renderSettingsForm(project: Project, settings: Settings): HTMLEl
       const { patch, model } = readSettingsForm(form);
       try {
         let saved = await api<Settings>("PATCH", `/v1/projects/${encodeURIComponent(project.id)}/settings`, patch);
-        if (model !== saved.provider_model) saved = await api<Settings>("PUT", `/auth/v1/projects/${encodeURIComponent(project.id)}/settings/model`, { model });
+        if (model !== saved.provider_model)
+          saved = await api<Settings>("PUT", `/auth/v1/projects/${encodeURIComponent(project.id)}/settings/model`, {
+            model,
+          });
         replace(messages, notice(`Settings saved. Allowed origins: ${saved.cors_origins.join(", ") || "none"}.`));
       } catch (err) {
         focusParam(form, err);

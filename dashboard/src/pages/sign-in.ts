@@ -9,14 +9,25 @@ import type { List } from "../types";
  * a tenant admin with its own tenant, and then held in memory only (see session.ts).
  */
 export function renderSignIn(onSignedIn: () => void): HTMLElement {
-  const input = h("input", { name: "credential", type: "password", autocomplete: "off", spellcheck: "false", required: true, pattern: "tg_admin_[0-9a-f]{32}" });
+  const input = h("input", {
+    name: "credential",
+    type: "password",
+    autocomplete: "off",
+    spellcheck: "false",
+    required: true,
+    pattern: "tg_admin_[0-9a-f]{32}",
+  });
   const messages = h("div", { "aria-live": "polite" });
   const submit = h("button", { type: "submit" }, "Sign in");
   const form = h(
     "form",
     { class: "card narrow", "aria-labelledby": "signin-title" },
     h("h1", { id: "signin-title", tabindex: -1 }, "Sign in"),
-    h("p", {}, "Paste your tenant admin credential. It stays in this tab's memory and is forgotten when you reload or close it."),
+    h(
+      "p",
+      {},
+      "Paste your tenant admin credential. It stays in this tab's memory and is forgotten when you reload or close it.",
+    ),
     field("Admin credential", input, "Starts with tg_admin_"),
     messages,
     submit,

@@ -15,13 +15,21 @@ export async function renderTiers(container: HTMLElement, project: Project): Pro
       return table(
         "Tiers of this project",
         ["Name", "Overrides", ""],
-        tiers.map((tier) => [h("code", {}, tier.name), h("code", { class: "json" }, JSON.stringify(tier.overrides)), remove(tier)]),
+        tiers.map((tier) => [
+          h("code", {}, tier.name),
+          h("code", { class: "json" }, JSON.stringify(tier.overrides)),
+          remove(tier),
+        ]),
         "none — every token gets the project settings.",
       );
     });
 
   function remove(tier: Tier): HTMLButtonElement {
-    const button = h("button", { type: "button", class: "danger small", "aria-label": `Delete tier ${tier.name}` }, "Delete");
+    const button = h(
+      "button",
+      { type: "button", class: "danger small", "aria-label": `Delete tier ${tier.name}` },
+      "Delete",
+    );
     button.addEventListener("click", async () => {
       if (!(await confirmAction(`Delete tier ${tier.name}?`, "Delete"))) return;
       await busy(button, messages, async () => {
@@ -35,9 +43,16 @@ export async function renderTiers(container: HTMLElement, project: Project): Pro
   const form = h(
     "form",
     {},
-    h("div", { class: "row" },
+    h(
+      "div",
+      { class: "row" },
       field("Tier name", h("input", { name: "name", required: true, pattern: "[a-z0-9][a-z0-9_-]{0,31}" })),
-      field("Overrides (JSON)", h("textarea", { name: "overrides", rows: 2, spellcheck: "false" }, '{"rpm_limit": 600}'), "rpm_limit, tokens_per_day, pii_mode, sentinel_mode, provider_model, system_prompt, …")),
+      field(
+        "Overrides (JSON)",
+        h("textarea", { name: "overrides", rows: 2, spellcheck: "false" }, '{"rpm_limit": 600}'),
+        "rpm_limit, tokens_per_day, pii_mode, sentinel_mode, provider_model, system_prompt, …",
+      ),
+    ),
     submit,
   );
   form.addEventListener("submit", (event) => {

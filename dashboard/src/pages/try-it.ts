@@ -19,14 +19,25 @@ export async function renderTryIt(main: HTMLElement): Promise<void> {
   replace(main, h("h1", { tabindex: -1 }, "Try it"), body);
   await section(body, async () => {
     const projects = (await api<List<Project>>("GET", "/v1/projects")).data.filter((p) => p.status === "active");
-    if (projects.length === 0) return h("p", { class: "empty" }, "Create a project first.", " ", h("a", { href: "#/projects" }, "Projects"));
+    if (projects.length === 0)
+      return h("p", { class: "empty" }, "Create a project first.", " ", h("a", { href: "#/projects" }, "Projects"));
     return tryForm(projects);
   });
 }
 
 function tryForm(projects: Project[]): HTMLElement {
-  const select = h("select", { name: "project" }, projects.map((p) => h("option", { value: p.id }, `${p.name} (${p.slug})`)));
-  const keyInput = h("input", { name: "api_key", type: "password", autocomplete: "off", spellcheck: "false", required: true });
+  const select = h(
+    "select",
+    { name: "project" },
+    projects.map((p) => h("option", { value: p.id }, `${p.name} (${p.slug})`)),
+  );
+  const keyInput = h("input", {
+    name: "api_key",
+    type: "password",
+    autocomplete: "off",
+    spellcheck: "false",
+    required: true,
+  });
   const originStatus = h("div", { "aria-live": "polite" });
   const messages = h("div", { "aria-live": "polite" });
   const headers = h("dl", { class: "facts", "data-testid": "rate-headers" });
@@ -46,7 +57,11 @@ function tryForm(projects: Project[]): HTMLElement {
     field("Project", select),
     originStatus,
     field("API key", keyInput, "Filled in when you created a key in this tab; otherwise paste one (tg_sk_live_…)."),
-    h("div", { class: "row" }, field("Test user id", h("input", { name: "user_id", value: "dashboard-tester", required: true, maxlength: 200 }))),
+    h(
+      "div",
+      { class: "row" },
+      field("Test user id", h("input", { name: "user_id", value: "dashboard-tester", required: true, maxlength: 200 })),
+    ),
     field("Message", h("textarea", { name: "prompt", rows: 3, required: true }, "Say hello in five words.")),
     messages,
     submit,
@@ -60,22 +75,43 @@ function tryForm(projects: Project[]): HTMLElement {
     replace(output);
     replace(headers);
     void busy(submit, messages, async () => {
-      const minted = (await (await request("POST", "/auth/v1/auth/mint", { user_id: formValue(form, "user_id"), ttl_seconds: 300 }, keyInput.value.trim())).json()) as { token: string };
+      const minted = (await (
+        await request(
+          "POST",
+          "/auth/v1/auth/mint",
+          { user_id: formValue(form, "user_id"), ttl_seconds: 300 },
+          keyInput.value.trim(),
+        )
+      ).json()) as { token: string };
       let res: Response;
       try {
         res = await fetch(`${projectOrigin(current())}/v1/chat/completions`, {
           method: "POST",
           headers: { Authorization: `Bearer ${minted.token}`, "Content-Type": "application/json" },
-          body: JSON.stringify({ stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: formValue(form, "prompt") }] }),
+          body: JSON.stringify({
+            stream: true,
+            stream_options: { include_usage: true },
+            messages: [{ role: "user", content: formValue(form, "prompt") }],
+          }),
           credentials: "omit",
         });
       } catch {
         throw new Error("The browser could not reach the project host. Is this dashboard's origin allowed (CORS)?");
       }
-      replace(headers, RATE_HEADERS.flatMap((name) => [h("dt", {}, name), h("dd", { "data-header": name.toLowerCase() }, res.headers.get(name) ?? "—")]));
+      replace(
+        headers,
+        RATE_HEADERS.flatMap((name) => [
+          h("dt", {}, name),
+          h("dd", { "data-header": name.toLowerCase() }, res.headers.get(name) ?? "—"),
+        ]),
+      );
       if (!res.ok || !res.body) throw await errorFrom(res);
       const result = await readChatStream(res.body, (delta) => output.append(delta));
-      if (result.usage) replace(messages, notice(`Done: ${result.usage.prompt_tokens} prompt + ${result.usage.completion_tokens} completion tokens.`));
+      if (result.usage)
+        replace(
+          messages,
+          notice(`Done: ${result.usage.prompt_tokens} prompt + ${result.usage.completion_tokens} completion tokens.`),
+        );
     });
   });
   refreshProject();
@@ -86,14 +122,28 @@ async function originPanel(project: Project): Promise<Node> {
   const settingsPath = `/v1/projects/${encodeURIComponent(project.id)}/settings`;
   const settings = await api<Settings>("GET", settingsPath);
   const origin = location.origin;
-  if (settings.cors_origins.includes(origin)) return notice(`This dashboard's origin ${origin} is allowed to call ${project.slug}.`);
+  if (settings.cors_origins.includes(origin))
+    return notice(`This dashboard's origin ${origin} is allowed to call ${project.slug}.`);
   const messages = h("div");
   const allow = h("button", { type: "button" }, "Allow this dashboard origin");
-  allow.addEventListener("click", () =>
-    void busy(allow, messages, async () => {
-      const saved = await api<Settings>("PATCH", settingsPath, { cors_origins: [...settings.cors_origins, origin] });
-      if (saved.cors_origins.includes(origin)) replace(allow.parentElement ?? messages, notice(`Allowed ${origin} for ${project.slug}.`));
-    }),
+  allow.addEventListener(
+    "click",
+    () =>
+      void busy(allow, messages, async () => {
+        const saved = await api<Settings>("PATCH", settingsPath, { cors_origins: [...settings.cors_origins, origin] });
+        if (saved.cors_origins.includes(origin))
+          replace(allow.parentElement ?? messages, notice(`Allowed ${origin} for ${project.slug}.`));
+      }),
   );
-  return h("div", { class: "warn" }, h("p", {}, `Browsers at ${origin} may not call ${project.slug} yet: its CORS origins do not include this dashboard.`), allow, messages);
+  return h(
+    "div",
+    { class: "warn" },
+    h(
+      "p",
+      {},
+      `Browsers at ${origin} may not call ${project.slug} yet: its CORS origins do not include this dashboard.`,
+    ),
+    allow,
+    messages,
+  );
 }

@@ -6,7 +6,9 @@ import { PLACEHOLDER_SHAPE, type PlaceholderMap } from "./placeholders";
  */
 export function restorePlaceholders(text: string, map: PlaceholderMap): string {
   if (text.indexOf("<") < 0) return text;
-  return text.replace(PLACEHOLDER_SHAPE, (placeholder) => (Object.hasOwn(map, placeholder) ? (map[placeholder] ?? placeholder) : placeholder));
+  return text.replace(PLACEHOLDER_SHAPE, (placeholder) =>
+    Object.hasOwn(map, placeholder) ? (map[placeholder] ?? placeholder) : placeholder,
+  );
 }
 
 export interface PlaceholderRestorer {
@@ -26,7 +28,8 @@ export function createPlaceholderRestorer(map: PlaceholderMap): PlaceholderResto
   const placeholders = Object.keys(map);
   let held = "";
 
-  const isStrictPrefix = (tail: string) => placeholders.some((placeholder) => placeholder !== tail && placeholder.startsWith(tail));
+  const isStrictPrefix = (tail: string) =>
+    placeholders.some((placeholder) => placeholder !== tail && placeholder.startsWith(tail));
 
   return {
     push(delta: string): string {

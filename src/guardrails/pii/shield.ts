@@ -111,7 +111,11 @@ function scansRole(role: string, policy: PiiPolicy): boolean {
   return false;
 }
 
-function rewrite(text: string, spans: readonly PiiSpan[], replacement: (span: PiiSpan, value: string) => string): string {
+function rewrite(
+  text: string,
+  spans: readonly PiiSpan[],
+  replacement: (span: PiiSpan, value: string) => string,
+): string {
   let out = "";
   let cursor = 0;
   for (const span of spans) {

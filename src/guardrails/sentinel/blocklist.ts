@@ -38,7 +38,8 @@ export function validateBlocklist(entries: readonly string[]): BlocklistValidati
     if (regex === null) {
       const phrase = normalise(entry);
       if (phrase.length === 0) errors.push({ index, reason: "empty phrase" });
-      else if (entry.length > MAX_PHRASE_LENGTH) errors.push({ index, reason: `phrase longer than ${MAX_PHRASE_LENGTH} characters` });
+      else if (entry.length > MAX_PHRASE_LENGTH)
+        errors.push({ index, reason: `phrase longer than ${MAX_PHRASE_LENGTH} characters` });
       else phrases.push(phrase);
       return;
     }
@@ -108,7 +109,8 @@ function checkStructure(source: string): string | null {
       continue;
     }
     if (quantifier.max === Infinity) return "unbounded quantifier (*, + or {n,}); use a bounded one such as {0,40}";
-    if (lastAtomWasGroup?.hasQuantifier && quantifier.max > 1) return "nested quantifier (a quantified group containing a quantifier)";
+    if (lastAtomWasGroup?.hasQuantifier && quantifier.max > 1)
+      return "nested quantifier (a quantified group containing a quantifier)";
     const top = stack[stack.length - 1];
     if (top) top.hasQuantifier = true;
     branching *= quantifier.max - quantifier.min + 1;

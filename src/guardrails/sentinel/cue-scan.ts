@@ -110,7 +110,10 @@ function parseCue(cue: string): { text: string; boundaryBefore: boolean; boundar
   const text = cue.slice(boundaryBefore ? 2 : 0, boundaryAfter ? -2 : undefined);
   if (text.length === 0) throw new Error("empty cue");
   // A boundary is only a boundary next to a word character: `\b<` would never hold where `<` is.
-  if ((boundaryBefore && !isWordChar(text.charCodeAt(0))) || (boundaryAfter && !isWordChar(text.charCodeAt(text.length - 1)))) {
+  if (
+    (boundaryBefore && !isWordChar(text.charCodeAt(0))) ||
+    (boundaryAfter && !isWordChar(text.charCodeAt(text.length - 1)))
+  ) {
     throw new Error(`cue ${JSON.stringify(cue)} puts \\b next to a non-word character`);
   }
   return { text, boundaryBefore, boundaryAfter };

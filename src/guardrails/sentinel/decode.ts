@@ -8,7 +8,8 @@
 const MAX_DEPTH = 3;
 const MAX_SEGMENTS = 64;
 
-const BASE64 = /(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/]{4}){4,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?(?![A-Za-z0-9+/=_-])/g;
+const BASE64 =
+  /(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/]{4}){4,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?(?![A-Za-z0-9+/=_-])/g;
 const BASE64URL = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g;
 const HEX = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){8,}(?![0-9A-Fa-f])|(?:\\x[0-9A-Fa-f]{2}){4,}/g;
 /** A whitespace-delimited token with at least three %XX escapes; the classes are disjoint, so no backtracking. */
@@ -46,10 +47,12 @@ function decodeLayer(text: string): string[] {
   // Same order as four scans of the whole text: every base64 match first, then base64url, hex, percent.
   for (const run of runs) for (const match of run.matchAll(BASE64)) attempt("base64", match[0], fromBase64);
   for (const run of runs) {
-    for (const match of run.matchAll(BASE64URL)) if (/[_-]/.test(match[0])) attempt("base64url", match[0], fromBase64Url);
+    for (const match of run.matchAll(BASE64URL))
+      if (/[_-]/.test(match[0])) attempt("base64url", match[0], fromBase64Url);
   }
   for (const run of runs) for (const match of run.matchAll(HEX)) attempt("hex", match[0], fromHex);
-  for (const token of percentTokens) for (const match of token.matchAll(PERCENT)) attempt("percent", match[0], fromPercent);
+  for (const token of percentTokens)
+    for (const match of token.matchAll(PERCENT)) attempt("percent", match[0], fromPercent);
   return out;
 }
 
@@ -90,7 +93,8 @@ function candidates(text: string): { runs: string[]; percentTokens: string[] } {
 
 /** 1 for `[A-Za-z0-9+/=_-]` and the backslash of `\xHH`, by UTF-16 code unit (64 KB, built once). */
 const ENCODED_CHAR = new Uint8Array(0x10000);
-for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-\\") ENCODED_CHAR[char.charCodeAt(0)] = 1;
+for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-\\")
+  ENCODED_CHAR[char.charCodeAt(0)] = 1;
 
 /** RegExp's `\s` (PERCENT's token boundary). */
 function isWhitespace(code: number): boolean {
@@ -139,7 +143,8 @@ function fromHex(segment: string): string | null {
  */
 function looksTextual(bytes: Uint8Array): boolean {
   let control = 0;
-  for (const byte of bytes) if ((byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) || byte === 0x7f) control++;
+  for (const byte of bytes)
+    if ((byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) || byte === 0x7f) control++;
   return control <= bytes.length * 0.05;
 }
 

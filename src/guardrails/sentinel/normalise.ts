@@ -66,7 +66,19 @@ const DOLLAR = 36;
 
 /** Leet digits and symbols, by code: "0" → "o", "1" → "i", "@" → "a", "$" → "s", "!" → "i", … */
 const LEET = new Uint16Array(128);
-for (const [from, to] of Object.entries({ "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a", $: "s", "!": "i" })) {
+for (const [from, to] of Object.entries({
+  "0": "o",
+  "1": "i",
+  "3": "e",
+  "4": "a",
+  "5": "s",
+  "7": "t",
+  "8": "b",
+  "9": "g",
+  "@": "a",
+  $: "s",
+  "!": "i",
+})) {
   LEET[from.charCodeAt(0)] = to.charCodeAt(0);
 }
 
@@ -136,7 +148,17 @@ function isSpacer(code: number): boolean {
 function isSpace(code: number): boolean {
   if (code <= SPACE) return code === SPACE || (code >= 9 && code <= 13);
   if (code < 0xa0) return false;
-  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 /** ASCII that is neither letter, digit nor whitespace (controls included, as `[^\p{L}\p{N}\s]` has them). */

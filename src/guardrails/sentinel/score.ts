@@ -65,9 +65,16 @@ export function scoreInjection(text: string, options: SentinelOptions = {}): Sen
 const CUE_LIST = [...new Set(PATTERNS.flatMap((pattern) => pattern.cues))];
 const CUE_INDEX = buildCueIndex(CUE_LIST);
 /** Cue id → indexes of the patterns it enables. */
-const PATTERNS_BY_CUE = CUE_LIST.map((cue) => PATTERNS.flatMap((pattern, index) => (pattern.cues.includes(cue) ? [index] : [])));
+const PATTERNS_BY_CUE = CUE_LIST.map((cue) =>
+  PATTERNS.flatMap((pattern, index) => (pattern.cues.includes(cue) ? [index] : [])),
+);
 
-function matchPatterns(codes: Uint16Array, text: string, seen: Set<string>, add: (family: Family, weight: number) => void): void {
+function matchPatterns(
+  codes: Uint16Array,
+  text: string,
+  seen: Set<string>,
+  add: (family: Family, weight: number) => void,
+): void {
   const cues = scanCues(CUE_INDEX, codes);
   const enabled = new Uint8Array(PATTERNS.length);
   for (let cue = 0; cue < cues.length; cue++) {

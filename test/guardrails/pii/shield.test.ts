@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { PII_ENTITIES } from "../../../src/guardrails/pii/entities";
 import { restorePlaceholders } from "../../../src/guardrails/pii/restore";
-import { applyPiiPolicy, applyPiiPolicyToOutput, describePiiBlock, type PiiPolicy } from "../../../src/guardrails/pii/shield";
+import {
+  applyPiiPolicy,
+  applyPiiPolicyToOutput,
+  describePiiBlock,
+  type PiiPolicy,
+} from "../../../src/guardrails/pii/shield";
 
 const EMAIL = "ana@example.com";
 const SSN = "123-45-6789";
@@ -17,7 +22,13 @@ const messages = [
   { role: "system", content: `Support desk. Escalate to ${EMAIL}.` },
   { role: "user", content: `I am ${EMAIL}, SSN ${SSN}. Again: ${EMAIL}` },
   { role: "tool", content: `record: ${SSN}`, tool_call_id: "call_1" },
-  { role: "user", content: [{ type: "image_url", image_url: { url: "https://x/y.png" } }, { type: "text", text: `cc ${EMAIL}` }] },
+  {
+    role: "user",
+    content: [
+      { type: "image_url", image_url: { url: "https://x/y.png" } },
+      { type: "text", text: `cc ${EMAIL}` },
+    ],
+  },
 ];
 
 describe("applyPiiPolicy", () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { decodeEmbedded } from "../../../src/guardrails/sentinel/decode";
 
 const b64 = (text: string) => btoa(text);
-const hex = (text: string) => [...new TextEncoder().encode(text)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+const hex = (text: string) =>
+  [...new TextEncoder().encode(text)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
 describe("decodeEmbedded", () => {
   it.each([

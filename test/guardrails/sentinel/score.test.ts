@@ -41,7 +41,9 @@ describe("scoreInjection", () => {
   });
 
   it("flags blocklisted phrases and patterns after normalisation", () => {
-    expect(scoreInjection("status of Project Nightjar", { blocklist: ["project nightjar"] }).families).toEqual(["blocklist"]);
+    expect(scoreInjection("status of Project Nightjar", { blocklist: ["project nightjar"] }).families).toEqual([
+      "blocklist",
+    ]);
     expect(scoreInjection("PROJECT  NIGHTJ4R status?", { blocklist: ["project nightjar"] }).flagged).toBe(true);
     expect(scoreInjection("order 12345 now", { blocklist: ["/order \\d{5}/"] }).flagged).toBe(true);
     expect(scoreInjection("order 12345 now", { blocklist: ["/(a+)+$/"] }).flagged).toBe(false); // invalid entry skipped

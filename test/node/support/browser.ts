@@ -40,7 +40,10 @@ const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".j
 /** Serves the files of `dir` (GET only, no directory listing, no path outside `dir`) on a free port. */
 export async function serveStatic(dir: string): Promise<StaticSite> {
   const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://site").pathname)).replace(/^(\.\.[/\\])+/, "");
+    const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://site").pathname)).replace(
+      /^(\.\.[/\\])+/,
+      "",
+    );
     const file = join(dir, path);
     if (req.method !== "GET" || !file.startsWith(dir) || !existsSync(file) || !TYPES[extname(file)]) {
       res.writeHead(404).end();

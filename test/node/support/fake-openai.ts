@@ -52,7 +52,11 @@ export interface FakeOpenAI {
 /** The answer's pieces; the whole reply is their concatenation. */
 export const FAKE_REPLY_CHUNKS = ["Hello", " from", " the", " fake", " upstream."] as const;
 export const FAKE_REPLY = FAKE_REPLY_CHUNKS.join("");
-const USAGE = { prompt_tokens: 11, completion_tokens: FAKE_REPLY_CHUNKS.length, total_tokens: 11 + FAKE_REPLY_CHUNKS.length };
+const USAGE = {
+  prompt_tokens: 11,
+  completion_tokens: FAKE_REPLY_CHUNKS.length,
+  total_tokens: 11 + FAKE_REPLY_CHUNKS.length,
+};
 
 export async function startFakeOpenAI(options: { validKey?: string } = {}): Promise<FakeOpenAI> {
   const validKey = options.validKey ?? `sk-fake-${crypto.randomUUID()}`;
@@ -65,21 +69,37 @@ export async function startFakeOpenAI(options: { validKey?: string } = {}): Prom
     const body = await readBody(req);
     const path = new URL(req.url ?? "/", "http://fake").pathname;
     requests.push({ method: req.method ?? "", path, headers: req.headers, body });
-    if (req.headers.authorization !== `Bearer ${validKey}`) return sendError(res, 401, "invalid_api_key", "Incorrect API key provided.");
+    if (req.headers.authorization !== `Bearer ${validKey}`)
+      return sendError(res, 401, "invalid_api_key", "Incorrect API key provided.");
     if (req.method === "GET" && path === "/v1/models") {
-      return sendJson(res, 200, { object: "list", data: [{ id: "gpt-4o-mini", object: "model", created: 0, owned_by: "openai" }] });
+      return sendJson(res, 200, {
+        object: "list",
+        data: [{ id: "gpt-4o-mini", object: "model", created: 0, owned_by: "openai" }],
+      });
     }
     if (req.method === "POST" && path === "/v1/chat/completions") {
-      const request = JSON.parse(body) as { model: string; stream?: boolean; stream_options?: { include_usage?: boolean } };
+      const request = JSON.parse(body) as {
+        model: string;
+        stream?: boolean;
+        stream_options?: { include_usage?: boolean };
+      };
       if (!request.stream) return sendJson(res, 200, completion(request.model));
       return streamCompletion(res, request, holds.shift());
     }
     sendError(res, 404, "not_found", `No route ${req.method} ${path}`);
   });
 
-  async function streamCompletion(res: ServerResponse, request: { model: string; stream_options?: { include_usage?: boolean } }, hold?: (typeof holds)[number]) {
+  async function streamCompletion(
+    res: ServerResponse,
+    request: { model: string; stream_options?: { include_usage?: boolean } },
+    hold?: (typeof holds)[number],
+  ) {
     let markFirst!: () => void;
-    const stream: FakeStream = { finished: false, cancelledByClient: false, firstChunkSent: new Promise((done) => (markFirst = done)) };
+    const stream: FakeStream = {
+      finished: false,
+      cancelledByClient: false,
+      firstChunkSent: new Promise((done) => (markFirst = done)),
+    };
     streams.push(stream);
     hold?.attach(stream);
     res.on("close", () => {
@@ -92,7 +112,16 @@ export async function startFakeOpenAI(options: { validKey?: string } = {}): Prom
     for (const [index, text] of pieces.entries()) {
       if (index > 0 && hold?.options.paceMs) await new Promise((wake) => setTimeout(wake, hold.options.paceMs));
       if (stream.cancelledByClient) return;
-      send({ ...base, choices: [{ index: 0, delta: index === 0 ? { role: "assistant", content: text } : { content: text }, finish_reason: null }] });
+      send({
+        ...base,
+        choices: [
+          {
+            index: 0,
+            delta: index === 0 ? { role: "assistant", content: text } : { content: text },
+            finish_reason: null,
+          },
+        ],
+      });
       if (index === 0) {
         markFirst();
         await hold?.gate;

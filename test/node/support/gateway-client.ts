@@ -27,11 +27,19 @@ export class GatewayClient {
 
   constructor(readonly gateway: RunningGateway) {}
 
-  async call(method: string, url: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<CallResult> {
+  async call(
+    method: string,
+    url: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<CallResult> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.Authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers["Content-Type"] = "application/json";
-    const res = await localFetch(url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    const res = await localFetch(url, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
     const text = await res.text();
     this.transcript.push(text);
     let json: any;
@@ -51,7 +59,10 @@ export class GatewayClient {
   }
 
   async createTenant(plan: Plan = "pro"): Promise<{ id: string; admin: string }> {
-    const json = await this.expect(201, "POST", "/v1/tenants", this.gateway.secrets.OPERATOR_TOKEN, { name: `e2e-${crypto.randomUUID().slice(0, 8)}`, plan });
+    const json = await this.expect(201, "POST", "/v1/tenants", this.gateway.secrets.OPERATOR_TOKEN, {
+      name: `e2e-${crypto.randomUUID().slice(0, 8)}`,
+      plan,
+    });
     return { id: json.id, admin: json.admin_credential };
   }
 
@@ -68,7 +79,9 @@ export class GatewayClient {
     return (await this.expect(200, "POST", "/auth/v1/auth/mint", apiKey, { user_id: userId })).token;
   }
 
-  async setupProject(options: { plan?: Plan; settings?: Record<string, unknown>; userId?: string } = {}): Promise<ProjectSetup> {
+  async setupProject(
+    options: { plan?: Plan; settings?: Record<string, unknown>; userId?: string } = {},
+  ): Promise<ProjectSetup> {
     const tenant = await this.createTenant(options.plan ?? "pro");
     const project = await this.createProject(tenant.admin, options.settings);
     const apiKey = await this.createApiKey(tenant.admin, project.id);
@@ -76,7 +89,15 @@ export class GatewayClient {
   }
 
   /** `POST /v1/chat/completions` on the project's own hostname, as a client holding the JWT would. */
-  chat(setup: Pick<ProjectSetup, "project" | "token">, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<CallResult> {
-    return this.call("POST", this.gateway.projectUrl(setup.project.slug, "/v1/chat/completions"), { token: setup.token, body, headers });
+  chat(
+    setup: Pick<ProjectSetup, "project" | "token">,
+    body: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): Promise<CallResult> {
+    return this.call("POST", this.gateway.projectUrl(setup.project.slug, "/v1/chat/completions"), {
+      token: setup.token,
+      body,
+      headers,
+    });
   }
 }

@@ -46,7 +46,13 @@ export async function startGateway(options: { vars?: Record<string, string> } = 
   };
   const envFile = join(stateDir, "secrets.env");
   // Single quotes: dotenv takes the JSON of JWT_SIGNING_KEYS literally.
-  writeFileSync(envFile, Object.entries(secrets).map(([name, value]) => `${name}='${value}'\n`).join(""), { mode: 0o600 });
+  writeFileSync(
+    envFile,
+    Object.entries(secrets)
+      .map(([name, value]) => `${name}='${value}'\n`)
+      .join(""),
+    { mode: 0o600 },
+  );
 
   const childEnv = {
     ...process.env,
@@ -60,11 +66,32 @@ export async function startGateway(options: { vars?: Record<string, string> } = 
   const config = join(REPO, "wrangler.toml");
   // Migrations run while wrangler dev boots: the D1 database is only opened by the first request that
   // needs it, and startGateway returns no earlier than both are done.
-  const migrated = runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist, "--config", config], childEnv);
+  const migrated = runWrangler(
+    ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist, "--config", config],
+    childEnv,
+  );
 
   const [port, inspectorPort] = [await freePort(), await freePort()];
-  const args = ["dev", "--config", config, "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort)];
-  args.push("--persist-to", persist, "--env-file", envFile, "--show-interactive-dev-session=false", "--log-level", "log");
+  const args = [
+    "dev",
+    "--config",
+    config,
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-port",
+    String(inspectorPort),
+  ];
+  args.push(
+    "--persist-to",
+    persist,
+    "--env-file",
+    envFile,
+    "--show-interactive-dev-session=false",
+    "--log-level",
+    "log",
+  );
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
   // Its own process group, so stop() reaches workerd too, by this group's id only.
   const child = spawn(WRANGLER, args, { cwd: REPO, env: childEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] });
@@ -88,8 +115,12 @@ export async function startGateway(options: { vars?: Record<string, string> } = 
   };
   try {
     const migration = await migrated;
-    if (migration.code !== 0) throw new Error(`D1 migrations failed (${migration.code}):\n${migration.stdout}\n${migration.stderr}`);
-    await Promise.race([waitForHealth(`${apiUrl}/healthz`), exited.then((code) => Promise.reject(new Error(`wrangler dev exited with ${code}`)))]);
+    if (migration.code !== 0)
+      throw new Error(`D1 migrations failed (${migration.code}):\n${migration.stdout}\n${migration.stderr}`);
+    await Promise.race([
+      waitForHealth(`${apiUrl}/healthz`),
+      exited.then((code) => Promise.reject(new Error(`wrangler dev exited with ${code}`))),
+    ]);
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}\n--- wrangler output ---\n${logs.slice(-40).join("\n")}`);
@@ -103,16 +134,25 @@ export async function startGateway(options: { vars?: Record<string, string> } = 
     logs,
     projectUrl: (slug, path = "") => `http://${slug}.localhost:${port}${path}`,
     queryD1: async (sql) => {
-      const result = await runWrangler(["d1", "execute", "DB", "--local", "--persist-to", persist, "--config", config, "--json", "--command", sql], childEnv);
-      if (result.code !== 0) throw new Error(`wrangler d1 execute failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
-      return (JSON.parse(result.stdout) as { results: Record<string, unknown>[] }[]).flatMap((statement) => statement.results);
+      const result = await runWrangler(
+        ["d1", "execute", "DB", "--local", "--persist-to", persist, "--config", config, "--json", "--command", sql],
+        childEnv,
+      );
+      if (result.code !== 0)
+        throw new Error(`wrangler d1 execute failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+      return (JSON.parse(result.stdout) as { results: Record<string, unknown>[] }[]).flatMap(
+        (statement) => statement.results,
+      );
     },
     stop,
   };
 }
 
 /** Asynchronous on purpose: a blocked event loop would leave the test's keep-alive sockets to go stale. */
-async function runWrangler(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function runWrangler(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(WRANGLER, args, { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";

@@ -24,7 +24,11 @@ function loopbackLookup(
 
 // Idle sockets are dropped after half a second: wrangler closes idle keep-alive connections on its own
 // schedule, and a POST sent on a socket it just closed fails with "other side closed" (not retried).
-const loopbackAgent = new Agent({ connect: { lookup: loopbackLookup }, keepAliveTimeout: 500, keepAliveMaxTimeout: 500 });
+const loopbackAgent = new Agent({
+  connect: { lookup: loopbackLookup },
+  keepAliveTimeout: 500,
+  keepAliveMaxTimeout: 500,
+});
 
 /** A `fetch` (WHATWG signature, usable as the OpenAI SDK's `fetch` option) that resolves `*.localhost`. */
 export const localFetch: typeof fetch = (input, init) => {

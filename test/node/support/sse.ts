@@ -23,7 +23,11 @@ export async function readSseUntil(
     while ((boundary = buffer.indexOf("\n\n")) !== -1) {
       const frame = buffer.slice(0, boundary);
       buffer = buffer.slice(boundary + 2);
-      const data = frame.split("\n").filter((line) => line.startsWith("data:")).map((line) => line.slice(5).trim()).join("\n");
+      const data = frame
+        .split("\n")
+        .filter((line) => line.startsWith("data:"))
+        .map((line) => line.slice(5).trim())
+        .join("\n");
       if (data) events.push(parseEvent(data));
     }
     if (enough(events)) return { events, buffer };
@@ -41,7 +45,10 @@ function parseEvent(data: string): SseEvent {
 }
 
 /** Polls `condition` until it holds, failing after `timeoutMs` with a message naming what was awaited. */
-export async function waitFor(condition: () => boolean, options: { timeoutMs: number; what: string; intervalMs?: number }): Promise<void> {
+export async function waitFor(
+  condition: () => boolean,
+  options: { timeoutMs: number; what: string; intervalMs?: number },
+): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what}`);

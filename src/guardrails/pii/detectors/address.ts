@@ -11,7 +11,8 @@ const SUFFIX =
 const WORD = "\\p{Lu}[\\p{L}'-]{0,30}";
 const UNIT = "(?:,?\\s(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|#)\\.?\\s?[A-Za-z0-9-]{1,6})?";
 const US_TAIL = ",\\s(?:\\p{Lu}[\\p{L}.'-]{1,30}\\s){0,3}\\p{Lu}[\\p{L}.'-]{1,30},?\\s[A-Z]{2}\\s\\d{5}(?:-\\d{4})?";
-const UK_POSTCODE = ",\\s(?:\\p{Lu}[\\p{L}'-]{1,30}\\s){0,2}\\p{Lu}[\\p{L}'-]{1,30},?\\s[A-Z]{1,2}\\d[A-Z\\d]?\\s\\d[A-Z]{2}";
+const UK_POSTCODE =
+  ",\\s(?:\\p{Lu}[\\p{L}'-]{1,30}\\s){0,2}\\p{Lu}[\\p{L}'-]{1,30},?\\s[A-Z]{1,2}\\d[A-Z\\d]?\\s\\d[A-Z]{2}";
 const ADDRESS = new RegExp(
   `(?<![\\w-])\\d{1,6}[A-Za-z]?\\s(?:${WORD}\\s){1,4}${SUFFIX}\\b\\.?${UNIT}(?:${US_TAIL}|${UK_POSTCODE})?`,
   "gu",
@@ -22,7 +23,8 @@ export function detectAddress(text: string): PiiSpan[] {
   for (const match of text.matchAll(ADDRESS)) {
     let value = match[0];
     // "…Street." at a sentence end: the period belongs to the sentence, not the abbreviation.
-    if (value.endsWith(".") && !/\b(?:St|Ave|Rd|Ln|Blvd|Dr|Ct|Pl|Ter|Pkwy|Cir|Hwy|Sq|Trl)\.$/.test(value)) value = value.slice(0, -1);
+    if (value.endsWith(".") && !/\b(?:St|Ave|Rd|Ln|Blvd|Dr|Ct|Pl|Ter|Pkwy|Cir|Hwy|Sq|Trl)\.$/.test(value))
+      value = value.slice(0, -1);
     spans.push({ type: "ADDRESS", start: match.index, end: match.index + value.length });
   }
   return spans;

@@ -18,9 +18,17 @@ const ISSUERS: ReadonlyArray<{ name: string; test: (digits: string) => boolean; 
     lengths: [16, 19],
   },
   { name: "jcb", test: (d) => inRange(d, 4, 3528, 3589), lengths: [16, 19] },
-  { name: "diners", test: (d) => inRange(d, 3, 300, 305) || d.startsWith("36") || d.startsWith("38"), lengths: [14, 16] },
+  {
+    name: "diners",
+    test: (d) => inRange(d, 3, 300, 305) || d.startsWith("36") || d.startsWith("38"),
+    lengths: [14, 16],
+  },
   { name: "unionpay", test: (d) => d.startsWith("62"), lengths: [16, 17, 18, 19] },
-  { name: "maestro", test: (d) => ["5018", "5020", "5038", "5893", "6304", "6759", "6761", "6762", "6763"].some((p) => d.startsWith(p)), lengths: [12, 13, 14, 15, 16, 17, 18, 19] },
+  {
+    name: "maestro",
+    test: (d) => ["5018", "5020", "5038", "5893", "6304", "6759", "6761", "6762", "6763"].some((p) => d.startsWith(p)),
+    lengths: [12, 13, 14, 15, 16, 17, 18, 19],
+  },
 ];
 
 export function detectCreditCard(text: string): PiiSpan[] {
@@ -78,7 +86,9 @@ function hasCardLayout(candidate: string): boolean {
   if (!hasConsistentSeparators(candidate)) return false;
   const groups = candidate.split(/[ -]/);
   if (groups.length === 1) return true;
-  return groups.every((group, i) => (i === groups.length - 1 ? group.length >= 1 : group.length >= 4 && group.length <= 6));
+  return groups.every((group, i) =>
+    i === groups.length - 1 ? group.length >= 1 : group.length >= 4 && group.length <= 6,
+  );
 }
 
 /** "4111 1111-1111 1111" mixes separators: real cards are written with one kind, or none. */

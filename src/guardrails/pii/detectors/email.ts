@@ -32,7 +32,13 @@ export function detectEmail(text: string): PiiSpan[] {
 /** `[A-Za-z0-9._%+-]`, the characters a local part may contain. */
 function isLocalChar(code: number): boolean {
   return (
-    (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) ||
-    code === 46 || code === 95 || code === 37 || code === 43 || code === 45
+    (code >= 97 && code <= 122) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 48 && code <= 57) ||
+    code === 46 ||
+    code === 95 ||
+    code === 37 ||
+    code === 43 ||
+    code === 45
   );
 }

@@ -29,7 +29,8 @@ export function detectPhone(text: string): PiiSpan[] {
     }
   }
   for (const match of text.matchAll(NATIONAL)) {
-    if (isValidNumber(match[0], verdicts)) spans.push({ type: "PHONE", start: match.index, end: match.index + match[0].length });
+    if (isValidNumber(match[0], verdicts))
+      spans.push({ type: "PHONE", start: match.index, end: match.index + match[0].length });
   }
   return spans;
 }
@@ -42,7 +43,11 @@ function longestValidPrefix(candidate: string, verdicts: Verdicts): number {
   let end = candidate.length;
   for (let attempt = 0; attempt < 4 && end > 0; attempt++) {
     if (isValidNumber(candidate.slice(0, end), verdicts)) return end;
-    const cut = Math.max(candidate.lastIndexOf(" ", end - 1), candidate.lastIndexOf("-", end - 1), candidate.lastIndexOf(".", end - 1));
+    const cut = Math.max(
+      candidate.lastIndexOf(" ", end - 1),
+      candidate.lastIndexOf("-", end - 1),
+      candidate.lastIndexOf(".", end - 1),
+    );
     if (cut <= 0) break;
     end = cut;
   }

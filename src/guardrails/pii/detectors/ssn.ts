@@ -17,7 +17,8 @@ export function detectSsn(text: string): PiiSpan[] {
   for (const match of text.matchAll(BARE_WITH_CUE)) {
     const digits = match[1] ?? "";
     const start = match.index + match[0].length - digits.length;
-    if (isValidSsn(digits.slice(0, 3), digits.slice(3, 5), digits.slice(5))) spans.push({ type: "SSN", start, end: start + 9 });
+    if (isValidSsn(digits.slice(0, 3), digits.slice(3, 5), digits.slice(5)))
+      spans.push({ type: "SSN", start, end: start + 9 });
   }
   return spans;
 }

@@ -13,11 +13,10 @@ describe("detectAddress (heuristic)", () => {
     expect(found(detectAddress, text)).toEqual(expected);
   });
 
-  it.each([
-    ["Room 423 on floor 23, building B"],
-    ["We sold 40 Apple Watches"],
-    ["3 Ways to improve"],
-  ])("ignores %j", (text) => {
-    expect(found(detectAddress, text)).toEqual([]);
-  });
+  it.each([["Room 423 on floor 23, building B"], ["We sold 40 Apple Watches"], ["3 Ways to improve"]])(
+    "ignores %j",
+    (text) => {
+      expect(found(detectAddress, text)).toEqual([]);
+    },
+  );
 });

@@ -9,9 +9,15 @@ describe("detectSecret", () => {
   it.each([
     ["OPENAI_KEY=AKIABXIJSB4B4E1F486G —", "AKIABXIJSB4B4E1F486G"],
     ["ghp_6wXWl1Mrl4XbJdZQe7JoC2uCv4VgydVDr7AD", "ghp_6wXWl1Mrl4XbJdZQe7JoC2uCv4VgydVDr7AD"],
-    ["key sk-proj-04YcmpYLAkhCkRpkV2gB69yZI60sJqTEugnPucbaY7sUMuCz ok", "sk-proj-04YcmpYLAkhCkRpkV2gB69yZI60sJqTEugnPucbaY7sUMuCz"],
+    [
+      "key sk-proj-04YcmpYLAkhCkRpkV2gB69yZI60sJqTEugnPucbaY7sUMuCz ok",
+      "sk-proj-04YcmpYLAkhCkRpkV2gB69yZI60sJqTEugnPucbaY7sUMuCz",
+    ],
     ["stripe sk_live_wsW0vCZSpONHjdvRh5GlIPOF", "sk_live_wsW0vCZSpONHjdvRh5GlIPOF"],
-    ["xoxb-005929224469-629137028587-7ROUopuFRE9oTAvJN6U6PrPo", "xoxb-005929224469-629137028587-7ROUopuFRE9oTAvJN6U6PrPo"],
+    [
+      "xoxb-005929224469-629137028587-7ROUopuFRE9oTAvJN6U6PrPo",
+      "xoxb-005929224469-629137028587-7ROUopuFRE9oTAvJN6U6PrPo",
+    ],
     ["AIzaFAYpBXrGapzW9DIevD0J1ZI_mqxc6f-BYRF", "AIzaFAYpBXrGapzW9DIevD0J1ZI_mqxc6f-BYRF"],
     ["tg_sk_live_0123456789abcdef0123456789abcdef", "tg_sk_live_0123456789abcdef0123456789abcdef"],
     [`Bearer ${JWT}`, JWT],
