@@ -30,6 +30,11 @@ const EnvSchema = z.object({
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
   LIBSQL_URL: z.string().optional(),
   LIBSQL_AUTH_TOKEN: z.string().optional(),
+  // Local development only: BYOK base URLs may name loopback and private hosts (test fakes, local models).
+  BYOK_ALLOW_PRIVATE_BASE_URL: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((value) => value === "true"),
 });
 
 /** Parsed without ever echoing the value: a JSON error message would quote part of the secret. */

@@ -12,6 +12,7 @@ import {
 } from "../db/provider-keys";
 import { loadConfig } from "../env";
 import { GatewayError } from "../errors";
+import { checkBaseUrl } from "../providers/base-url-policy";
 import { findProvider, type ProviderRow } from "../providers/catalog";
 import {
   credentialIdentity,
@@ -99,6 +100,11 @@ export function byokRoutes() {
       throw new GatewayError("invalid_request", `Unknown provider '${provider}'.`, { param: "provider" });
     const body = c.req.valid("json");
     const credential = await credentialToStore(row, body);
+    // Before the validation call: that call already sends the key to the URL.
+    const verdict = credential.baseUrl
+      ? checkBaseUrl(credential.baseUrl, { allowPrivate: loadConfig(c.env).BYOK_ALLOW_PRIVATE_BASE_URL })
+      : { ok: true as const };
+    if (!verdict.ok) throw new GatewayError("invalid_request", `base_url ${verdict.reason}.`, { param: "base_url" });
     const validation = isEnterpriseProvider(row)
       ? await validateEnterpriseCredential(provider, credential.secret, credential.baseUrl ?? row.baseUrl)
       : await validateProviderKey(provider, credential.secret, { baseUrl: body.base_url });

@@ -219,7 +219,7 @@ export function projectRoutes() {
 
   app.openapi(listModels, async (c) => {
     const project = await visibleProject(c.env, c.get("actor"), c.req.valid("param").id);
-    return c.json({ data: await projectModels(c.env, project) }, 200);
+    return c.json({ data: await projectModels(c.env, project, "admin") }, 200);
   });
 
   app.openapi(selectModel, async (c) => {

@@ -22,7 +22,7 @@ export function dataPlaneApp() {
   app.post("/v1/chat/completions", every(...inferencePipeline()), chatCompletions);
   app.get("/v1/models", every(...entryChecks()), async (c) => {
     const project = await findProject(database(c.env), c.get("project").id);
-    const data = project ? await projectModels(c.env, project) : [];
+    const data = project ? await projectModels(c.env, project, "end_user") : [];
     return c.json({ object: "list", data });
   });
   app.get("/v1/memory/:session", every(...entryChecks()), readMemory);

@@ -11,7 +11,15 @@ const Json: z.ZodType<unknown> = z.unknown();
 export const TextPart = z.object({ type: z.literal("text"), text: z.string() });
 const ImagePart = z.object({
   type: z.literal("image_url"),
-  image_url: z.object({ url: z.string().min(1), detail: z.enum(["auto", "low", "high"]).optional() }),
+  image_url: z.object({
+    // Anything else is fetched by the provider with the tenant's credentials: a `gs://` URI makes Gemini on
+    // Vertex read the tenant's own buckets on an end user's say-so; `http:` and `file:` have no business here.
+    url: z
+      .string()
+      .min(1)
+      .refine((url) => /^(https:|data:)/i.test(url), "image URLs must be https: or data:"),
+    detail: z.enum(["auto", "low", "high"]).optional(),
+  }),
 });
 const AudioPart = z.object({
   type: z.literal("input_audio"),

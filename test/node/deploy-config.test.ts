@@ -30,6 +30,11 @@ describe("wrangler.toml [env.production]", () => {
     );
   });
 
+  it("never lets a deployed tenant point a BYOK base URL at loopback or private hosts", () => {
+    expect(local.vars.BYOK_ALLOW_PRIVATE_BASE_URL).toBe("true");
+    expect(production.vars).not.toHaveProperty("BYOK_ALLOW_PRIVATE_BASE_URL");
+  });
+
   it("runs the runtime semantics the tests run: same compatibility date and flags", () => {
     expect(production.compatibility_date).toBe(local.compatibility_date);
     expect(production.compatibility_flags).toEqual(local.compatibility_flags);

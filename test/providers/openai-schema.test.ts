@@ -87,3 +87,23 @@ describe("contentText", () => {
     expect(contentText(content as never)).toBe(expected);
   });
 });
+
+describe("image parts", () => {
+  const withImage = (url: string) => ({
+    messages: [{ role: "user", content: [{ type: "image_url", image_url: { url } }] }],
+  });
+
+  it.each(["https://cdn.example.com/cat.png", "data:image/png;base64,iVBORw0KGgo="])("accepts %s", (url) => {
+    expect(ChatRequest.safeParse(withImage(url)).success).toBe(true);
+  });
+
+  // gs:// would have Gemini on Vertex read the tenant's own buckets with the tenant's service account.
+  it.each(["gs://tenant-bucket/private.png", "http://169.254.169.254/", "file:///etc/passwd", "ftp://x/y.png"])(
+    "refuses %s",
+    (url) => {
+      const parsed = ChatRequest.safeParse(withImage(url));
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues[0]?.message).toBe("image URLs must be https: or data:");
+    },
+  );
+});
