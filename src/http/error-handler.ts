@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { GatewayError, renderError } from "../errors";
-import type { RateLimitState } from "./app-env";
+import type { RateLimitState } from "../limits/rate-limit-state";
 
 /**
  * The one place an error becomes a response: the OpenAI envelope, `X-Request-Id`, rate-limit headers and

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ProjectSettings, TierOverrides } from "../settings/schema";
-import type { RateLimitState } from "../http/app-env";
 import type { PricePerMillion } from "./budget";
+import type { RateLimitState } from "./rate-limit-state";
 
 /** A shared (cost-center or tenant) dollar budget as the gate forwards it to its BudgetPool. */
 export const SharedBudgetLimit = z.object({

@@ -13,6 +13,11 @@ import { authorizations, interceptOpenAiUpstream } from "../support/fake-upstrea
 const UPSTREAM = "https://admission-keys.test/v1";
 const KEY = "sk-admission-0123456789abcdef";
 
+/** The snapshot in force, held by the gate's configuration (durable-objects/project-gate/configuration.ts). */
+function inForce(instance: ProjectGate): { current: GateSnapshot } {
+  return (instance as unknown as { gate: { config: { current: GateSnapshot } } }).gate.config;
+}
+
 afterEach(() => vi.restoreAllMocks());
 
 describe("credentials from admission", () => {
@@ -29,15 +34,11 @@ describe("credentials from admission", () => {
 
     // The gate as an older release left it: everything but the keys.
     const gate = env.PROJECT_GATE.get(env.PROJECT_GATE.idFromName(project.id));
-    const held = () =>
-      runInDurableObject(
-        gate,
-        (instance: ProjectGate) => (instance as unknown as { snapshot: GateSnapshot }).snapshot.credentials,
-      );
+    const held = () => runInDurableObject(gate, (instance: ProjectGate) => inForce(instance).current.credentials);
     await runInDurableObject(gate, (instance: ProjectGate) => {
-      const slot = instance as unknown as { snapshot: GateSnapshot };
-      const { credentials: _dropped, ...legacy } = slot.snapshot;
-      slot.snapshot = legacy;
+      const slot = inForce(instance);
+      const { credentials: _dropped, ...legacy } = slot.current;
+      slot.current = legacy;
     });
     expect(await held()).toBeUndefined();
 

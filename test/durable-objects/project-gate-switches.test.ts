@@ -97,8 +97,9 @@ describe("project gate: kill switches, suspension, revocation", () => {
       const { projectId, gate } = freshGate();
       await gate.configure(snapshot(projectId));
       await runInDurableObject(gate, (instance) => {
-        const held = instance as unknown as { snapshot: Record<string, unknown> };
-        delete held.snapshot.killSwitchVersions;
+        // The snapshot in force lives in the gate's configuration (durable-objects/project-gate/configuration.ts).
+        const held = instance as unknown as { gate: { config: { current: Record<string, unknown> } } };
+        delete held.gate.config.current.killSwitchVersions;
       });
       expect(await gate.setKillSwitch("project", true, 1)).toBe(true);
       expect(await gate.admit(admitInput({ now: T0 }))).toMatchObject({
