@@ -143,6 +143,7 @@ function recordOutputPii(c: Context<DataPlaneEnv>, text: string) {
     mode: settings.pii_mode,
     action: settings.pii_action,
     entities: settings.pii_entities,
+    detectors: { phoneRegions: settings.pii_phone_regions },
   });
   if (result.findings.length > 0 && settings.pii_mode !== "disabled") {
     admission.guardrailEvents.push({

@@ -56,6 +56,7 @@ export function shieldPii() {
         scanSystem: settings.pii_scan_system,
         scanTool: settings.pii_scan_tool,
         scanAssistant: true,
+        detectors: { phoneRegions: settings.pii_phone_regions },
       });
       if (outcome.findings.length > 0) {
         admission.guardrailEvents.push({

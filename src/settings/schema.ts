@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PII_ENTITIES } from "../guardrails/pii/entities";
+import { DEFAULT_PHONE_REGIONS, isPhoneRegion } from "../guardrails/pii/phone-regions";
 
 /**
  * Every project setting with its default and range (SPEC.md "Project settings"). The control-plane API,
@@ -28,6 +29,8 @@ const UsdBudget = z
   .strict();
 
 const PiiEntity = z.enum(PII_ENTITY_NAMES);
+/** An ISO 3166 alpha-2 region that libphonenumber-js has a numbering plan for ("CH", "AT"). */
+const PhoneRegion = z.string().refine(isPhoneRegion, "must be an ISO 3166 region code with a numbering plan, like CH");
 const Mode = z.enum(["disabled", "shadow", "enforce"]);
 
 /** Field schemas with no defaults, so a partial update (or tier override) never fills in absent fields. */
@@ -52,6 +55,8 @@ const settingsShape = {
   pii_scan_system: z.boolean(),
   pii_scan_tool: z.boolean(),
   pii_scan_output: z.boolean(),
+  /** Regions national phone numbers (no `+CC`) are tried against, in order; empty: international only. */
+  pii_phone_regions: z.array(PhoneRegion).max(50),
   sentinel_mode: Mode,
   sentinel_blocklist: z.array(z.string().min(1).max(500)).max(200),
   memory_enabled: z.boolean(),
@@ -85,6 +90,7 @@ export const SETTING_DEFAULTS: ProjectSettings = {
   pii_scan_system: false,
   pii_scan_tool: false,
   pii_scan_output: false,
+  pii_phone_regions: [...DEFAULT_PHONE_REGIONS],
   sentinel_mode: "shadow",
   sentinel_blocklist: [],
   memory_enabled: false,

@@ -1,3 +1,5 @@
+import type { CountryCode } from "libphonenumber-js/max";
+
 /**
  * The PII entity types PII Shield knows. The settings schema (`pii_entities`) imports this tuple, so a new
  * detector becomes configurable by adding its name here and a file under `detectors/`.
@@ -24,8 +26,14 @@ export interface PiiSpan {
   end: number;
 }
 
+/** Per-project detector settings; every field optional, absent means the documented default. */
+export interface PiiDetectorOptions {
+  /** ISO 3166 regions national phone numbers are tried against, in order (`pii_phone_regions`). */
+  phoneRegions?: readonly CountryCode[];
+}
+
 /** One detector: finds every span of its type in `text`. Pure, and linear in the text length. */
-export type PiiDetector = (text: string) => PiiSpan[];
+export type PiiDetector = (text: string, options?: PiiDetectorOptions) => PiiSpan[];
 
 export function isPiiEntity(value: string): value is PiiEntity {
   return (PII_ENTITIES as readonly string[]).includes(value);

@@ -1,14 +1,18 @@
 import { DETECTORS, PRIORITY } from "./detectors/index";
-import { PII_ENTITIES, type PiiEntity, type PiiSpan } from "./entities";
+import { PII_ENTITIES, type PiiDetectorOptions, type PiiEntity, type PiiSpan } from "./entities";
 
 /**
  * Runs the selected detectors over `text` and returns non-overlapping spans sorted by start. Overlaps are
  * settled greedily: higher-priority type first (see `DETECTORS`), then the longer span. Never returns values.
  */
-export function detectPii(text: string, entities: readonly PiiEntity[] = PII_ENTITIES): PiiSpan[] {
+export function detectPii(
+  text: string,
+  entities: readonly PiiEntity[] = PII_ENTITIES,
+  options: PiiDetectorOptions = {},
+): PiiSpan[] {
   if (text.length === 0 || entities.length === 0) return [];
   const candidates: PiiSpan[] = [];
-  for (const entity of entities) candidates.push(...DETECTORS[entity](text));
+  for (const entity of entities) candidates.push(...DETECTORS[entity](text, options));
   return resolveOverlaps(candidates);
 }
 

@@ -1,5 +1,5 @@
 import { replaceSlots, textSlots, type ChatMessageLike, type TextSlot } from "../messages";
-import type { PiiEntity, PiiSpan } from "./entities";
+import type { PiiDetectorOptions, PiiEntity, PiiSpan } from "./entities";
 import { createPlaceholderAllocator, redactionFor, type PlaceholderMap } from "./placeholders";
 import { detectPii } from "./scan";
 
@@ -19,6 +19,8 @@ export interface PiiPolicy {
    * originals, so scan them to keep the provider from seeing what was masked the turn before.
    */
   scanAssistant?: boolean;
+  /** Detector settings such as the phone regions (`pii_phone_regions`); absent means the defaults. */
+  detectors?: PiiDetectorOptions;
 }
 
 /** Where one finding sits: message index, content part (when content is an array), UTF-16 offsets. */
@@ -56,7 +58,7 @@ export function applyPiiPolicy<M extends ChatMessageLike>(messages: readonly M[]
   if (policy.mode === "disabled" || policy.entities.length === 0) return unchanged;
 
   const slots = textSlots(messages, (role) => scansRole(role, policy));
-  const scanned = slots.map((slot) => ({ slot, spans: detectPii(slot.text, policy.entities) }));
+  const scanned = slots.map((slot) => ({ slot, spans: detectPii(slot.text, policy.entities, policy.detectors) }));
   const findings = summarise(scanned);
   if (findings.length === 0 || policy.mode === "shadow") return { ...unchanged, findings };
   if (policy.action === "block") return { ...unchanged, findings, blocked: true };
@@ -87,10 +89,10 @@ export function applyPiiPolicy<M extends ChatMessageLike>(messages: readonly M[]
  */
 export function applyPiiPolicyToOutput(
   text: string,
-  policy: Pick<PiiPolicy, "mode" | "action" | "entities">,
+  policy: Pick<PiiPolicy, "mode" | "action" | "entities" | "detectors">,
 ): { text: string; findings: PiiFinding[]; blocked: boolean } {
   if (policy.mode === "disabled" || policy.entities.length === 0) return { text, findings: [], blocked: false };
-  const spans = detectPii(text, policy.entities);
+  const spans = detectPii(text, policy.entities, policy.detectors);
   const findings = summarise([{ slot: { message: 0, text }, spans }]);
   if (spans.length === 0 || policy.mode === "shadow") return { text, findings, blocked: false };
   if (policy.action === "block") return { text, findings, blocked: true };
