@@ -1,10 +1,11 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { syncProjectGate } from "../control-plane/gate-sync";
 import { GatewayError } from "../errors";
 import type { DataPlaneEnv } from "../http/app-env";
 import { denialToError } from "../limits/admission-denial";
 import { projectGate } from "../limits/gate-client";
-import type { AdmitInput, PayingCredentials } from "../limits/gate-types";
+import type { AdmitDecision, AdmitInput, PayingCredentials } from "../limits/gate-types";
 import { resolveModel } from "../providers/registry";
 import { SessionId } from "../memory/key";
 import { microUsdPerMillion } from "../usage/pricing";
@@ -38,22 +39,11 @@ export function admitRequest() {
       // Without an explicit model the gate prices the project's (tier-merged) model itself.
       ...(explicit && { priceMicroUsdPerMillion: microUsdPerMillion(`${explicit.provider.id}/${explicit.model}`) }),
     };
-    const gate = projectGate(c.env, project.id);
-    let decision = await gate.admit(input);
-    if (!decision.ok && decision.reason === "not_configured") {
-      await syncProjectGate(c.env, project.id); // first request after a restore or a fresh deploy
-      decision = await gate.admit(input);
-    }
-    if (decision.rateLimit) c.set("rateLimit", decision.rateLimit);
+    const decision = await admitAtGate(c, input);
     if (!decision.ok) throw denialToError(decision);
 
     const target = resolveModel(chooseModel(chat.model, decision.settings));
     c.set("settings", decision.settings);
-    // A gate whose stored snapshot predates BYOK credentials gets a fresh one, once; later requests read none.
-    c.set(
-      "credentials",
-      decision.credentials ?? (await syncProjectGate(c.env, project.id))?.credentials ?? NO_CREDENTIALS,
-    );
     c.set("admission", {
       startedAt: Date.now(),
       userId: claims.uid,
@@ -67,18 +57,55 @@ export function admitRequest() {
       guardrailEvents: [],
       newMessages: chat.messages,
     });
-
-    await next();
-
-    const admission = c.get("admission");
-    if (admission.settledBy !== "handler") {
-      settleRequest(c.executionCtx, c.env, project.id, c.get("requestId"), admission, {
-        status: statusForError(c.error),
-        promptTokens: 0,
-        completionTokens: 0,
-      });
+    // hono's every() composes the later steps without an error handler, so their throws pass through here
+    // and never reach code after `await next()`: the finally is what settles a refused or failed request.
+    let failure: unknown;
+    try {
+      // A gate whose stored snapshot predates BYOK credentials gets a fresh one, once; later requests read none.
+      c.set(
+        "credentials",
+        decision.credentials ?? (await syncProjectGate(c.env, project.id))?.credentials ?? NO_CREDENTIALS,
+      );
+      await next();
+    } catch (err) {
+      failure = err;
+      throw err;
+    } finally {
+      settleUnlessHandled(c, failure ?? c.error);
     }
   });
+}
+
+/**
+ * Settles a request the handler did not take over: refused by a later step, failed or thrown. It charges
+ * what the provider reported if it answered (an answer refused afterwards, e.g. output PII) and nothing
+ * otherwise, and records the refusal code beside the guardrail events in the ledger row.
+ */
+function settleUnlessHandled(c: Context<DataPlaneEnv>, error: unknown): void {
+  const admission = c.get("admission");
+  if (admission.settledBy === "handler") return;
+  if (error !== undefined) admission.guardrailEvents.push({ kind: "refusal", code: refusalCode(error) });
+  settleRequest(c.executionCtx, c.env, c.get("project").id, c.get("requestId"), admission, {
+    status: statusForError(error instanceof Error ? error : undefined),
+    promptTokens: admission.usage?.promptTokens ?? 0,
+    completionTokens: admission.usage?.completionTokens ?? 0,
+  });
+}
+
+function refusalCode(error: unknown): string {
+  return error instanceof GatewayError ? error.code : "internal_error";
+}
+
+/** The gate's decision, configuring the gate from D1 once when it has no snapshot yet; sets the rate-limit headers. */
+export async function admitAtGate(c: Context<DataPlaneEnv>, input: AdmitInput): Promise<AdmitDecision> {
+  const gate = projectGate(c.env, c.get("project").id);
+  let decision = await gate.admit(input);
+  if (!decision.ok && decision.reason === "not_configured") {
+    await syncProjectGate(c.env, c.get("project").id); // first request after a restore or a fresh deploy
+    decision = await gate.admit(input);
+  }
+  if (decision.rateLimit) c.set("rateLimit", decision.rateLimit);
+  return decision;
 }
 
 const NO_CREDENTIALS: PayingCredentials = { keys: [], tenantHasByok: false };

@@ -56,6 +56,8 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
 
   if (!chat.stream) {
     const { completion, usage } = await readCompletion(call, meta, promptEstimate);
+    // Known before the output scan: an answer refused afterwards is still charged what the provider generated.
+    admission.usage = { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens };
     // Memory keeps the answer as the provider wrote it (placeholders, not the restored values).
     const providerAnswer = completion.choices[0]?.message ? { ...completion.choices[0].message } : undefined;
     for (const choice of completion.choices) {
@@ -65,7 +67,6 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
     }
     // Settlement runs after the answer, batched with others (settle-queue.ts): the client does not wait for bookkeeping.
     admission.settledBy = "handler";
-    admission.usage = { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens };
     const report = { status: "ok" as const, ...admission.usage, credentialFingerprint: paidBy.fingerprint };
     settleRequest(c.executionCtx, c.env, project.id, requestId, admission, report);
     if (providerAnswer) c.executionCtx.waitUntil(rememberTurn(c, providerAnswer).catch(() => undefined));

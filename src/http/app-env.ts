@@ -67,4 +67,6 @@ export interface AdmissionState {
 export type GuardrailEvent =
   | { kind: "pii"; mode: "shadow" | "enforce"; action: string; findings: { type: string; count: number }[] }
   | { kind: "pii_output"; mode: "shadow" | "enforce"; findings: { type: string; count: number }[] }
-  | { kind: "sentinel"; mode: "shadow" | "enforce"; score: number; families: string[] };
+  | { kind: "sentinel"; mode: "shadow" | "enforce"; score: number; families: string[] }
+  /** Why a request admitted and then refused or failed was stopped (its error code). */
+  | { kind: "refusal"; code: string };
