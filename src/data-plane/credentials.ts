@@ -15,13 +15,8 @@ import { fetchFor, resolveModel, type ResolvedModel } from "../providers/registr
 import { keyFingerprint } from "../secrets/byok-cipher";
 import { parseMasterKeys } from "../secrets/master-keys";
 import { openProviderKey } from "../secrets/opened-keys";
-import {
-  chooseCredential,
-  meteredFetch,
-  operatorConfig,
-  operatorTokensLeft,
-  type OperatorConfig,
-} from "./operator-default";
+import { meteredFetch, type OperatorConfig, operatorConfig, operatorTokensLeft } from "./operator-default";
+import { decidePayer, type PayerDecision, type PayerFacts, type PayerRefusal } from "./who-pays";
 
 export interface PayingTarget extends CallTarget {
   /** Fingerprint of the credential that pays (recorded in the ledger): BYOK `sha256:…`, `operator:sha256:…`, null for the mock. */
@@ -35,9 +30,8 @@ export interface PayingOptions extends TransportOptions {
 }
 
 /**
- * Everything needed to call `provider/model` for a project: adapter, base URL, and who pays — the
- * project's cost center's key first, then the tenant-wide one (SPEC BYOK), then, for tenants with no BYOK
- * key at all, the operator's default model (operator-default.ts states the exact rule).
+ * Everything needed to call `provider/model` for a project: adapter, base URL, and who pays — decided by
+ * `decidePayer` (who-pays.ts, pure); this function gathers its facts and opens the credential it picks.
  *
  * `credentials` are the sealed keys admission returned from the project gate (ARCHITECTURE "hot path": no
  * D1 read per request); control-plane BYOK and cost-center changes re-sync every affected gate. A key is
@@ -53,32 +47,65 @@ export async function payingTarget(
   const resolved = resolveModel(ref);
   if (!resolved) throw new GatewayError("invalid_request", `Unknown provider in model '${ref}'.`, { param: "model" });
   const { provider, adapter, model } = resolved;
-  const base = {
-    adapter,
-    providerLabel: provider.label,
-    model,
-    fetch: provider.mock ? fetchFor(provider, options.mock) : (options.fetch ?? fetch),
-  };
-  if (provider.mock) return { ...base, apiKey: "mock", baseUrl: provider.baseUrl, fingerprint: null };
-
-  // One paying key per provider, picked by payingKeyFor when the snapshot was built (an older snapshot lists the
-  // cost center's key first, so the first match is still the right one).
-  const key = credentials.keys.find((candidate) => candidate.provider === provider.id);
-  const operator = key ? null : operatorConfig(env);
-  // Without an operator default there is nothing to withhold from a BYOK tenant: the plain "no key" answer.
-  const choice = chooseCredential({
+  const inner = provider.mock ? fetchFor(provider, options.mock) : (options.fetch ?? fetch);
+  const { decision, operator } = await decideWithFacts(env, tenantId, {
     ref,
-    byokKey: key,
-    tenantHasByok: operator !== null && credentials.tenantHasByok,
-    operator,
+    provider: { id: provider.id, mock: provider.mock === true, enterprise: isEnterpriseProvider(provider) },
+    keys: credentials.keys,
+    tenantHasByok: credentials.tenantHasByok,
+    operator: null,
   });
-  if (choice.kind === "byok") return byokTarget(env, tenantId, resolved, choice.key, base.fetch, options);
-  if (choice.kind === "operator") return operatorTarget(env, tenantId, resolved, choice.config, base.fetch, options);
+  switch (decision.payer) {
+    case "mock":
+      return {
+        adapter,
+        providerLabel: provider.label,
+        model,
+        apiKey: "mock",
+        baseUrl: provider.baseUrl,
+        fetch: inner,
+        fingerprint: null,
+      };
+    case "byok":
+      return byokTarget(env, tenantId, resolved, decision.key, inner, options);
+    case "operator":
+      return operatorTarget(env, tenantId, resolved, decision.config, inner, options);
+    case "none":
+      throw refusalError(decision.refusal, provider.label, operator !== null);
+  }
+}
+
+/**
+ * Runs the decision, adding the facts that cost something only when it would use them: the operator's
+ * config (parsing it fails loudly when half set, which must not break a tenant paying with its own key) once
+ * no key of the tenant pays, and the operator allowance (a Durable Object read) once the operator would pay.
+ */
+async function decideWithFacts(
+  env: Env,
+  tenantId: string,
+  facts: PayerFacts<SealedCredential>,
+): Promise<{ decision: PayerDecision<SealedCredential>; operator: OperatorConfig | null }> {
+  const own = decidePayer(facts);
+  if (own.payer !== "none") return { decision: own, operator: null };
+  const operator = operatorConfig(env);
+  const withOperator = decidePayer({ ...facts, operator });
+  if (withOperator.payer !== "operator") return { decision: withOperator, operator };
+  const left = await operatorTokensLeft(env, tenantId, withOperator.config.OPERATOR_TOKENS_PER_TENANT_DAY);
+  return { decision: decidePayer({ ...facts, operator, operatorTokensLeft: left }), operator };
+}
+
+function refusalError(refusal: PayerRefusal, providerLabel: string, operatorConfigured: boolean): GatewayError {
+  if (refusal === "operator_allowance_used")
+    return new GatewayError(
+      "budget_exceeded",
+      "The operator's daily token allowance for this tenant is used up; store your own provider key to continue.",
+    );
+  // Without an operator default there is nothing to withhold from a BYOK tenant: the plain "no key" answer.
   const hint =
-    choice.reason === "byok_tenant"
+    refusal === "byok_tenant" && operatorConfigured
       ? " (this tenant uses its own keys, so the operator's default model is not used)"
       : "";
-  throw new GatewayError("provider_not_configured", `No ${provider.label} key is configured for this tenant${hint}.`, {
+  return new GatewayError("provider_not_configured", `No ${providerLabel} key is configured for this tenant${hint}.`, {
     param: "model",
   });
 }
@@ -113,12 +140,7 @@ async function operatorTarget(
   options: TransportOptions,
 ): Promise<PayingTarget> {
   const { provider, adapter, model } = resolved;
-  // Checked before the call for a clear error; the reservation inside meteredFetch is the hard guard.
-  if ((await operatorTokensLeft(env, tenantId, config.OPERATOR_TOKENS_PER_TENANT_DAY)) <= 0)
-    throw new GatewayError(
-      "budget_exceeded",
-      "The operator's daily token allowance for this tenant is used up; store your own provider key to continue.",
-    );
+  // The allowance was checked by decidePayer for a clear error; the reservation inside meteredFetch is the hard guard.
   const label = `${provider.label} (operator key)`;
   let apiKey = config.OPERATOR_PROVIDER_KEY;
   let baseUrl = config.OPERATOR_PROVIDER_BASE_URL ?? provider.baseUrl;
@@ -169,8 +191,8 @@ export interface ModelRoute {
 }
 
 /**
- * What `payingTarget` would choose for each model, without decrypting anything: scopes, fingerprints and
- * regions come from the keys' non-secret columns.
+ * What `payingTarget` would choose for each model — the same `decidePayer`, without reading the allowance or
+ * decrypting anything: scopes, fingerprints and regions come from the keys' non-secret columns.
  */
 export async function describeModelRoutes(
   env: Env,
@@ -185,25 +207,31 @@ export async function describeModelRoutes(
     const resolved = resolveModel(ref);
     if (!resolved) continue;
     const { provider } = resolved;
-    if (provider.mock) {
+    const key = payingKeyFor(keys, provider.id, costCenter);
+    const choice = decidePayer({
+      ref,
+      provider: { id: provider.id, mock: provider.mock === true, enterprise: isEnterpriseProvider(provider) },
+      keys: key ? [key] : [],
+      tenantHasByok: keys.length > 0,
+      operator,
+    });
+    if (choice.payer === "mock") {
       routes.set(ref, { provider: provider.id, region: null, credential: { source: "mock" } });
       continue;
     }
-    const key = payingKeyFor(keys, provider.id, costCenter);
-    const choice = chooseCredential({ ref, byokKey: key, tenantHasByok: keys.length > 0, operator });
     const credential: ModelRoute["credential"] =
-      choice.kind === "byok"
+      choice.payer === "byok"
         ? { source: "byok", scope: choice.key.scope, fingerprint: choice.key.fingerprint }
-        : choice.kind === "operator"
+        : choice.payer === "operator"
           ? { source: "operator", fingerprint: `operator:${await keyFingerprint(choice.config.OPERATOR_PROVIDER_KEY)}` }
           : {
               source: "none",
-              reason: choice.reason === "byok_tenant" ? "no key for this provider" : "provider_not_configured",
+              reason: choice.refusal === "byok_tenant" ? "no key for this provider" : "provider_not_configured",
             };
     const baseUrl =
-      choice.kind === "byok"
+      choice.payer === "byok"
         ? choice.key.baseUrl
-        : choice.kind === "operator"
+        : choice.payer === "operator"
           ? (choice.config.OPERATOR_PROVIDER_BASE_URL ?? null)
           : null;
     routes.set(ref, { provider: provider.id, region: regionOf(provider, baseUrl), credential });

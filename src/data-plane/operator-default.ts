@@ -12,12 +12,7 @@ import { estimateTokens } from "../usage/token-count";
  * tenant gets a daily token allowance on it, counted in a BudgetPool Durable Object of its own
  * (`{tenantId}:operator:tokens`, units = tokens) through the pool's public reserve/settle RPC.
  *
- * The rule (docs/enterprise-providers.md), decided by `chooseCredential`, pure:
- *   1. the tenant's own key for the provider — the project's cost center's, then tenant-wide — pays;
- *   2. otherwise a tenant that has stored ANY provider key is a BYOK tenant and gets
- *      `provider_not_configured`: it never drifts silently onto the operator's invoice;
- *   3. otherwise, if the model is exactly OPERATOR_DEFAULT_MODEL, the operator's key pays;
- *   4. otherwise `provider_not_configured`.
+ * When it pays is decided with every other payer in who-pays.ts (`decidePayer`).
  */
 
 /** Tokens per tenant per UTC day on the operator's key when OPERATOR_TOKENS_PER_TENANT_DAY is unset. */
@@ -50,24 +45,6 @@ export function operatorConfig(env: Partial<Record<keyof OperatorConfig, unknown
     );
   }
   return parsed.data;
-}
-
-export type CredentialChoice<K> =
-  | { kind: "byok"; key: K }
-  | { kind: "operator"; config: OperatorConfig }
-  | { kind: "none"; reason: "byok_tenant" | "not_operator_model" };
-
-export function chooseCredential<K>(input: {
-  ref: string;
-  byokKey: K | undefined;
-  tenantHasByok: boolean;
-  operator: OperatorConfig | null;
-}): CredentialChoice<K> {
-  if (input.byokKey !== undefined) return { kind: "byok", key: input.byokKey };
-  if (input.tenantHasByok) return { kind: "none", reason: "byok_tenant" };
-  if (input.operator && input.operator.OPERATOR_DEFAULT_MODEL === input.ref)
-    return { kind: "operator", config: input.operator };
-  return { kind: "none", reason: "not_operator_model" };
 }
 
 export const operatorPoolName = (tenantId: string) => `${tenantId}:operator:tokens`;

@@ -3,12 +3,7 @@ import { describe, expect, it } from "vitest";
 import { payingTarget } from "../../src/data-plane/credentials";
 import { database } from "../../src/db/client";
 import { loadGateSnapshot } from "../../src/limits/gate-snapshot";
-import {
-  chooseCredential,
-  operatorConfig,
-  reservationTokens,
-  type OperatorConfig,
-} from "../../src/data-plane/operator-default";
+import { operatorConfig, reservationTokens, type OperatorConfig } from "../../src/data-plane/operator-default";
 import { encryptProviderKey, keyFingerprint } from "../../src/secrets/byok-cipher";
 import { parseMasterKeys } from "../../src/secrets/master-keys";
 import { createProject, createTenant } from "../support/control-plane";
@@ -19,36 +14,6 @@ const OPERATOR: OperatorConfig = {
   OPERATOR_PROVIDER_BASE_URL: "https://operator.test/v1",
   OPERATOR_TOKENS_PER_TENANT_DAY: 1_000,
 };
-
-describe("chooseCredential (the fallback rule)", () => {
-  const key = { scope: "tenant" };
-  it.each([
-    ["own key for the provider", "byok", { byokKey: key, tenantHasByok: true, ref: "openai/gpt-4o-mini" }],
-    [
-      "BYOK tenant, no key for this provider",
-      "none",
-      { byokKey: undefined, tenantHasByok: true, ref: "openai/gpt-4o-mini" },
-    ],
-    [
-      "no BYOK at all, the operator's model",
-      "operator",
-      { byokKey: undefined, tenantHasByok: false, ref: "openai/gpt-4o-mini" },
-    ],
-    [
-      "no BYOK at all, another model of the same provider",
-      "none",
-      { byokKey: undefined, tenantHasByok: false, ref: "openai/gpt-4o" },
-    ],
-  ])("%s → %s", (_name, kind, input) => {
-    expect(chooseCredential({ ...input, operator: OPERATOR }).kind).toBe(kind);
-  });
-
-  it("never chooses the operator when none is configured", () => {
-    expect(
-      chooseCredential({ byokKey: undefined, tenantHasByok: false, ref: "openai/gpt-4o-mini", operator: null }).kind,
-    ).toBe("none");
-  });
-});
 
 describe("operatorConfig", () => {
   it.each([
