@@ -14,6 +14,7 @@ import { controlRouter } from "./openapi-app";
 import { commonErrors, jsonBody, jsonResponse } from "./schemas";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { projectForRequest } from "../routing/resolve-project";
+import { mayHoldTrustedSystem, TRUSTED_SYSTEM_SCOPE } from "../guardrails/trust";
 
 const MintResponse = z
   .object({ token: z.string(), token_type: z.literal("Bearer"), expires_at: z.string(), expires_in: z.number() })
@@ -52,6 +53,12 @@ export function mintRoutes() {
     const role = body.role ?? key.role;
     if (!mayMintRole(key.role, role))
       throw new GatewayError("forbidden", `This key may not mint role '${role}'.`, { param: "role" });
+    if (body.scopes?.includes(TRUSTED_SYSTEM_SCOPE) && !mayHoldTrustedSystem(role)) {
+      // A browser's token must never switch the guardrails off its own system messages.
+      throw new GatewayError("forbidden", `Only an admin or service token may hold scope '${TRUSTED_SYSTEM_SCOPE}'.`, {
+        param: "scopes",
+      });
+    }
     if (
       body.tier !== undefined &&
       !(await listTiers(database(c.env), project.id)).some((tier) => tier.name === body.tier)

@@ -3,6 +3,7 @@ import { GatewayError } from "../errors";
 import type { DataPlaneEnv } from "../http/app-env";
 import { applyPiiPolicy, describePiiBlock } from "../guardrails/pii/shield";
 import { describeInjectionBlock, inspectMessages } from "../guardrails/sentinel/inspect";
+import { trustsSystemMessages } from "../guardrails/trust";
 import { resolveModel } from "../providers/registry";
 import { chooseModel, modelAllowed } from "./model-policy";
 
@@ -21,12 +22,15 @@ export function checkModelAllowed() {
   });
 }
 
-/** Sentinel: shadow records the verdict and allows; enforce refuses with the families, never the prompt. */
+/** Sentinel over every client-sent text (see guardrails/trust.ts): shadow records the verdict and allows; enforce refuses with the families, never the prompt. */
 export function runSentinel() {
   return createMiddleware<DataPlaneEnv>(async function runSentinel(c, next) {
     const mode = c.get("settings").sentinel_mode;
     if (mode !== "disabled") {
-      const verdict = inspectMessages(c.get("chat").messages, { blocklist: c.get("settings").sentinel_blocklist });
+      const verdict = inspectMessages(c.get("chat").messages, {
+        blocklist: c.get("settings").sentinel_blocklist,
+        trustSystem: trustsSystemMessages(c.get("claims")),
+      });
       if (verdict.flagged) {
         c.get("admission").guardrailEvents.push({
           kind: "sentinel",
@@ -53,9 +57,8 @@ export function shieldPii() {
         mode: settings.pii_mode,
         action: settings.pii_action,
         entities: settings.pii_entities,
+        trustSystem: trustsSystemMessages(c.var.claims),
         scanSystem: settings.pii_scan_system,
-        scanTool: settings.pii_scan_tool,
-        scanAssistant: true,
         detectors: { phoneRegions: settings.pii_phone_regions },
       });
       if (outcome.findings.length > 0) {

@@ -1,4 +1,5 @@
 import { replaceSlots, textSlots, type ChatMessageLike, type TextSlot } from "../messages";
+import { isSystemRole } from "../trust";
 import type { PiiDetectorOptions, PiiEntity, PiiSpan } from "./entities";
 import { createPlaceholderAllocator, redactionFor, type PlaceholderMap } from "./placeholders";
 import { detectPii } from "./scan";
@@ -10,15 +11,15 @@ export interface PiiPolicy {
   mode: PiiMode;
   action: PiiAction;
   entities: readonly PiiEntity[];
-  /** The operator's system prompt is usually trusted text; scan it only when asked. */
-  scanSystem: boolean;
-  /** Tool results often carry third-party records (CRM rows, search hits) full of PII. */
-  scanTool: boolean;
   /**
-   * Earlier assistant turns that the client sends back. After a masked exchange they hold restored
-   * originals, so scan them to keep the provider from seeing what was masked the turn before.
+   * The caller opted in to trusted system messages (see `trustsSystemMessages`): their system and developer
+   * messages are scanned only with `scanSystem`. Every other client-sent text is always scanned: user,
+   * tool results, earlier assistant turns (which hold restored originals after a masked exchange), names
+   * and tool-call arguments.
    */
-  scanAssistant?: boolean;
+  trustSystem?: boolean;
+  /** `pii_scan_system`: scan trusted system messages too. Untrusted ones are scanned regardless. */
+  scanSystem: boolean;
   /** Detector settings such as the phone regions (`pii_phone_regions`); absent means the defaults. */
   detectors?: PiiDetectorOptions;
 }
@@ -106,11 +107,7 @@ export function describePiiBlock(findings: readonly Pick<PiiFinding, "type">[]):
 }
 
 function scansRole(role: string, policy: PiiPolicy): boolean {
-  if (role === "user") return true;
-  if (role === "system" || role === "developer") return policy.scanSystem;
-  if (role === "tool" || role === "function") return policy.scanTool;
-  if (role === "assistant") return policy.scanAssistant ?? false;
-  return false;
+  return !(policy.trustSystem === true && isSystemRole(role)) || policy.scanSystem;
 }
 
 function rewrite(

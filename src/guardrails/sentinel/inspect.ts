@@ -1,9 +1,12 @@
 import { textSlots, type ChatMessageLike } from "../messages";
+import { isSystemRole } from "../trust";
 import { scoreInjection, THRESHOLD, type SentinelOptions, type SentinelVerdict } from "./score";
 
 export interface InspectOptions extends SentinelOptions {
   /** Tool results carry third-party content (web pages, files): the usual vehicle of indirect injection. */
   scanTool?: boolean;
+  /** The caller opted in to trusted system messages (see `trustsSystemMessages`): skip system and developer. */
+  trustSystem?: boolean;
 }
 
 export interface MessagesVerdict extends SentinelVerdict {
@@ -12,19 +15,23 @@ export interface MessagesVerdict extends SentinelVerdict {
 }
 
 /**
- * Scores each user (and, by default, tool) text separately and reports the worst: an attack split across
- * messages is weaker than one in a single message, and per-text scoring keeps a long benign history from
- * diluting or accumulating into a false positive. System and assistant messages are the operator's and
- * the model's own words and are not scored.
+ * Scores each client-sent text separately (every role's content and text parts, `name` fields, tool-call
+ * arguments) and reports the worst: an attack split across messages is weaker than one in a single
+ * message, and per-text scoring keeps a long benign history from diluting or accumulating into a false
+ * positive. System, developer and assistant messages are scored too: the client writes them all. Only an
+ * opted-in server caller's system messages are skipped.
  */
 export function inspectMessages(messages: readonly ChatMessageLike[], options: InspectOptions = {}): MessagesVerdict {
   const scanTool = options.scanTool ?? true;
-  const include = (role: string) => role === "user" || (scanTool && (role === "tool" || role === "function"));
+  const include = (role: string) => {
+    if (role === "tool" || role === "function") return scanTool;
+    return !(options.trustSystem === true && isSystemRole(role));
+  };
   let worst: MessagesVerdict = { score: 0, threshold: THRESHOLD, flagged: false, families: [], message: null };
   const families = new Set<string>();
   for (const slot of textSlots(messages, include)) {
     const verdict = scoreInjection(slot.text, options);
-    if (verdict.flagged) verdict.families.forEach((family) => families.add(family));
+    if (verdict.flagged) for (const family of verdict.families) families.add(family);
     if (verdict.score > worst.score) worst = { ...verdict, message: slot.message };
   }
   return worst.flagged ? { ...worst, families: [...new Set([...worst.families, ...families])] } : worst;

@@ -15,7 +15,6 @@ const policy = (overrides: Partial<PiiPolicy>): PiiPolicy => ({
   action: "mask",
   entities: [...PII_ENTITIES],
   scanSystem: false,
-  scanTool: false,
   ...overrides,
 });
 const messages = [
@@ -44,14 +43,22 @@ describe("applyPiiPolicy", () => {
     expect(outcome.findings).toEqual([
       {
         type: "EMAIL",
-        count: 3,
+        count: 4,
         positions: [
+          { message: 0, start: 26, end: 41 },
           { message: 1, start: 5, end: 20 },
           { message: 1, start: 46, end: 61 },
           { message: 3, part: 1, start: 3, end: 18 },
         ],
       },
-      { type: "SSN", count: 1, positions: [{ message: 1, start: 26, end: 37 }] },
+      {
+        type: "SSN",
+        count: 2,
+        positions: [
+          { message: 1, start: 26, end: 37 },
+          { message: 2, start: 8, end: 19 },
+        ],
+      },
     ]);
     expect(JSON.stringify(outcome.findings)).not.toContain(EMAIL);
   });
@@ -76,13 +83,35 @@ describe("applyPiiPolicy", () => {
     expect(restorePlaceholders("Sent to <EMAIL_1>.", outcome.placeholders)).toBe(`Sent to ${EMAIL}.`);
   });
 
-  it("scans system and tool messages only when the policy says so, and keeps other fields", () => {
-    const off = applyPiiPolicy(messages, policy({}));
-    expect(off.messages[0]).toBe(messages[0]);
-    expect(off.messages[2]).toBe(messages[2]);
-    const on = applyPiiPolicy(messages, policy({ scanSystem: true, scanTool: true }));
-    expect(on.messages[0]?.content).toBe("Support desk. Escalate to <EMAIL_1>.");
-    expect(on.messages[2]).toEqual({ role: "tool", content: "record: <SSN_1>", tool_call_id: "call_1" });
+  it("scans client system and tool messages by default, and keeps other fields", () => {
+    const outcome = applyPiiPolicy(messages, policy({}));
+    expect(outcome.messages[0]?.content).toBe("Support desk. Escalate to <EMAIL_1>.");
+    expect(outcome.messages[2]).toEqual({ role: "tool", content: "record: <SSN_1>", tool_call_id: "call_1" });
+  });
+
+  it("skips a trusted caller's system messages unless scanSystem asks for them", () => {
+    const trusted = applyPiiPolicy(messages, policy({ trustSystem: true }));
+    expect(trusted.messages[0]).toBe(messages[0]);
+    expect(trusted.messages[2]?.content).toBe("record: <SSN_1>");
+    const scanned = applyPiiPolicy(messages, policy({ trustSystem: true, scanSystem: true }));
+    expect(scanned.messages[0]?.content).toBe("Support desk. Escalate to <EMAIL_1>.");
+  });
+
+  it("masks names and tool-call arguments, keeping ids and the JSON shape", () => {
+    const withCalls = [
+      { role: "user", content: "hi", name: `x ${EMAIL}` },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "call_1", type: "function", function: { name: "lookup", arguments: `{"ssn":"${SSN}"}` } }],
+      },
+    ];
+    const outcome = applyPiiPolicy(withCalls, policy({}));
+    expect(outcome.messages[0]?.name).toBe("x <EMAIL_1>");
+    expect(outcome.messages[1]?.tool_calls).toEqual([
+      { id: "call_1", type: "function", function: { name: "lookup", arguments: '{"ssn":"<SSN_1>"}' } },
+    ]);
+    expect(outcome.placeholders).toEqual({ "<EMAIL_1>": EMAIL, "<SSN_1>": SSN });
   });
 
   it("redact replaces permanently and returns no placeholders", () => {
@@ -93,7 +122,7 @@ describe("applyPiiPolicy", () => {
 
   it("does not touch the caller's messages", () => {
     const copy = structuredClone(messages);
-    applyPiiPolicy(messages, policy({ action: "mask", scanSystem: true, scanTool: true }));
+    applyPiiPolicy(messages, policy({ action: "mask", scanSystem: true }));
     expect(messages).toEqual(copy);
   });
 });
