@@ -61,6 +61,19 @@ describe("Sentinel scores every client-sent text", () => {
     ],
     ["name", [{ role: "user", content: "Hello there", name: ATTACK }]],
     [
+      "a system message's text part",
+      [
+        {
+          role: "system",
+          content: [
+            { type: "text", text: "Be brief." },
+            { type: "text", text: ATTACK },
+          ],
+        },
+        hello,
+      ],
+    ],
+    [
       "a multi-part text part",
       [
         {
