@@ -12,6 +12,7 @@ import {
   recordAlerts,
   type BudgetAlert,
 } from "../src/usage/alerts";
+import { webhookSigningSecret } from "../src/usage/webhook-signature";
 
 /**
  * One shared dollar budget scope (a tenant, or one cost center of a tenant), named `{tenantId}:{scope}:{scopeId}`.
@@ -162,7 +163,7 @@ export class BudgetPool extends DurableObject<Env> {
         now,
       });
     }
-    await deliverDueAlerts(this.sql, now);
+    await deliverDueAlerts(this.sql, now, (tenantId) => webhookSigningSecret(this.env, tenantId));
     const oldest = this.sql.exec<{ at: number | null }>(`SELECT MIN(created_at) AS at FROM reservations`).one().at;
     const candidates = [nextAlertAt(this.sql), oldest === null ? null : oldest + POOL_ABANDON_AFTER_MS].filter(
       (t): t is number => t !== null,

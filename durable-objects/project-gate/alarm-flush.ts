@@ -2,6 +2,7 @@ import { database } from "../../src/db/client";
 import * as store from "../../src/limits/gate-store";
 import { deliverDueAlerts, nextAlertAt } from "../../src/usage/alerts";
 import { insertLedgerRows, type LedgerRow } from "../../src/usage/ledger";
+import { webhookSigningSecret } from "../../src/usage/webhook-signature";
 import { ABANDON_AFTER_MS } from "./admission";
 import type { GateContext } from "./context";
 import { drainPools } from "./pools";
@@ -48,7 +49,7 @@ export async function runAlarm(gate: GateContext): Promise<void> {
     // D1 or a pool is unreachable: everything is still in our storage; try again shortly.
     retryAt = now + RETRY_AFTER_MS;
   }
-  await deliverDueAlerts(gate.sql, now);
+  await deliverDueAlerts(gate.sql, now, (tenantId) => webhookSigningSecret(gate.env, tenantId));
   const oldest = store.oldestReservationAt(gate.sql);
   const next = [retryAt, nextAlertAt(gate.sql), oldest === null ? null : oldest + ABANDON_AFTER_MS].filter(
     (t): t is number => t !== null,

@@ -12,6 +12,7 @@ import { GatewayError } from "../errors";
 import type { Actor, ControlPlaneEnv } from "../http/app-env";
 import { microToUsd } from "../limits/budget-headers";
 import { usdToMicro } from "../limits/budget";
+import { webhookSigningSecret } from "../usage/webhook-signature";
 import { reconfigureGates } from "../limits/gate-snapshot";
 import { DEFAULT_ALERT_THRESHOLDS } from "../usage/alerts";
 import { jsonBody } from "./killswitches";
@@ -125,7 +126,7 @@ export function budgetRoutes() {
   app.get("/v1/tenants/:id/budget-alerts", async (c) => {
     const db = database(c.env);
     const tenantId = await visibleTenant(db, c.get("actor"), c.req.param("id"));
-    return c.json(await alertView(db, tenantId));
+    return c.json(await withSigningSecret(c.env, await alertView(db, tenantId)));
   });
 
   app.put("/v1/tenants/:id/budget-alerts", async (c) => {
@@ -154,7 +155,7 @@ export function budgetRoutes() {
       before: alertSettingsForAudit(before),
       after: alertSettingsForAudit(after),
     });
-    return c.json(after);
+    return c.json(await withSigningSecret(c.env, after));
   });
 
   return app;
@@ -173,7 +174,12 @@ const SharedBudget = zo
   })
   .openapi("SharedBudget");
 const AlertSettingsView = zo
-  .object({ tenant_id: zo.string(), webhook_url: zo.string().nullable(), thresholds: zo.array(zo.number().int()) })
+  .object({
+    tenant_id: zo.string(),
+    webhook_url: zo.string().nullable(),
+    thresholds: zo.array(zo.number().int()),
+    signing_secret: zo.string().describe("Verifies X-Tollgate-Signature on budget-alert webhooks"),
+  })
   .openapi("BudgetAlerts");
 const budgetRoute = taggedRoute("budgets");
 
@@ -259,6 +265,11 @@ async function affectedProjects(db: Database, budget: BudgetRow): Promise<string
       ? eq(projects.tenantId, budget.tenantId)
       : and(eq(projects.tenantId, budget.tenantId), eq(projects.costCenter, budget.scopeId));
   return (await db.select({ id: projects.id }).from(projects).where(scope).all()).map((p) => p.id);
+}
+
+/** The receiver's verification secret goes to the tenant admin only, never into the audit record. */
+async function withSigningSecret<View extends { tenant_id: string }>(env: Env, view: View) {
+  return { ...view, signing_secret: await webhookSigningSecret(env, view.tenant_id) };
 }
 
 async function alertView(db: Database, tenantId: string) {

@@ -1,3 +1,5 @@
+import { SIGNATURE_HEADER, signWebhook } from "./webhook-signature";
+
 /**
  * Budget alerts: a tenant webhook fired once per threshold per budget per period, delivered from a Durable
  * Object's alarm with exponential backoff. The fired set and the outbox live in the same SQLite storage as
@@ -70,8 +72,17 @@ export function nextAlertAt(sql: SqlStorage): number | null {
   return sql.exec<{ at: number | null }>(`SELECT MIN(next_at) AS at FROM alert_outbox`).one().at ?? null;
 }
 
-/** Delivers due alerts; a non-2xx or network error reschedules with backoff until MAX_ALERT_ATTEMPTS. */
-export async function deliverDueAlerts(sql: SqlStorage, now: number, send: typeof fetch = fetch): Promise<number> {
+/**
+ * Delivers due alerts, signed with the tenant's webhook secret (usage/webhook-signature.ts). Redirects are not
+ * followed: a receiver that answers 3xx could bounce the signed body to a host the tenant never named. A
+ * non-2xx (3xx included) or network error reschedules with backoff until MAX_ALERT_ATTEMPTS.
+ */
+export async function deliverDueAlerts(
+  sql: SqlStorage,
+  now: number,
+  signingSecret: (tenantId: string) => Promise<string>,
+  send: typeof fetch = fetch,
+): Promise<number> {
   const due = sql
     .exec<{ id: number; url: string; body: string; attempts: number }>(
       `SELECT id, url, body, attempts FROM alert_outbox WHERE next_at <= ? ORDER BY id LIMIT 20`,
@@ -80,9 +91,16 @@ export async function deliverDueAlerts(sql: SqlStorage, now: number, send: typeo
     .toArray();
   let delivered = 0;
   for (const row of due) {
+    const { tenantId } = JSON.parse(row.body) as Pick<BudgetAlert, "tenantId">;
+    const signature = await signWebhook(await signingSecret(tenantId), Math.floor(now / 1000), row.body);
     const ok = await send(row.url, {
       method: "POST",
-      headers: { "content-type": "application/json", "user-agent": "tollgate-budget-alerts" },
+      redirect: "manual",
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "tollgate-budget-alerts",
+        [SIGNATURE_HEADER]: signature,
+      },
       body: row.body,
     }).then(
       (res) => res.ok,
