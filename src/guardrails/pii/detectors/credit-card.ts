@@ -1,33 +1,40 @@
 import type { PiiSpan } from "../entities";
 
 /**
- * 13-19 digit card numbers, bare or grouped with one consistent separator (space or dash), accepted only if
+ * 12-19 digit card numbers, bare or grouped with one consistent separator (space or dash), accepted only if
  * the Luhn checksum holds and the prefix belongs to a card issuer. The two checks together reject almost all
  * look-alikes (ISBNs, order numbers, "1234 5678 9012 3456"): Luhn alone passes one random number in ten.
  */
 const CANDIDATE = /(?<![\d-])\d(?:[ -]?\d){11,18}(?![\d]|-\d)/g;
 
-/** Issuer prefix ranges (IIN) with the card lengths each network issues. */
+/**
+ * Issuer prefix ranges (IIN) with the card lengths each network issues, from the networks' published ranges
+ * (12-19 digits in all). Maestro keeps its named prefixes only: its wider 50/56-69 space would let one bare
+ * 12-digit order number in ten through the Luhn check.
+ */
+const ALL_LENGTHS = [12, 13, 14, 15, 16, 17, 18, 19] as const;
 const ISSUERS: ReadonlyArray<{ name: string; test: (digits: string) => boolean; lengths: readonly number[] }> = [
-  { name: "visa", test: (d) => d.startsWith("4"), lengths: [13, 16, 19] },
+  { name: "visa", test: (d) => d.startsWith("4"), lengths: [13, 16, 17, 18, 19] },
   { name: "mastercard", test: (d) => inRange(d, 2, 51, 55) || inRange(d, 4, 2221, 2720), lengths: [16] },
   { name: "amex", test: (d) => inRange(d, 2, 34, 34) || inRange(d, 2, 37, 37), lengths: [15] },
   {
     name: "discover",
     test: (d) => d.startsWith("6011") || d.startsWith("65") || inRange(d, 3, 644, 649) || inRange(d, 6, 622126, 622925),
-    lengths: [16, 19],
+    lengths: [16, 17, 18, 19],
   },
-  { name: "jcb", test: (d) => inRange(d, 4, 3528, 3589), lengths: [16, 19] },
+  { name: "jcb", test: (d) => inRange(d, 4, 3528, 3589), lengths: [16, 17, 18, 19] },
   {
     name: "diners",
-    test: (d) => inRange(d, 3, 300, 305) || d.startsWith("36") || d.startsWith("38"),
-    lengths: [14, 16],
+    test: (d) => inRange(d, 3, 300, 305) || d.startsWith("3095") || d.startsWith("36") || inRange(d, 2, 38, 39),
+    lengths: [14, 15, 16, 17, 18, 19],
   },
-  { name: "unionpay", test: (d) => d.startsWith("62"), lengths: [16, 17, 18, 19] },
+  { name: "unionpay", test: (d) => d.startsWith("62") || d.startsWith("81"), lengths: [16, 17, 18, 19] },
+  { name: "mir", test: (d) => inRange(d, 4, 2200, 2204), lengths: [16, 17, 18, 19] },
+  { name: "rupay", test: (d) => d.startsWith("60") || d.startsWith("82") || d.startsWith("508"), lengths: [16] },
   {
     name: "maestro",
     test: (d) => ["5018", "5020", "5038", "5893", "6304", "6759", "6761", "6762", "6763"].some((p) => d.startsWith(p)),
-    lengths: [12, 13, 14, 15, 16, 17, 18, 19],
+    lengths: ALL_LENGTHS,
   },
 ];
 
@@ -42,8 +49,9 @@ export function detectCreditCard(text: string): PiiSpan[] {
 
 export function isCardNumber(digits: string): boolean {
   if (digits.length < 12 || digits.length > 19) return false;
-  const issuer = ISSUERS.find((candidate) => candidate.test(digits));
-  return issuer !== undefined && issuer.lengths.includes(digits.length) && luhnValid(digits);
+  // Ranges overlap (Discover and UnionPay share 622126-622925), so any issuer that fits the length counts.
+  const issued = ISSUERS.some((issuer) => issuer.test(digits) && issuer.lengths.includes(digits.length));
+  return issued && luhnValid(digits);
 }
 
 /** Luhn (mod 10): double every second digit from the right, sum the digits, total must end in 0. */

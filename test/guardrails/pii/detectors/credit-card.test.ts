@@ -10,6 +10,15 @@ describe("detectCreditCard", () => {
     ["3455 738417 53221", "3455 738417 53221"],
     ["6011 1111 1111 1117 and 2024", "6011 1111 1111 1117"],
     ["mastercard 2-series 2221000000000009", "2221000000000009"],
+    ["visa 19 digits 4000 0000 0000 0000 006", "4000 0000 0000 0000 006"],
+    ["JCB 3530 1113 3330 0000", "3530 1113 3330 0000"],
+    ["JCB 19: 3530111333300000001", "3530111333300000001"],
+    ["Diners 3095 000000 0000", "3095 000000 0000"],
+    ["Diners 3909-0000-0000-0006", "3909-0000-0000-0006"],
+    ["UnionPay 62000000000000000 (17)", "62000000000000000"],
+    ["Maestro 12: 5018 0000 0009", "5018 0000 0009"],
+    ["Mir 2200 0000 0000 0004", "2200 0000 0000 0004"],
+    ["Discover 19: 6011-0000-0000-0000-001", "6011-0000-0000-0000-001"],
   ])("finds the card in %j", (text, expected) => {
     expect(found(detectCreditCard, text)).toEqual([expected]);
   });
@@ -39,6 +48,8 @@ describe("detectCreditCard", () => {
     expect(isCardNumber("378282246310005")).toBe(true);
     expect(isCardNumber("3782822463100050")).toBe(false); // amex is 15 digits
     expect(isCardNumber("9111111111111111")).toBe(false);
+    expect(isCardNumber("555555555559")).toBe(false); // a Luhn-valid 12-digit number with a Mastercard prefix
+    expect(isCardNumber("411111111117")).toBe(false); // Visa issues no 12-digit cards
   });
 
   it("finishes on a 100k-digit run", () => {
