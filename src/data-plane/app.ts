@@ -11,6 +11,7 @@ import { chatCompletions } from "./chat-handler";
 import { projectModels } from "./model-list";
 import { clearMemory, readMemory } from "./memory-routes";
 import { entryChecks, inferencePipeline } from "./pipeline";
+import { createResponse } from "./responses/route";
 
 /** The data plane on project hostnames: OpenAI-compatible endpoints behind the SPEC pipeline. */
 export function dataPlaneApp() {
@@ -20,6 +21,7 @@ export function dataPlaneApp() {
   app.onError(handleError);
 
   app.post("/v1/chat/completions", every(...inferencePipeline()), chatCompletions);
+  app.post("/v1/responses", every(...inferencePipeline("responses")), createResponse);
   app.get("/v1/models", every(...entryChecks()), async (c) => {
     const project = await findProject(database(c.env), c.get("project").id);
     const data = project ? await projectModels(c.env, project, "end_user") : [];

@@ -1,4 +1,6 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import type { z } from "zod";
 import { GatewayError } from "../errors";
 import type { DataPlaneEnv } from "../http/app-env";
 import { ChatRequest } from "../providers/openai-schema";
@@ -9,28 +11,33 @@ export const MAX_CHAT_BODY_BYTES = 4 * 1024 * 1024;
 /** Parses the OpenAI chat body with zod; bad input is a 400 `invalid_request` naming the field, nothing else happens. */
 export function parseChatRequest() {
   return createMiddleware<DataPlaneEnv>(async function parseChatRequest(c, next) {
-    const declared = Number(c.req.header("Content-Length") ?? "0");
-    if (declared > MAX_CHAT_BODY_BYTES) throw new GatewayError("payload_too_large", "The request body is too large.");
-    const text = await c.req.text();
-    if (text.length > MAX_CHAT_BODY_BYTES)
-      throw new GatewayError("payload_too_large", "The request body is too large.");
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new GatewayError("invalid_request", "The request body is not valid JSON.");
-    }
-    const parsed = ChatRequest.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const param = issue.path.join(".") || null;
-      throw new GatewayError(
-        "invalid_request",
-        `Invalid request${param ? ` at '${param}'` : ""}: ${issue.message}.`,
-        param ? { param } : {},
-      );
-    }
-    c.set("chat", parsed.data);
+    c.set("chat", validated(ChatRequest, await readJsonBody(c)));
     await next();
   });
+}
+
+/** The request body as JSON, refused with 413 above the size cap and 400 when it is not JSON. */
+export async function readJsonBody(c: Context<DataPlaneEnv>): Promise<unknown> {
+  const declared = Number(c.req.header("Content-Length") ?? "0");
+  if (declared > MAX_CHAT_BODY_BYTES) throw new GatewayError("payload_too_large", "The request body is too large.");
+  const text = await c.req.text();
+  if (text.length > MAX_CHAT_BODY_BYTES) throw new GatewayError("payload_too_large", "The request body is too large.");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new GatewayError("invalid_request", "The request body is not valid JSON.");
+  }
+}
+
+/** `json` parsed by `schema`, or a 400 `invalid_request` whose `param` is the path of the first bad field. */
+export function validated<Schema extends z.ZodType>(schema: Schema, json: unknown): z.infer<Schema> {
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const param = issue?.path.join(".") || null;
+  throw new GatewayError(
+    "invalid_request",
+    `Invalid request${param ? ` at '${param}'` : ""}: ${issue?.message ?? "invalid body"}.`,
+    param ? { param } : {},
+  );
 }

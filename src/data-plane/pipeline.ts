@@ -8,6 +8,11 @@ import { authenticateUser } from "./authenticate";
 import { parseChatRequest } from "./chat-request";
 import { injectContext } from "./context-step";
 import { checkModelAllowed, runSentinel, shieldPii } from "./guardrail-steps";
+import { parseResponsesRequest } from "./responses/parse";
+
+/** The APIs served over the chat pipeline: each parses its own body into the chat request, the rest is shared. */
+const PARSE_STEPS = { chat: parseChatRequest, responses: parseResponsesRequest } as const;
+export type InferenceApi = keyof typeof PARSE_STEPS;
 
 /**
  * The SPEC order of checks, decided here and nowhere else (test/data-plane/pipeline.test.ts asserts it).
@@ -18,10 +23,10 @@ export function entryChecks(): MiddlewareHandler<DataPlaneEnv>[] {
   return [limitPerIp(), resolveProject(), projectCors(), authenticateUser()];
 }
 
-export function inferencePipeline(): MiddlewareHandler<DataPlaneEnv>[] {
+export function inferencePipeline(api: InferenceApi = "chat"): MiddlewareHandler<DataPlaneEnv>[] {
   return [
     ...entryChecks(),
-    parseChatRequest(),
+    PARSE_STEPS[api](),
     admitRequest(), // kill switches → revocation → project RPM → user RPM → token and dollar budgets
     enforceOrigin(), // the live CORS allowlist returned by admission
     checkModelAllowed(),

@@ -18,6 +18,12 @@ describe("the data-plane pipeline", () => {
     ]);
   });
 
+  it("gives the Responses API the same steps, with its own parse step in the chat one's place", () => {
+    const chat = inferencePipeline().map((step) => step.name);
+    const responses = inferencePipeline("responses").map((step) => step.name);
+    expect(responses).toEqual(chat.map((name) => (name === "parseChatRequest" ? "parseResponsesRequest" : name)));
+  });
+
   it("gives non-inference routes the entry checks only", () => {
     expect(entryChecks().map((step) => step.name)).toEqual([
       "limitPerIp",
