@@ -84,8 +84,15 @@ export function admitRequest() {
 function settleUnlessHandled(c: Context<DataPlaneEnv>, error: unknown): void {
   const admission = c.get("admission");
   if (admission.settledBy === "handler") return;
-  if (error !== undefined) admission.guardrailEvents.push({ kind: "refusal", code: refusalCode(error) });
-  settleRequest(c.executionCtx, c.env, c.get("project").id, c.get("requestId"), admission, {
+  // A copy: the refusal belongs in the ledger row; the request log already names it as `error_code`.
+  const settled =
+    error === undefined
+      ? admission
+      : {
+          ...admission,
+          guardrailEvents: [...admission.guardrailEvents, { kind: "refusal" as const, code: refusalCode(error) }],
+        };
+  settleRequest(c.executionCtx, c.env, c.get("project").id, c.get("requestId"), settled, {
     status: statusForError(error instanceof Error ? error : undefined),
     promptTokens: admission.usage?.promptTokens ?? 0,
     completionTokens: admission.usage?.completionTokens ?? 0,
