@@ -37,7 +37,7 @@ export class IpLimiter extends DurableObject<Env> {
    */
   async check(ip: string, limitPerMinute: number, now: number = Date.now()): Promise<IpLimitResult> {
     const { totals, resetAtMs } = await this.add([{ ip, count: 1 }], now);
-    const total = totals[0]!.count;
+    const total = totals[0]?.count ?? 1;
     const reset = Math.ceil(resetAtMs / 1000);
     if (total <= limitPerMinute) return { ok: true, limit: limitPerMinute, remaining: limitPerMinute - total, reset };
     return {

@@ -17,6 +17,15 @@ export interface DemoState {
   apiKey: string;
 }
 
+/** The fields this script reads from the control-plane replies (tenant, project, key, or an error). */
+interface SeedReply {
+  id: string;
+  slug: string;
+  key: string;
+  admin_credential: string;
+  error?: { code?: string; message?: string };
+}
+
 const STATE_FILE = ".wrangler/tollgate-demo.json";
 
 export async function seedDemo(baseUrl: string, operatorToken: string): Promise<DemoState> {
@@ -29,7 +38,7 @@ export async function seedDemo(baseUrl: string, operatorToken: string): Promise<
       headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
       body: JSON.stringify(body),
     });
-    const json = (await res.json()) as Record<string, any>;
+    const json = (await res.json()) as SeedReply;
     if (!res.ok) throw new Error(`${path} → ${res.status} ${json.error?.code ?? ""}: ${json.error?.message ?? ""}`);
     return json;
   };

@@ -1,6 +1,6 @@
 import { controlPlaneApp } from "./control-plane/app";
 import { dataPlaneApp } from "./data-plane/app";
-import { hostDomains, loadConfig } from "./env";
+import { type GatewayConfig, hostDomains, loadConfig } from "./env";
 import { GatewayError, renderError } from "./errors";
 import { scheduledRetention } from "./retention/scheduled";
 import { routeHost } from "./routing/host";
@@ -16,7 +16,7 @@ const dataPlane = dataPlaneApp();
 /** Worker entry: the Host header alone picks the plane (SPEC); everything else happens inside the two apps. */
 export default {
   async fetch(request, env, ctx): Promise<Response> {
-    let config;
+    let config: GatewayConfig;
     try {
       config = loadConfig(env);
     } catch (err) {

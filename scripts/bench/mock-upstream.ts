@@ -69,23 +69,34 @@ export async function startMockUpstream(apiKey = `sk-test-bench-${crypto.randomU
 
   function answer(req: IncomingMessage, res: ServerResponse, body: string): void {
     const path = (req.url ?? "/").split("?")[0];
-    if (req.headers.authorization !== `Bearer ${apiKey}`)
-      return send(
+    if (req.headers.authorization !== `Bearer ${apiKey}`) {
+      send(
         res,
         401,
         JSON.stringify({ error: { message: "bad key", type: "invalid_request_error", code: "invalid_api_key" } }),
       );
-    if (req.method === "GET" && path === "/v1/models") return send(res, 200, MODELS);
-    if (req.method !== "POST" || path !== "/v1/chat/completions")
-      return send(res, 404, JSON.stringify({ error: { message: "no route", type: "invalid_request_error" } }));
+      return;
+    }
+    if (req.method === "GET" && path === "/v1/models") {
+      send(res, 200, MODELS);
+      return;
+    }
+    if (req.method !== "POST" || path !== "/v1/chat/completions") {
+      send(res, 404, JSON.stringify({ error: { message: "no route", type: "invalid_request_error" } }));
+      return;
+    }
     let request: { model?: unknown; stream?: unknown };
     try {
       request = JSON.parse(body) as typeof request;
     } catch {
-      return send(res, 400, JSON.stringify({ error: { message: "bad json", type: "invalid_request_error" } }));
+      send(res, 400, JSON.stringify({ error: { message: "bad json", type: "invalid_request_error" } }));
+      return;
     }
     const model = typeof request.model === "string" ? request.model : "gpt-4o-mini";
-    if (request.stream !== true) return send(res, 200, cached(completions, model, completionBody));
+    if (request.stream !== true) {
+      send(res, 200, cached(completions, model, completionBody));
+      return;
+    }
     res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" });
     // Separate writes, so each event is its own chunk on the wire like a real provider's stream.
     for (const event of cached(streams, model, streamEvents)) res.write(event);

@@ -80,6 +80,7 @@ export interface RedisConnection {
  * A socket error fails every pending batch and marks the connection dead; callers then open a new one.
  */
 export function connectRedis(port: number, host = "127.0.0.1", connectTimeoutMs = 2_000): Promise<RedisConnection> {
+  // biome-ignore lint/nursery/noMisusedPromises: false positive; the executor returns nothing (the Promise-returning `send` is a method of the connection it resolves with).
   return new Promise((resolve, reject) => {
     const socket: Socket = createConnection({ port, host });
     const pending: {

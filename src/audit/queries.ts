@@ -81,7 +81,10 @@ export async function verifyTenantChain(db: Database, tenantId: string): Promise
     state = result.state;
     if (rows.length < VERIFY_PAGE)
       return { ok: true, entries: state.entries, head_hash: headHash(state.entries, state.prevHash), first_bad: null };
-    afterSeq = rows[rows.length - 1]!.seq;
+    const last = rows.at(-1);
+    if (!last)
+      return { ok: true, entries: state.entries, head_hash: headHash(state.entries, state.prevHash), first_bad: null };
+    afterSeq = last.seq;
   }
 }
 

@@ -80,8 +80,9 @@ export function parsePhc(phc: string): PhcParams | null {
   // Bounds stop a tampered row from turning one verification into a memory or CPU bomb.
   if (params.memoryKiB < 8 * params.parallelism || params.memoryKiB > 65_536) return null;
   if (params.passes < 1 || params.passes > 10 || params.parallelism < 1 || params.parallelism > 4) return null;
-  const saltBytes = base64ToBytes(salt!);
-  const hashBytes = base64ToBytes(hash!);
+  if (salt === undefined || hash === undefined) return null;
+  const saltBytes = base64ToBytes(salt);
+  const hashBytes = base64ToBytes(hash);
   if (!saltBytes || !hashBytes || saltBytes.length < 8 || hashBytes.length < 16) return null;
   return { ...params, salt: saltBytes, hash: hashBytes };
 }

@@ -61,5 +61,5 @@ function keyFor(keys: SigningKeySet, header: JWTHeaderParameters) {
  */
 export function readBearer(authorization: string | null | undefined): string | null {
   const match = /^bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(authorization ?? "");
-  return match ? match[1]! : null;
+  return match?.[1] ?? null;
 }

@@ -98,7 +98,8 @@ export function publicJwks(verifiers: readonly VerificationKey[]): { keys: Publi
 async function importKeys(secretJson: string): Promise<ImportedKeys> {
   const jwks = parseSecret(secretJson);
   const all = await Promise.all(jwks.map(importVerificationKey));
-  const first = jwks[0]!;
+  const first = jwks[0];
+  if (!first) throw misconfigured("the key set is empty");
   const privateKey = await importJWK(privateParts(first), "RS256");
   if (privateKey instanceof Uint8Array) throw misconfigured("the active key is not an RSA key");
   return { active: { kid: first.kid, privateKey }, all };

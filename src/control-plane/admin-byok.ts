@@ -102,8 +102,9 @@ export async function reencryptAllProviderKeys(
       .orderBy(asc(providerKeys.id))
       .limit(PAGE_SIZE)
       .all();
-    if (page.length === 0) break;
-    after = page.at(-1)!.id;
+    const last = page.at(-1);
+    if (!last) break;
+    after = last.id;
     result.scanned += page.length;
 
     const updates: { id: string; from: string; to: string }[] = [];

@@ -108,8 +108,8 @@ export const SLUG_PATTERN = /^[a-z]+-[a-z]+-\d{3}$/;
 
 /** `random` returns uniform integers in [0, n); injectable so tests can force collisions. */
 export function generateSlug(random: (n: number) => number = secureRandomInt): string {
-  const adjective = ADJECTIVES[random(ADJECTIVES.length)]!;
-  const noun = NOUNS[random(NOUNS.length)]!;
+  const adjective = ADJECTIVES[random(ADJECTIVES.length)] ?? ADJECTIVES[0];
+  const noun = NOUNS[random(NOUNS.length)] ?? NOUNS[0];
   const digits = String(random(1000)).padStart(3, "0");
   return `${adjective}-${noun}-${digits}`;
 }
@@ -120,6 +120,7 @@ function secureRandomInt(n: number): number {
   const buffer = new Uint32Array(1);
   for (;;) {
     crypto.getRandomValues(buffer);
-    if (buffer[0]! < limit) return buffer[0]! % n;
+    const draw = buffer[0] ?? limit;
+    if (draw < limit) return draw % n;
   }
 }

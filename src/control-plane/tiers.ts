@@ -76,7 +76,9 @@ export function tierRoutes() {
         throw new GatewayError("plan_limit_reached", `A project has at most ${MAX_TIERS_PER_PROJECT} tiers.`);
     }
     await syncProjectGate(c.env, project.id);
-    const saved = (await listTiers(db, project.id)).find((tier) => tier.name === name)!;
+    const saved = (await listTiers(db, project.id)).find((tier) => tier.name === name);
+    // Only a concurrent delete between the write and this read can get here.
+    if (!saved) throw new GatewayError("not_found", `Tier '${name}' was removed while it was being saved.`);
     await recordAudit(c, {
       tenantId: project.tenantId,
       action: "tier.put",

@@ -25,7 +25,7 @@ export async function projectModels(
       id,
       object: "model" as const,
       created: 0,
-      owned_by: id.split("/")[0]!,
+      owned_by: id.split("/", 1)[0] ?? id,
       ...(label?.mock && { mock: true, label: label.label }),
       ...(route && { provider: route.provider, region: route.region }),
       ...(route && audience === "admin" && { credential: route.credential }),

@@ -6,8 +6,8 @@ import type { Database } from "./database";
 export type ProjectRow = typeof projects.$inferSelect;
 export type TierRow = typeof tiers.$inferSelect;
 
-/** Plans with a cap on active projects (SPEC: free has at most 3). */
-export const ACTIVE_PROJECT_CAP: Record<string, number | undefined> = { free: 3 };
+/** The cap on active projects of the free plan (SPEC: at most 3); other plans have none. */
+export const FREE_PROJECT_CAP = 3;
 
 /**
  * Inserts the project only if the tenant's plan allows one more active project. One statement, so two
@@ -18,7 +18,7 @@ export async function insertProjectWithinPlan(
   db: Database,
   row: typeof projects.$inferInsert,
 ): Promise<ProjectRow | undefined> {
-  const cap = ACTIVE_PROJECT_CAP.free!;
+  const cap = FREE_PROJECT_CAP;
   const inserted = await db.all<{ id: string }>(sql`
     INSERT INTO projects (id, tenant_id, name, slug, cost_center, status, dns_status, settings, created_at, updated_at)
     SELECT ${row.id}, ${row.tenantId}, ${row.name}, ${row.slug}, ${row.costCenter ?? null}, ${row.status},
@@ -31,7 +31,7 @@ export async function insertProjectWithinPlan(
 
 /** Resumes a suspended project under the same plan cap as creation. */
 export async function resumeProjectWithinPlan(db: Database, projectId: string, now: number): Promise<boolean> {
-  const cap = ACTIVE_PROJECT_CAP.free!;
+  const cap = FREE_PROJECT_CAP;
   const updated = await db.all<{ id: string }>(sql`
     UPDATE projects SET status = 'active', updated_at = ${now}
     WHERE id = ${projectId} AND status = 'suspended'

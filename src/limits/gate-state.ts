@@ -73,7 +73,10 @@ export class GateState {
 
   /** Writes everything pending; call inside a `transactionSync` (settlement, alarm) or let `scheduleCommit` do it. */
   writePending(): void {
-    for (const key of this.dirty) store.writeCounter(this.sql, key, this.counters.get(key)!);
+    for (const key of this.dirty) {
+      const counter = this.counters.get(key);
+      if (counter !== undefined) store.writeCounter(this.sql, key, counter);
+    }
     store.insertReservations(
       this.sql,
       [...this.unwritten].map(([requestId, { createdAt, body }]) => ({ requestId, createdAt, body })),

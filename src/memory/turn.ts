@@ -1,5 +1,5 @@
 import { GatewayError } from "../errors";
-import { MAX_TURN_BYTES, StoredMessage, StoredTurn } from "./types";
+import { MAX_TURN_BYTES, type StoredMessage, StoredTurn } from "./types";
 
 /**
  * Serialises one turn for storage. The size check happens here, on the caller's side of any RPC or HTTP

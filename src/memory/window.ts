@@ -37,7 +37,7 @@ export function injectMemory<T extends RoleTagged, H extends RoleTagged>(
   history: readonly H[],
 ): (T | H)[] {
   let cut = 0;
-  while (cut < requestMessages.length && PREAMBLE_ROLES.has(requestMessages[cut]!.role)) cut++;
+  while (cut < requestMessages.length && PREAMBLE_ROLES.has(requestMessages[cut]?.role ?? "")) cut++;
   return [...requestMessages.slice(0, cut), ...history, ...requestMessages.slice(cut)];
 }
 

@@ -40,7 +40,8 @@ const CRC_TABLE = (() => {
 /** CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), the checksum the framing uses. */
 export function crc32(bytes: Uint8Array): number {
   let crc = 0xffffffff;
-  for (const byte of bytes) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  // The index is masked to 0–255, always inside the 256-entry table; `?? 0` only satisfies the index type.
+  for (const byte of bytes) crc = (CRC_TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
 

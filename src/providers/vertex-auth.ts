@@ -113,12 +113,13 @@ export async function vertexAccessToken(account: ServiceAccount, options: TokenO
   const hit = cache.get(cacheKey);
   if (hit && hit.expiresAt - REFRESH_SKEW_MS > now()) return { ok: true, token: hit.token };
   const pending = inflight.get(cacheKey);
-  if (pending) return pending;
+  if (pending !== undefined) return pending;
   const run = exchange(account, tokenUrl, options.fetch ?? fetch, now()).then((result) => {
     if (result.ok && result.expiresAt !== undefined) {
       cache.delete(cacheKey);
       cache.set(cacheKey, { token: result.token, expiresAt: result.expiresAt });
-      if (cache.size > MAX_CACHED_TOKENS) cache.delete(cache.keys().next().value!);
+      const oldest = cache.keys().next();
+      if (cache.size > MAX_CACHED_TOKENS && !oldest.done) cache.delete(oldest.value);
     }
     return result.ok ? { ok: true as const, token: result.token } : result;
   });

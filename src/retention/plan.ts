@@ -69,7 +69,8 @@ export function planSweep(
   const due = sessions.filter((s) => s.lastSeenAt > window.after && s.lastSeenAt <= window.through);
   const purge = due.map((s) => ({ projectId, uid: s.userId, session: s.sessionId }));
   if (sessions.length < batch) return { purge, sweptThrough: window.through };
-  const first = sessions[0]!.lastSeenAt;
-  const last = sessions[sessions.length - 1]!.lastSeenAt;
+  const first = sessions[0]?.lastSeenAt;
+  const last = sessions.at(-1)?.lastSeenAt;
+  if (first === undefined || last === undefined) return { purge, sweptThrough: window.through };
   return { purge, sweptThrough: last > first ? last - 1 : last };
 }

@@ -128,7 +128,10 @@ async function sessionsInWindow(
     .orderBy(asc(lastSeen))
     .limit(limit)
     .all();
-  return rows.map((row) => ({ userId: row.userId, sessionId: row.sessionId!, lastSeenAt: row.lastSeenAt }));
+  // The query keeps only rows with a session id; the filter narrows the type to match.
+  return rows.flatMap((row) =>
+    row.sessionId === null ? [] : [{ userId: row.userId, sessionId: row.sessionId, lastSeenAt: row.lastSeenAt }],
+  );
 }
 
 async function saveWatermark(db: Database, projectId: string, sweptThrough: number, now: number): Promise<void> {

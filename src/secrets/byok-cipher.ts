@@ -51,10 +51,10 @@ export async function decryptProviderKey(
   ring: MasterKeyRing,
 ): Promise<DecryptResult> {
   const match = SEALED.exec(sealed);
-  const iv = match ? base64ToBytes(match[2]!) : null;
-  const ciphertext = match ? base64ToBytes(match[3]!) : null;
-  if (!match || iv?.length !== IV_BYTES || !ciphertext) return { ok: false, reason: "malformed" };
-  const keyVersion = match[1]!;
+  const [, keyVersion, ivText, ciphertextText] = match ?? [];
+  const iv = ivText === undefined ? null : base64ToBytes(ivText);
+  const ciphertext = ciphertextText === undefined ? null : base64ToBytes(ciphertextText);
+  if (keyVersion === undefined || iv?.length !== IV_BYTES || !ciphertext) return { ok: false, reason: "malformed" };
   const master = ring.byVersion.get(keyVersion);
   if (!master) return { ok: false, reason: "unknown_key_version" };
   try {

@@ -12,7 +12,8 @@ export function readDevVars(text: string): Map<string, string> {
   for (const line of text.split(/\r?\n/)) {
     if (/^\s*(#|$)/.test(line)) continue;
     const match = LINE.exec(line);
-    if (match) values.set(match[1]!, unquote(match[2]!));
+    const [, name, raw] = match ?? [];
+    if (name !== undefined && raw !== undefined) values.set(name, unquote(raw));
   }
   return values;
 }
@@ -61,6 +62,7 @@ export function setDevVar(existingText: string, name: string, value: string): st
 
 function unquote(raw: string): string {
   const quoted = /^(['"`])([\s\S]*)\1$/.exec(raw);
-  if (quoted) return quoted[1] === '"' ? quoted[2]!.replace(/\\n/g, "\n") : quoted[2]!;
+  const [, quote, inner] = quoted ?? [];
+  if (inner !== undefined) return quote === '"' ? inner.replace(/\\n/g, "\n") : inner;
   return raw.replace(/\s+#.*$/, "");
 }

@@ -37,17 +37,19 @@ async function importRing(secret: string): Promise<MasterKeyRing> {
   const keys: MasterKey[] = [];
   for (const [index, entry] of entries.entries()) {
     const match = ENTRY.exec(entry);
-    const raw = match ? base64ToBytes(match[2]!) : null;
-    if (!match || raw?.length !== 32) {
+    const [, version, rawText] = match ?? [];
+    const raw = rawText === undefined ? null : base64ToBytes(rawText);
+    if (version === undefined || raw?.length !== 32) {
       throw misconfigured(`entry ${index + 1} must be v<n>:<base64 of 32 bytes>`);
     }
-    const version = match[1]!;
     if (keys.some((key) => key.version === version)) throw misconfigured(`version ${version} appears twice`);
     // Not extractable and usable only for AES-GCM: the raw bytes leave this function as an opaque handle.
     const key = await crypto.subtle.importKey("raw", raw, { name: "AES-GCM" }, false, ["encrypt", "decrypt"]);
     keys.push({ version, key });
   }
-  return { active: keys[0]!, byVersion: new Map(keys.map((key) => [key.version, key])) };
+  const active = keys[0];
+  if (!active) throw misconfigured("has no key");
+  return { active, byVersion: new Map(keys.map((key) => [key.version, key])) };
 }
 
 function misconfigured(reason: string): GatewayError {

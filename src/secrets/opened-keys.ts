@@ -33,6 +33,7 @@ export async function openProviderKey(
   const result = await decryptProviderKey(sealed, context, ring);
   if (!result.ok) return result;
   opened.set(key, result);
-  if (opened.size > MAX_OPENED) opened.delete(opened.keys().next().value!);
+  const oldest = opened.keys().next();
+  if (opened.size > MAX_OPENED && !oldest.done) opened.delete(oldest.value);
   return result;
 }

@@ -26,8 +26,11 @@ const DONE_LINE = "data: [DONE]\n\n";
 function through(stages: readonly StreamStage[], from: number, items: StreamItem[]): StreamItem[] {
   let current = items;
   for (let i = from; i < stages.length && current.length > 0; i++) {
-    const stage = stages[i]!;
-    current = current.length === 1 ? stage.push(current[0]!) : current.flatMap((item) => stage.push(item));
+    const stage = stages[i];
+    if (!stage) break;
+    const [only] = current;
+    current =
+      current.length === 1 && only !== undefined ? stage.push(only) : current.flatMap((item) => stage.push(item));
   }
   return current;
 }
@@ -52,7 +55,7 @@ export class SseBatch implements ItemSink {
   }
 
   close(): void {
-    for (let i = 0; i < this.stages.length; i++) this.write(through(this.stages, i + 1, this.stages[i]!.end()));
+    for (const [i, stage] of this.stages.entries()) this.write(through(this.stages, i + 1, stage.end()));
     this.text += DONE_LINE;
     this.closed = true;
   }

@@ -13,6 +13,13 @@ let setup: Awaited<ReturnType<typeof setupProject>>;
 let newKid: string;
 let rotatedEnv: Env;
 
+/** The reply fields these tests read: a JWKS, a minted token or an error. */
+interface Reply {
+  keys: { kid: string }[];
+  token: string;
+  error: { code: string };
+}
+
 async function call(target: Env, url: string, init: RequestInit = {}) {
   const ctx = createExecutionContext();
   const response = await worker.fetch(
@@ -21,7 +28,7 @@ async function call(target: Env, url: string, init: RequestInit = {}) {
     ctx,
   );
   await waitOnExecutionContext(ctx);
-  return { status: response.status, json: (await response.json()) as Record<string, any> };
+  return { status: response.status, json: (await response.json()) as Reply };
 }
 
 const kidOf = (token: string): string =>

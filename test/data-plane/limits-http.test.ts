@@ -1,6 +1,24 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { API, call, createKey, createProject, mint, projectUrl, setupProject } from "../support/control-plane";
+import {
+  API,
+  call,
+  createKey,
+  createProject,
+  type ErrorReply,
+  mint,
+  projectUrl,
+  setupProject,
+} from "../support/control-plane";
+
+/** The usage_ledger columns these tests read. */
+interface LedgerRow {
+  request_id: string;
+  status: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_micro_usd: number;
+}
 
 const chatUrl = (slug: string) => projectUrl(slug, "/v1/chat/completions");
 const hello = (extra: Record<string, unknown> = {}) => ({
@@ -20,9 +38,7 @@ function post(slug: string, token: string, body: unknown, signal?: AbortSignal) 
 
 async function ledgerRows(projectId: string) {
   await env.PROJECT_GATE.get(env.PROJECT_GATE.idFromName(projectId)).flushLedger();
-  const rows = await env.DB.prepare("SELECT * FROM usage_ledger WHERE project_id = ?")
-    .bind(projectId)
-    .all<Record<string, any>>();
+  const rows = await env.DB.prepare("SELECT * FROM usage_ledger WHERE project_id = ?").bind(projectId).all<LedgerRow>();
   return rows.results;
 }
 
@@ -33,7 +49,7 @@ async function discard(res: Response): Promise<void> {
 
 /** Settlement runs after the response (waitUntil); poll the ledger until it holds `n` rows, bounded. */
 async function waitForRows(projectId: string, n: number) {
-  let rows: Record<string, any>[] = [];
+  let rows: LedgerRow[] = [];
   for (let attempt = 0; attempt < 60 && rows.length < n; attempt++) {
     rows = await ledgerRows(projectId);
     if (rows.length < n) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -51,7 +67,7 @@ describe("limits over HTTP", () => {
     const refused = responses.find((res) => res.status === 429)!;
     expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect(refused.headers.get("X-RateLimit-Remaining")).toBe("0");
-    expect((await refused.json<any>()).error.code).toBe("rate_limit_exceeded");
+    expect((await refused.json<ErrorReply>()).error.code).toBe("rate_limit_exceeded");
     await Promise.all(responses.map(discard));
   });
 
@@ -114,7 +130,7 @@ describe("limits over HTTP", () => {
     expect(on.status).toBe(200);
     const refused = await post(project.slug, token, hello());
     expect(refused.status).toBe(503);
-    expect((await refused.json<any>()).error.code).toBe("kill_switch_active");
+    expect((await refused.json<ErrorReply>()).error.code).toBe("kill_switch_active");
     await call("POST", `${API}/v1/admin/killswitch/project/${project.id}`, {
       token: tenant.admin,
       body: { enabled: false },
@@ -139,7 +155,7 @@ describe("limits over HTTP", () => {
     await call("DELETE", `${API}/v1/projects/${project.id}/keys/${key.id}`, { token: tenant.admin });
     const revoked = await post(project.slug, token, hello());
     expect(revoked.status).toBe(401);
-    expect((await revoked.json<any>()).error.code).toBe("api_key_revoked");
+    expect((await revoked.json<ErrorReply>()).error.code).toBe("api_key_revoked");
 
     const second = await createKey(tenant.admin, project.id);
     const fresh = (await mint(second.key)).json.token as string;
@@ -164,7 +180,7 @@ describe("limits over HTTP", () => {
 
     const usage = await call("GET", `${API}/v1/usage?group_by=model&project_id=${project.id}`, { token: tenant.admin });
     expect(usage.status, usage.text).toBe(200);
-    const sum = (field: string) => rows.reduce((total, row) => total + row[field], 0);
+    const sum = (field: "prompt_tokens" | "completion_tokens") => rows.reduce((total, row) => total + row[field], 0);
     expect(usage.json.total).toMatchObject({
       requests: 30,
       prompt_tokens: sum("prompt_tokens"),
@@ -197,7 +213,7 @@ describe("limits over HTTP", () => {
     expect(admitted.length).toBeGreaterThan(0);
     expect(admitted.length).toBeLessThan(40);
     const refused = responses.find((res) => res.status === 429);
-    expect((await refused!.json<any>()).error.code).toBe("budget_exceeded");
+    expect((await refused!.json<ErrorReply>()).error.code).toBe("budget_exceeded");
     await Promise.all(responses.map(discard));
   });
 });

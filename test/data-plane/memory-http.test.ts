@@ -1,12 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { call, mint, projectUrl, setupProject } from "../support/control-plane";
 
+/** A remembered message as GET /v1/memory/{session} lists it. */
+interface StoredMessage {
+  role: string;
+  content: string;
+}
+
 const chatUrl = (slug: string) => projectUrl(slug, "/v1/chat/completions");
 const ask = (content: string) => ({ model: "mock/echo", messages: [{ role: "user", content }] });
 
 /** Memory is appended after the response (waitUntil); poll until it shows what we expect, bounded. */
-async function memoryOf(slug: string, token: string, session: string, until: (messages: any[]) => boolean) {
-  let messages: any[] = [];
+async function memoryOf(slug: string, token: string, session: string, until: (messages: StoredMessage[]) => boolean) {
+  let messages: StoredMessage[] = [];
   for (let attempt = 0; attempt < 40; attempt++) {
     messages = (await call("GET", projectUrl(slug, `/v1/memory/${session}`), { token })).json.messages;
     if (until(messages)) break;
@@ -73,7 +79,7 @@ describe("conversation memory over HTTP", () => {
     expect(res.json.choices[0].message.content).toBe("reach me at jane.doe@example.com");
     const stored = await memoryOf(project.slug, token, "pii", (m) => m.length === 2);
     expect(JSON.stringify(stored)).not.toContain("jane.doe@example.com");
-    expect(stored[0].content).toMatch(/reach me at <EMAIL_1>/);
+    expect(stored[0]?.content).toMatch(/reach me at <EMAIL_1>/);
   });
 
   it("loses no message when requests on one session run concurrently", async () => {

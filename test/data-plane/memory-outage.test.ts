@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import worker from "../../src/index";
-import { projectUrl, setupProject } from "../support/control-plane";
+import { type ErrorReply, projectUrl, setupProject } from "../support/control-plane";
 
 // A Redis that refuses connections (test/setup/redis-global.ts provides its URL even without redis-server).
 const redis = inject("redis");
@@ -29,7 +29,7 @@ describe("a memory store outage", () => {
     });
     const res = await chatWithDeadRedis(project.slug, token);
     expect(res.status).toBe(503);
-    const body = await res.json<any>();
+    const body = await res.json<ErrorReply>();
     expect(body.error.code).toBe("memory_unavailable");
     expect(JSON.stringify(body)).not.toMatch(/127\\.0\\.0\\.1|at .*\\.ts/);
   });
@@ -38,6 +38,8 @@ describe("a memory store outage", () => {
     const { project, token } = await setupProject({ settings: { memory_enabled: true } });
     const res = await chatWithDeadRedis(project.slug, token);
     expect(res.status).toBe(200);
-    expect((await res.json<any>()).choices[0].message.content).toBe("still there?");
+    expect((await res.json<{ choices: { message: { content: string } }[] }>()).choices[0]?.message.content).toBe(
+      "still there?",
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { projectUrl, setupProject } from "../support/control-plane";
+import { type ErrorReply, projectUrl, setupProject } from "../support/control-plane";
 
 const ALLOWED = "https://app.example.com";
 
@@ -42,7 +42,7 @@ describe("per-project CORS", () => {
       const res = await preflight(project.slug, origin);
       expect(res.status).toBe(403);
       expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
-      expect((await res.json<any>()).error.code).toBe("origin_not_allowed");
+      expect((await res.json<ErrorReply>()).error.code).toBe("origin_not_allowed");
     }
   });
 
@@ -65,7 +65,7 @@ describe("per-project CORS", () => {
     const refused = await chat(project.slug, token, "https://evil.example");
     expect(refused.status).toBe(403);
     expect(refused.headers.get("Access-Control-Allow-Origin")).toBeNull();
-    expect((await refused.json<any>()).error.code).toBe("origin_not_allowed");
+    expect((await refused.json<ErrorReply>()).error.code).toBe("origin_not_allowed");
   });
 
   it("gives error responses to an allowed origin CORS headers too, so the browser can read them", async () => {

@@ -7,6 +7,7 @@ import { handleError } from "../../src/http/error-handler";
 import { limitPerIp } from "../../src/http/ip-limit";
 import { reportIpCounts } from "../../src/limits/ip-limit";
 import { createIpWindow, IP_WINDOW_MS } from "../../src/limits/ip-window";
+import type { ErrorReply } from "../support/control-plane";
 
 // The middleware's side of the shared count: the decision never waits for it, its answer blocks later
 // requests, and its failures never reach a client. Each test has an isolate (an IpWindow) of its own.
@@ -47,7 +48,7 @@ describe("limitPerIp and the shared count", () => {
     expect(first.res.status).toBe(200); // this isolate had seen nothing; its report comes back at limit + 1
     const second = await request(ip);
     expect(second.res.status).toBe(429);
-    expect((await second.res.json<any>()).error.code).toBe("rate_limit_exceeded");
+    expect((await second.res.json<ErrorReply>()).error.code).toBe("rate_limit_exceeded");
     expect(Number(second.res.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect(second.res.headers.get("X-RateLimit-Remaining")).toBe("0");
     expect((await request(`${ip}-neighbour`)).res.status).toBe(200);

@@ -1,7 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../../src/env";
-import { projectUrl, setupProject } from "../support/control-plane";
+import { type ErrorReply, projectUrl, setupProject } from "../support/control-plane";
 
 // The per-IP safety net through the whole Worker, as a client sees it. Each test uses an IP of its own:
 // the limit (IP_RPM_LIMIT from wrangler.toml, which other tests rely on) is per isolate and shared by
@@ -13,7 +13,7 @@ async function fromIp(slug: string, ip: string, token?: string) {
   const res = await SELF.fetch(projectUrl(slug, "/v1/models"), {
     headers: { "CF-Connecting-IP": ip, ...(token && { Authorization: `Bearer ${token}` }) },
   });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+  return { status: res.status, headers: res.headers, body: (await res.json()) as ErrorReply };
 }
 
 // Hundreds of request-log lines would only slow the run down.

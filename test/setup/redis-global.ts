@@ -62,7 +62,7 @@ async function startBlackhole(): Promise<{ url: string; close(): void }> {
   return {
     url: `http://127.0.0.1:${port}`,
     close() {
-      sockets.forEach((s) => s.destroy());
+      for (const socket of sockets) socket.destroy();
       server.close();
     },
   };

@@ -26,6 +26,7 @@ export async function call(
           : JSON.stringify(options.body),
   });
   const text = await res.text();
+  // biome-ignore lint/suspicious/noExplicitAny: parsed reply of any route; each test asserts the shape it expects.
   let json: any;
   try {
     json = text ? JSON.parse(text) : undefined;
@@ -33,6 +34,11 @@ export async function call(
     json = undefined;
   }
   return { status: res.status, headers: res.headers, json, text };
+}
+
+/** The OpenAI error envelope, as tests read it. */
+export interface ErrorReply {
+  error: { code: string; message: string };
 }
 
 export const operator = () => env.OPERATOR_TOKEN!;

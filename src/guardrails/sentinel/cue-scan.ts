@@ -90,8 +90,9 @@ export function scanCues(index: CueIndex, text: Uint16Array): Uint8Array {
   const { classes, next, accepting, outputs, literals } = index;
   let state = 0;
   for (let i = 0; i < text.length; i++) {
-    const code = text[i]!;
-    state = next[state + (code < 128 ? classes[code]! : 0)]!;
+    // Typed-array reads within bounds; `?? 0` only satisfies the index type (0 is the start state).
+    const code = text[i] ?? 0;
+    state = next[state + (code < 128 ? (classes[code] ?? 0) : 0)] ?? 0;
     if (accepting[state] === 0) continue;
     for (const id of outputs.get(state) ?? []) {
       const literal = literals[id];

@@ -74,7 +74,7 @@ function candidates(text: string): { runs: string[]; percentTokens: string[] } {
   // prose (a run boundary every few characters) does not pay a mispredicted branch per word.
   let run = 0;
   for (let i = 0; i < text.length; i++) {
-    const encoded = ENCODED_CHAR[text.charCodeAt(i)]!;
+    const encoded = ENCODED_CHAR[text.charCodeAt(i)] ?? 0;
     if (encoded === 0 && run >= MIN_RUN) runs.add(text.slice(i - run, i));
     run = (run + 1) * encoded;
   }

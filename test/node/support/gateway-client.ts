@@ -5,6 +5,7 @@ export interface CallResult {
   status: number;
   headers: Headers;
   text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: parsed reply of any route; each test asserts the shape it expects.
   json: any;
 }
 
@@ -42,7 +43,7 @@ export class GatewayClient {
     });
     const text = await res.text();
     this.transcript.push(text);
-    let json: any;
+    let json: CallResult["json"];
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {
@@ -52,7 +53,13 @@ export class GatewayClient {
   }
 
   /** A control-plane call that must succeed with `expected`; the error names the gateway's error code. */
-  async expect(expected: number, method: string, path: string, token: string, body?: unknown): Promise<any> {
+  async expect(
+    expected: number,
+    method: string,
+    path: string,
+    token: string,
+    body?: unknown,
+  ): Promise<CallResult["json"]> {
     const res = await this.call(method, `${this.gateway.apiUrl}${path}`, { token, body });
     if (res.status !== expected) throw new Error(`${method} ${path} → ${res.status} (wanted ${expected}): ${res.text}`);
     return res.json;
