@@ -39,11 +39,11 @@ export function normaliseToScratch(text: string): Uint16Array {
   return codes;
 }
 
-const buffers = [new Uint16Array(1024), new Uint16Array(1024)];
+const buffers: [Uint16Array, Uint16Array] = [new Uint16Array(1024), new Uint16Array(1024)];
 
 /** A view of `length` code units over scratch buffer `slot`, grown (doubling) when too small. */
 function scratch(slot: 0 | 1, length: number): Uint16Array {
-  let buffer = buffers[slot]!;
+  let buffer = buffers[slot];
   if (buffer.length < length) {
     buffer = new Uint16Array(Math.max(length, buffer.length * 2));
     buffers[slot] = buffer;
@@ -51,6 +51,7 @@ function scratch(slot: 0 | 1, length: number): Uint16Array {
   return buffer.subarray(0, length);
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the class is "anything outside ASCII", so its range starts at NUL on purpose.
 const NON_ASCII = /[^\x00-\x7f]/;
 /** Zero-width space/joiners, word joiner, BOM, soft hyphen, Mongolian vowel separator, bidi embeddings/isolates. */
 const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
@@ -62,7 +63,6 @@ const NEWLINE = 10;
 const SPACE = 32;
 const BANG = 33;
 const AT = 64;
-const DOLLAR = 36;
 
 /** Leet digits and symbols, by code: "0" → "o", "1" → "i", "@" → "a", "$" → "s", "!" → "i", … */
 const LEET = new Uint16Array(128);
@@ -103,9 +103,9 @@ function undoLeetWords(text: string, codes: Uint16Array): void {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     codes[i] = code;
-    const kind = LEET_CLASS[code]!;
+    const kind = LEET_CLASS[code] ?? NOT_WORD;
     if (kind === NOT_WORD && mixed !== 0) undoLeet(codes, start, i);
-    mixed = (mixed | ADJACENT[previous * 4 + kind]!) * (kind === NOT_WORD ? 0 : 1);
+    mixed = (mixed | (ADJACENT[previous * 4 + kind] ?? 0)) * (kind === NOT_WORD ? 0 : 1);
     start = kind === NOT_WORD ? i + 1 : start;
     previous = kind;
   }
@@ -131,10 +131,10 @@ function undoLeet(codes: Uint16Array, start: number, end: number): void {
   let body = end;
   while (body > start && codes[body - 1] === BANG) body--;
   for (let i = start; i < body; i++) {
-    const code = codes[i]!;
+    const code = codes[i] ?? 0;
     // "@" inside a word is an email address ("me@evil.example"), not an "a": only a leading "@" is leet.
     if (code === AT && i > start) continue;
-    const letter = code < 128 ? LEET[code]! : 0;
+    const letter = code < 128 ? (LEET[code] ?? 0) : 0;
     if (letter !== 0) codes[i] = letter;
   }
 }
@@ -175,17 +175,17 @@ function compact(codes: Uint16Array, out: Uint16Array): Uint16Array {
   let length = 0;
   let i = 0;
   while (i < codes.length) {
-    const code = codes[i]!;
+    const code = at(codes, i);
     if (isSpace(code)) {
       let newline = false;
-      while (i < codes.length && isSpace(codes[i]!)) newline = codes[i++] === NEWLINE || newline;
+      while (i < codes.length && isSpace(at(codes, i))) newline = codes[i++] === NEWLINE || newline;
       if (length > 0 && i < codes.length) out[length++] = newline ? NEWLINE : SPACE;
       continue;
     }
-    if (isLetter(code) && (i === 0 || !isLetter(codes[i - 1]!))) {
+    if (isLetter(code) && (i === 0 || !isLetter(at(codes, i - 1)))) {
       const end = spacedRunEnd(codes, i);
       if (end > 0) {
-        for (let j = i; j < end; j += 2) out[length++] = codes[j]!;
+        for (let j = i; j < end; j += 2) out[length++] = at(codes, j);
         i = end;
         continue;
       }
@@ -217,7 +217,7 @@ function spacedRunEnd(codes: Uint16Array, start: number): number {
 
 /** Bounds-checked read (-1 past the end, which matches no class): out-of-range typed-array reads make V8 deoptimise the loop. */
 function at(codes: Uint16Array, index: number): number {
-  return index < codes.length ? codes[index]! : -1;
+  return index < codes.length ? (codes[index] ?? -1) : -1;
 }
 
 // Uint16Array holds platform-endian code units; every platform Workers and Node run on is little-endian.

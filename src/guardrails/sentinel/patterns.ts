@@ -31,7 +31,6 @@ export interface InjectionPattern {
 }
 
 const W = "[a-z'’]{1,20}"; // one word
-const FILLER = `(?:${W} ){0,3}`; // up to three words between two parts of a phrase
 
 const ATTENTION_WORDS = [
   "ignore",
