@@ -94,6 +94,9 @@ export function placeholderProblems(config: DeployConfig): string[] {
       problems.push(`vars.${name} still uses the placeholder domain tollgate.example`);
     }
   }
+  // `/p/{slug}/…` routing is a loopback convenience for `npm run dev`; deployed projects are routed by Host alone.
+  if (config.vars.DEV_PATH_ROUTING !== undefined && config.vars.DEV_PATH_ROUTING !== "false")
+    problems.push("vars.DEV_PATH_ROUTING is for local development only; remove it");
   for (const route of config.routes ?? []) {
     const pattern = typeof route === "string" ? route : route.pattern;
     if (PLACEHOLDER_DOMAIN.test(pattern.split("/")[0]!))

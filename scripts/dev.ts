@@ -13,9 +13,11 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
 import { readDevVars } from "../src/secrets/dev-vars";
+import { loopbackBaseUrl, sdkBanner } from "./lib/dev-banner";
+import { devVarFlags } from "./lib/dev-vars";
 import { startRedisServer } from "./lib/redis-server";
 import { startRedisBridge } from "./redis-bridge";
-import { seedDemo } from "./seed";
+import { mintDemoToken, seedDemo } from "./seed";
 
 const { values } = parseArgs({
   options: {
@@ -49,6 +51,7 @@ const wrangler = spawn(
     "--ip",
     "127.0.0.1",
     "--show-interactive-dev-session=false",
+    ...devVarFlags(),
     ...redisVars,
   ],
   {
@@ -63,6 +66,7 @@ if (!values["no-seed"]) {
   const operatorToken = readDevVars(readFileSync(".dev.vars", "utf8")).get("OPERATOR_TOKEN")!;
   const demo = await seedDemo(base, operatorToken);
   const projectBase = `http://${demo.slug}.localhost:${port}`;
+  const demoToken = await mintDemoToken(base, demo.apiKey);
   console.log(`
 ──────────────────────────────────────────────────────────────────────────────
  Tollgate is running on ${base} (control plane) and ${projectBase} (demo project)
@@ -81,6 +85,8 @@ if (!values["no-seed"]) {
      -d '{"model":"mock/tollgate-mock","messages":[{"role":"user","content":"Hello!"}]}'
 
    Add "stream": true for server-sent events (curl -N).
+
+${sdkBanner(loopbackBaseUrl(port, demo.slug), demoToken)}
 
  Tenant admin credential (control plane): ${demo.adminCredential}
  Dashboard: ${base}/dashboard/ (sign in with the tenant admin credential)

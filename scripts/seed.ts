@@ -69,12 +69,23 @@ function readState(): DemoState | undefined {
 }
 
 async function keyStillWorks(baseUrl: string, state: DemoState): Promise<boolean> {
-  const res = await fetch(`${baseUrl}/auth/v1/auth/mint`, {
+  return (await mint(baseUrl, state.apiKey, "seed-check", 60)).ok;
+}
+
+function mint(baseUrl: string, apiKey: string, userId: string, ttlSeconds: number): Promise<Response> {
+  return fetch(`${baseUrl}/auth/v1/auth/mint`, {
     method: "POST",
-    headers: { Authorization: `Bearer ${state.apiKey}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ user_id: "seed-check", ttl_seconds: 60 }),
+    headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ user_id: userId, ttl_seconds: ttlSeconds }),
   });
-  return res.ok;
+}
+
+/** A JWT for the demo end user, valid for the longest lifetime the gateway mints (24 h). */
+export async function mintDemoToken(baseUrl: string, apiKey: string, userId = "alice"): Promise<string> {
+  const res = await mint(baseUrl, apiKey, userId, 86_400);
+  const json = (await res.json()) as { token?: string };
+  if (!res.ok || !json.token) throw new Error(`minting the demo JWT failed: ${res.status}`);
+  return json.token;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

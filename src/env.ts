@@ -35,6 +35,11 @@ const EnvSchema = z.object({
     .enum(["true", "false"])
     .default("false")
     .transform((value) => value === "true"),
+  // Development only: `npm run dev` passes it with `--var`; never set in wrangler.toml (src/routing/dev-path.ts).
+  DEV_PATH_ROUTING: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((value) => value === "true"),
 });
 
 /** Parsed without ever echoing the value: a JSON error message would quote part of the secret. */

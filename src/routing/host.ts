@@ -14,7 +14,8 @@ export type HostRoute =
   | { plane: "legacy"; tenantId: string; projectId: string }
   | { plane: "unknown" };
 
-const SLUG = /^[a-z]+-[a-z]+-\d{3}$/;
+/** A project slug: `amber-fox-042`. */
+export const SLUG = /^[a-z]+-[a-z]+-\d{3}$/;
 const ID_LABEL = /^[a-z0-9_]{1,64}$/;
 
 export function routeHost(hostHeader: string | null | undefined, domains: HostDomains): HostRoute {

@@ -49,6 +49,11 @@ describe("wrangler.toml [env.production]", () => {
     );
   });
 
+  it("never turns on dev-only path routing in checked-in vars", () => {
+    expect(local.vars).not.toHaveProperty("DEV_PATH_ROUTING");
+    expect(production.vars).not.toHaveProperty("DEV_PATH_ROUTING");
+  });
+
   it("sweeps retention hourly and ships a minified bundle", () => {
     expect(production.triggers.crons).toEqual(["0 * * * *"]);
     expect(production.minify).toBe(true);
@@ -66,7 +71,10 @@ describe("wrangler.toml [env.production]", () => {
       BUDGET_POOL: {},
       IP_LIMITER: {},
     };
-    const domains = hostDomains(loadConfig(env));
+    const config = loadConfig(env);
+    // Path routing (`/p/{slug}/…`) is for `npm run dev` only; production routes by Host alone.
+    expect(config.DEV_PATH_ROUTING).toBe(false);
+    const domains = hostDomains(config);
     expect(domains.apiHosts).toContain(production.vars.API_HOST);
     expect(domains.projectDomains).toEqual(
       expect.arrayContaining([production.vars.PROJECT_DOMAIN, production.vars.DEV_PROJECT_DOMAIN]),

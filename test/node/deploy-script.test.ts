@@ -70,6 +70,10 @@ describe("placeholderProblems refuses a deploy that still names the example doma
       d1_databases: [{ binding: "DB", database_id: "7f1c2a9e-3b1d-4a55-9e0f-1c2d3e4f5a6b" }],
     };
     expect(placeholderProblems(config)).toEqual([]);
+    // Dev-only path routing (`/p/{slug}/…`) must never reach a deployed Worker.
+    expect(placeholderProblems({ ...config, vars: { ...config.vars, DEV_PATH_ROUTING: "true" } })).toEqual([
+      "vars.DEV_PATH_ROUTING is for local development only; remove it",
+    ]);
   });
 
   it("is not fooled by a domain that merely ends in the placeholder's letters", () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { DEV_VARS } from "../../../scripts/lib/dev-vars";
 import { generateMasterKey, generateOperatorToken, generateSigningKeysSecret } from "../../../src/secrets/generate";
 
 /** The repository root: wrangler.toml, src/ and the D1 migrations live there. */
@@ -27,6 +28,11 @@ export interface RunningGateway {
   logs: string[];
   /** `http://{slug}.localhost:{port}{path}`: the hostname a client of the project calls. */
   projectUrl(slug: string, path?: string): string;
+  /**
+   * `http://127.0.0.1:{port}/p/{slug}`: the loopback form `npm run dev` prints for SDKs in Node, which cannot
+   * resolve `*.localhost`. Served only when the gateway was started with `devPathRouting` (as `npm run dev` does).
+   */
+  projectBaseUrl(slug: string): string;
   /** Runs SQL against the gateway's local D1 with `wrangler d1 execute` and returns the rows. */
   queryD1(sql: string): Promise<Record<string, unknown>[]>;
   stop(): Promise<void>;
@@ -37,7 +43,9 @@ export interface RunningGateway {
  * directory (D1 migrations applied first). Secrets go in through `--env-file`, which also stops wrangler
  * from reading the repository's `.dev.vars`, so a developer's own gateway state is never touched.
  */
-export async function startGateway(options: { vars?: Record<string, string> } = {}): Promise<RunningGateway> {
+export async function startGateway(
+  options: { vars?: Record<string, string>; devPathRouting?: boolean } = {},
+): Promise<RunningGateway> {
   const stateDir = mkdtempSync(join(tmpdir(), "tollgate-e2e-"));
   const secrets: GatewaySecrets = {
     OPERATOR_TOKEN: generateOperatorToken(),
@@ -92,7 +100,8 @@ export async function startGateway(options: { vars?: Record<string, string> } = 
     "--log-level",
     "log",
   );
-  for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
+  const vars = { ...options.vars, ...(options.devPathRouting ? DEV_VARS : {}) };
+  for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   // Its own process group, so stop() reaches workerd too, by this group's id only.
   const child = spawn(WRANGLER, args, { cwd: REPO, env: childEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   const logs: string[] = [];
@@ -133,6 +142,7 @@ export async function startGateway(options: { vars?: Record<string, string> } = 
     stateDir,
     logs,
     projectUrl: (slug, path = "") => `http://${slug}.localhost:${port}${path}`,
+    projectBaseUrl: (slug) => `${apiUrl}/p/${slug}`,
     queryD1: async (sql) => {
       const result = await runWrangler(
         ["d1", "execute", "DB", "--local", "--persist-to", persist, "--config", config, "--json", "--command", sql],
