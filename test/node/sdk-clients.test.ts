@@ -32,12 +32,19 @@ beforeAll(async () => {
   baseURL = `${gateway.projectBaseUrl(setup.project.slug)}/v1`;
 });
 
+/** A JWT for a new end user: each SDK gets its own user, so the per-user requests-per-minute limit never binds. */
+const userToken = () => client.mint(setup.apiKey, `sdk-${crypto.randomUUID().slice(0, 8)}`);
+
 afterAll(async () => {
   await gateway?.stop();
 });
 
 describe("openai", () => {
-  const sdk = () => new OpenAI({ baseURL, apiKey: setup.token, maxRetries: 0 });
+  let token: string;
+  beforeAll(async () => {
+    token = await userToken();
+  });
+  const sdk = () => new OpenAI({ baseURL, apiKey: token, maxRetries: 0 });
 
   it("completes a chat call", async () => {
     const completion = await sdk().chat.completions.create({
@@ -90,11 +97,15 @@ describe("openai", () => {
 });
 
 describe("the Vercel AI SDK", () => {
+  let token: string;
+  beforeAll(async () => {
+    token = await userToken();
+  });
   const providers: [string, () => LanguageModel][] = [
-    ["@ai-sdk/openai .chat(model)", () => createOpenAI({ baseURL, apiKey: setup.token }).chat(DEMO_MODEL)],
+    ["@ai-sdk/openai .chat(model)", () => createOpenAI({ baseURL, apiKey: token }).chat(DEMO_MODEL)],
     [
       "@ai-sdk/openai-compatible",
-      () => createOpenAICompatible({ name: "tollgate", baseURL, apiKey: setup.token, includeUsage: true })(DEMO_MODEL),
+      () => createOpenAICompatible({ name: "tollgate", baseURL, apiKey: token, includeUsage: true })(DEMO_MODEL),
     ],
   ];
 
@@ -119,8 +130,11 @@ describe("the Vercel AI SDK", () => {
 });
 
 describe("@langchain/openai ChatOpenAI", () => {
-  const chat = () =>
-    new ChatOpenAI({ model: DEMO_MODEL, apiKey: setup.token, configuration: { baseURL }, maxRetries: 0 });
+  let token: string;
+  beforeAll(async () => {
+    token = await userToken();
+  });
+  const chat = () => new ChatOpenAI({ model: DEMO_MODEL, apiKey: token, configuration: { baseURL }, maxRetries: 0 });
 
   it("invokes", async () => {
     const reply = await chat().invoke(prompt);
@@ -147,7 +161,7 @@ describe("the examples `npm run dev` prints", () => {
     async (_, lines) => {
       const { stdout } = await run(process.execPath, ["--input-type=module", "-e", lines.join("\n")], {
         cwd: REPO, // bare imports resolve from here, as from a newcomer's project with the packages installed
-        env: { PATH: process.env.PATH, OPENAI_BASE_URL: baseURL, OPENAI_API_KEY: setup.token },
+        env: { PATH: process.env.PATH, OPENAI_BASE_URL: baseURL, OPENAI_API_KEY: await userToken() },
         timeout: 30_000,
       });
       expect(lines).toHaveLength(5);
