@@ -1,19 +1,27 @@
 import autocannon from "autocannon";
 import { send, type Target } from "./http-client";
-import { summarise, type Summary } from "./stats";
+import { processCpuMs } from "./process-cpu";
+import { blockMedians, type Spread, spread, summarise, type Summary } from "./stats";
 
 /**
  * The three measurements, each interleaved across targets so drifting machine load (the box is shared)
  * hits every target alike: sequential latency, streaming first byte and end, and fixed-concurrency load
  * with autocannon in short alternating rounds.
  */
+/** Samples are split into this many consecutive blocks; each figure is reported as the blocks' median and range. */
+export const BLOCKS = 5;
+
 export interface SequentialResult {
   latency: Summary;
+  /** p50 per block. */
+  blocks: Spread;
 }
 
 export interface StreamingResult {
   firstByte: Summary;
   total: Summary;
+  /** first-byte p50 per block. */
+  firstByteBlocks: Spread;
 }
 
 export interface LoadResult {
@@ -23,11 +31,17 @@ export interface LoadResult {
   /** Answers other than 2xx plus socket errors and timeouts; anything above 0 taints the row. */
   failed: number;
   seconds: number;
+  /** requests/s per round. */
+  requestsPerSecondByRound: Spread;
+  /** workerd user + system CPU ms per answered request, per round; undefined for a target not in workerd. */
+  cpuMsPerRequest?: Spread;
 }
 
 /** What each target receives: the same chat body, with the model id that target's upstream expects. */
 export interface BenchTarget extends Target {
   model: string;
+  /** The workerd process answering this target, for CPU per request. */
+  pid?: number;
 }
 
 export const PROMPT = "What is the capital of France? Please answer in one short sentence.";
@@ -46,7 +60,7 @@ export async function sequentialGet(targets: Target[], requests: number): Promis
       samples.get(target.name)!.push(res.totalMs);
     }
   }
-  return new Map([...samples].map(([name, values]) => [name, { latency: summarise(values) }]));
+  return new Map([...samples].map(([name, values]) => [name, { latency: summarise(values), blocks: spread([]) }]));
 }
 
 async function call(target: BenchTarget, stream: boolean) {
@@ -72,7 +86,9 @@ export async function sequential(targets: BenchTarget[], requests: number): Prom
   for (let i = 0; i < requests; i++) {
     for (const target of rotated(targets, i)) samples.get(target.name)!.push((await call(target, false)).totalMs);
   }
-  return new Map([...samples].map(([name, values]) => [name, { latency: summarise(values) }]));
+  return new Map(
+    [...samples].map(([name, values]) => [name, { latency: summarise(values), blocks: blockMedians(values, BLOCKS) }]),
+  );
 }
 
 export async function streaming(targets: BenchTarget[], requests: number): Promise<Map<string, StreamingResult>> {
@@ -86,7 +102,14 @@ export async function streaming(targets: BenchTarget[], requests: number): Promi
     }
   }
   return new Map(
-    targets.map((t) => [t.name, { firstByte: summarise(first.get(t.name)!), total: summarise(total.get(t.name)!) }]),
+    targets.map((t) => [
+      t.name,
+      {
+        firstByte: summarise(first.get(t.name)!),
+        total: summarise(total.get(t.name)!),
+        firstByteBlocks: blockMedians(first.get(t.name)!, BLOCKS),
+      },
+    ]),
   );
 }
 
@@ -95,6 +118,7 @@ interface RoundResult {
   completed: number;
   failed: number;
   seconds: number;
+  cpuMs?: number;
 }
 
 function loadRound(target: BenchTarget, connections: number, seconds: number): Promise<RoundResult> {
@@ -138,7 +162,10 @@ export async function load(
   const rounds = new Map<string, RoundResult[]>();
   for (let round = 0; round < options.rounds; round++) {
     for (const target of rotated(targetsForRound(round), round)) {
+      const cpuBefore = target.pid === undefined ? undefined : processCpuMs(target.pid);
       const result = await loadRound(target, options.connections, options.secondsPerRound);
+      const cpuAfter = target.pid === undefined ? undefined : processCpuMs(target.pid);
+      if (cpuBefore !== undefined && cpuAfter !== undefined) result.cpuMs = cpuAfter - cpuBefore;
       rounds.set(target.name, [...(rounds.get(target.name) ?? []), result]);
     }
   }
@@ -154,6 +181,10 @@ export async function load(
           completed,
           failed: results.reduce((sum, r) => sum + r.failed, 0),
           seconds,
+          requestsPerSecondByRound: spread(results.map((r) => r.completed / r.seconds)),
+          cpuMsPerRequest: results.every((r) => r.cpuMs !== undefined)
+            ? spread(results.map((r) => (r.cpuMs as number) / Math.max(1, r.completed)))
+            : undefined,
         },
       ];
     }),

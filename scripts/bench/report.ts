@@ -1,5 +1,6 @@
 import type { ProfileSummary } from "./cpu-profile";
 import type { LoadResult, SequentialResult, StreamingResult } from "./measure";
+import { pairwise, type Spread } from "./stats";
 
 /** Renders docs/bench/gateway.md: the figures, the goals with a met/missed verdict, and how to reproduce. */
 export interface BenchFigures {
@@ -38,35 +39,56 @@ function headline(f: BenchFigures) {
   };
 }
 
-/** The three goals, measured for `target` (the gateway unless given) against the bare Worker. */
-export function goals(f: BenchFigures, target: string = f.names.gateway): Goal[] {
-  const { seq, ttfb, rps } = headline(f);
-  const added = seq(target) - seq(f.names.bare);
-  const ttfbAdded = ttfb(target) - ttfb(f.names.bare);
-  const share = rps(target) / rps(f.names.bare);
-  return [
+/** The goals of issue #21, against the design floor (the least any implementation of the SPEC does here). */
+export const GOAL_LIMITS = { sequentialAddedMs: 0.3, throughputShare: 0.9, firstByteAddedMs: 0.3, cpuRatio: 1.15 };
+
+const range = (x: Spread, fmt: (v: number) => string) => `${fmt(x.min)} … ${fmt(x.max)}`;
+const percent = (v: number) => `${(v * 100).toFixed(0)}%`;
+const times = (v: number) => `${v.toFixed(2)}×`;
+
+/**
+ * Each goal for `target` against `floor`, block by block: blocks of interleaved targets cover the same stretch
+ * of time, so the per-block comparison cancels the machine's drift, and its range shows what is noise. A goal
+ * is met when the median over blocks meets it.
+ */
+export function goals(f: BenchFigures, target: string = f.names.gateway, floor: string = f.names.design): Goal[] {
+  const minus = (a: number, b: number) => a - b;
+  const ratio = (a: number, b: number) => a / b;
+  const seq = pairwise(f.sequential.get(target)!.blocks, f.sequential.get(floor)!.blocks, minus);
+  const ttfb = pairwise(f.streaming.get(target)!.firstByteBlocks, f.streaming.get(floor)!.firstByteBlocks, minus);
+  const rps = pairwise(
+    f.load.get(target)!.requestsPerSecondByRound,
+    f.load.get(floor)!.requestsPerSecondByRound,
+    ratio,
+  );
+  const targetCpu = f.load.get(target)!.cpuMsPerRequest;
+  const floorCpu = f.load.get(floor)!.cpuMsPerRequest;
+  const cpu = targetCpu && floorCpu ? pairwise(targetCpu, floorCpu, ratio) : undefined;
+  const limits = GOAL_LIMITS;
+  const list: Goal[] = [
     {
-      label: "full pipeline adds < 0.5 ms sequential p50 over the bare Worker",
-      measured: `${signed(added)} ms`,
-      met: added < 0.5,
+      label: `adds ≤ +${ms(limits.sequentialAddedMs)} ms sequential p50 over the design floor`,
+      measured: `${signed(seq.median)} ms (blocks ${range(seq, signed)})`,
+      met: seq.median <= limits.sequentialAddedMs,
     },
     {
-      label: `keeps ≥ 80% of the bare Worker's throughput at concurrency ${f.concurrency}`,
-      measured: `${(share * 100).toFixed(0)}%`,
-      met: share >= 0.8,
+      label: `keeps ≥ ${percent(limits.throughputShare)} of the design floor's throughput at concurrency ${f.concurrency}`,
+      measured: `${percent(rps.median)} (rounds ${range(rps, percent)})`,
+      met: rps.median >= limits.throughputShare,
     },
     {
-      label: "adds < 1 ms to streaming time-to-first-byte p50",
-      measured: `${signed(ttfbAdded)} ms`,
-      met: ttfbAdded < 1,
+      label: `adds ≤ +${ms(limits.firstByteAddedMs)} ms streaming first byte p50 over the design floor`,
+      measured: `${signed(ttfb.median)} ms (blocks ${range(ttfb, signed)})`,
+      met: ttfb.median <= limits.firstByteAddedMs,
     },
   ];
-}
-
-/** Each goal for the gateway beside the same goal measured for the design floor. */
-export function goalsBesideFloor(f: BenchFigures): { goal: Goal; floor: Goal }[] {
-  const floorGoals = goals(f, f.names.design);
-  return goals(f).map((goal, i) => ({ goal, floor: floorGoals[i]! }));
+  if (cpu)
+    list.push({
+      label: `workerd CPU per request ≤ ${times(limits.cpuRatio)} the design floor's`,
+      measured: `${times(cpu.median)} (rounds ${range(cpu, times)})`,
+      met: cpu.median <= limits.cpuRatio,
+    });
+  return list;
 }
 
 /**
@@ -92,6 +114,29 @@ function renderFloorSplit(f: BenchFigures): string[] {
     `| sequential p50 | ${signed(seq(floor) - seq(bare))} ms | ${signed(seq(design) - seq(bare))} ms | ${signed(seq(gateway) - seq(design))} ms | ${signed(seq(gateway) - seq(bare))} ms | < +0.50 ms |`,
     `| throughput at concurrency ${f.concurrency} | ${share(floor, bare)} | ${share(design, bare)} | ${share(gateway, design)} | ${share(gateway, bare)} | ≥ 80% |`,
     `| streaming first byte p50 | ${signed(ttfb(floor) - ttfb(bare))} ms | ${signed(ttfb(design) - ttfb(bare))} ms | ${signed(ttfb(gateway) - ttfb(design))} ms | ${signed(ttfb(gateway) - ttfb(bare))} ms | < +1.00 ms |`,
+    "",
+  ];
+}
+
+/** workerd CPU per answered request under load: what each request costs the machine, beside what it waits. */
+function renderCpu(f: BenchFigures): string[] {
+  const floorCpu = f.load.get(f.names.design)?.cpuMsPerRequest;
+  const rows = f.targetNames.flatMap((name) => {
+    const cpu = f.load.get(name)?.cpuMsPerRequest;
+    if (!cpu) return [];
+    const vsFloor = floorCpu ? times(pairwise(cpu, floorCpu, (a, b) => a / b).median) : "—";
+    return [`| ${name} | ${ms(cpu.median)} | ${range(cpu, ms)} | ${vsFloor} |`];
+  });
+  if (rows.length === 0) return [];
+  return [
+    "## CPU per request (workerd user + system time under load ÷ requests answered)",
+    "",
+    "Read from /proc for each target's own workerd process (the Worker, its Durable Objects and local D1 share it) over",
+    "each load round. The direct target is the Node mock upstream, not a workerd, so it has no row.",
+    "",
+    "| target | CPU ms per request, median of rounds | range over rounds | vs design floor |",
+    "|---|---|---|---|",
+    ...rows,
     "",
   ];
 }
@@ -125,7 +170,8 @@ export function renderReport(f: BenchFigures, profile?: ProfileSummary, notes: s
   const directTtfb = f.streaming.get(f.names.direct)!.firstByte.p50;
   const loadRows = f.targetNames.map((name) => {
     const r = f.load.get(name)!;
-    return `| ${name} | ${r.requestsPerSecond.toFixed(0)} | ${ms(r.latency.p50)} | ${ms(r.latency.p99)} | ${r.completed} | ${r.failed} |`;
+    const rounds = r.requestsPerSecondByRound;
+    return `| ${name} | ${r.requestsPerSecond.toFixed(0)} | ${range(rounds, (v) => v.toFixed(0))} | ${ms(r.latency.p50)} | ${ms(r.latency.p99)} | ${r.completed} | ${r.failed} |`;
   });
   return [
     "# Gateway overhead: direct vs bare Worker vs Tollgate",
@@ -152,40 +198,40 @@ export function renderReport(f: BenchFigures, profile?: ProfileSummary, notes: s
       .filter((name) => !Object.values(f.names).includes(name))
       .map((name) => `- **${name}**: see the notes below.`),
     "",
-    "## Goals",
+    "## Goals (against the design floor)",
     "",
-    "| goal | Tollgate | met | design floor | met by the design floor |",
-    "|---|---|---|---|---|",
-    ...goalsBesideFloor(f).map(
-      ({ goal, floor }) =>
-        `| ${goal.label} | ${goal.measured} | ${goal.met ? "yes" : "**no**"} | ${floor.measured} | ${floor.met ? "yes" : "**no**"} |`,
-    ),
+    `Each figure is the median over ${f.rounds > 1 ? "blocks and rounds" : "blocks"} of Tollgate compared with the design floor in the same`,
+    "block (interleaved, so both saw the same machine), with the range over blocks: a change inside the range is noise.",
     "",
-    "A goal the design floor misses cannot be met by any implementation of the design on this harness (the split below).",
+    "| goal | Tollgate vs design floor | met |",
+    "|---|---|---|",
+    ...goals(f).map((goal) => `| ${goal.label} | ${goal.measured} | ${goal.met ? "yes" : "**no**"} |`),
     "",
+    ...renderCpu(f),
     ...renderFloorSplit(f),
     `## Sequential (${f.requests} non-streaming requests per target, one at a time)`,
     "",
-    "| target | p50 ms | p90 ms | p99 ms | mean ms | p50 over direct | p50 over bare Worker |",
-    "|---|---|---|---|---|---|---|",
+    "| target | p50 ms | p50 of blocks: median (range) | p90 ms | p99 ms | mean ms | p50 over direct | p50 over bare Worker |",
+    "|---|---|---|---|---|---|---|---|",
     ...f.targetNames.map((name) => {
-      const s = f.sequential.get(name)!.latency;
-      return `| ${name} | ${ms(s.p50)} | ${ms(s.p90)} | ${ms(s.p99)} | ${ms(s.mean)} | ${signed(s.p50 - direct)} | ${signed(s.p50 - bare)} |`;
+      const { latency: s, blocks } = f.sequential.get(name)!;
+      return `| ${name} | ${ms(s.p50)} | ${ms(blocks.median)} (${range(blocks, ms)}) | ${ms(s.p90)} | ${ms(s.p99)} | ${ms(s.mean)} | ${signed(s.p50 - direct)} | ${signed(s.p50 - bare)} |`;
     }),
     "",
     `## Under load (autocannon, ${f.concurrency} connections, ${f.loadSeconds} s per target in ${f.rounds} alternating rounds)`,
     "",
-    "| target | requests/s | p50 ms | p99 ms | completed | failed |",
-    "|---|---|---|---|---|---|",
+    "| target | requests/s | range over rounds | p50 ms | p99 ms | completed | failed |",
+    "|---|---|---|---|---|---|---|",
     ...loadRows,
     "",
     `## Streaming (${f.requests} \`"stream": true\` requests per target, one at a time)`,
     "",
-    "| target | first byte p50 ms | first byte p99 ms | total p50 ms | total p99 ms | first byte p50 over direct |",
-    "|---|---|---|---|---|---|",
+    "| target | first byte p50 ms | first byte p50 of blocks: median (range) | first byte p99 ms | total p50 ms | total p99 ms | first byte p50 over direct |",
+    "|---|---|---|---|---|---|---|",
     ...f.targetNames.map((name) => {
       const s = f.streaming.get(name)!;
-      return `| ${name} | ${ms(s.firstByte.p50)} | ${ms(s.firstByte.p99)} | ${ms(s.total.p50)} | ${ms(s.total.p99)} | ${signed(s.firstByte.p50 - directTtfb)} |`;
+      const b = s.firstByteBlocks;
+      return `| ${name} | ${ms(s.firstByte.p50)} | ${ms(b.median)} (${range(b, ms)}) | ${ms(s.firstByte.p99)} | ${ms(s.total.p50)} | ${ms(s.total.p99)} | ${signed(s.firstByte.p50 - directTtfb)} |`;
     }),
     "",
     ...(profile ? renderProfile(profile) : []),

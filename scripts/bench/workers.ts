@@ -7,6 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { Miniflare } from "miniflare";
 import { readMigrations } from "../lib/migrations";
 import { generateMasterKey, generateOperatorToken, generateSigningKeysSecret } from "../../src/secrets/generate";
+import { descendantsNamed } from "./process-cpu";
 
 /**
  * The two Workers under test, each in its own workerd started through Miniflare's API (no `wrangler dev`
@@ -24,6 +25,8 @@ export interface RunningWorker {
   url: string;
   port: number;
   mf: Miniflare;
+  /** The workerd process serving it (its CPU time is the target's); undefined where /proc is not readable. */
+  pid?: number;
 }
 
 export interface Gateway extends RunningWorker {
@@ -44,9 +47,14 @@ export function bundleGateway(outdir: string): string {
   return join(outdir, "index.js");
 }
 
+/** workerd processes already attributed to a started Worker; the targets start one after another. */
+const claimedPids = new Set<number>();
+
 async function listening(mf: Miniflare): Promise<RunningWorker> {
   const url = await mf.ready;
-  return { url: url.origin.replace("localhost", "127.0.0.1"), port: Number(url.port), mf };
+  const pid = descendantsNamed("workerd").find((candidate) => !claimedPids.has(candidate));
+  if (pid !== undefined) claimedPids.add(pid);
+  return { url: url.origin.replace("localhost", "127.0.0.1"), port: Number(url.port), mf, pid };
 }
 
 /** Counts what a workerd wrote to stdout (request log lines) instead of echoing it through this process. */
@@ -149,6 +157,8 @@ export async function startGateway(
       JWT_ISSUER: "https://api.tollgate.local",
       JWT_AUDIENCE: "tollgate",
       IP_RPM_LIMIT: "1000000",
+      // The BYOK key points at the mock upstream on loopback, as wrangler.toml allows locally.
+      BYOK_ALLOW_PRIVATE_BASE_URL: "true",
       OPERATOR_TOKEN: operatorToken,
       JWT_SIGNING_KEYS: await generateSigningKeysSecret(),
       BYOK_MASTER_KEYS: generateMasterKey(1),
