@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { closeClient } from "./bench/http-client";
 import { load, sequential, sequentialGet, streaming, warmUp, type BenchTarget } from "./bench/measure";
 import { spawnMockUpstream, type MockUpstream } from "./bench/mock-upstream";
+import { type RunningPortkey, startPortkey } from "./bench/portkey";
 import { FULL_PIPELINE_SETTINGS, provisionProject, type BenchProject } from "./bench/provision";
 import { goals, renderReport } from "./bench/report";
 import { startCpuProfile, type ProfileSummary } from "./bench/cpu-profile";
@@ -33,6 +34,7 @@ Measures direct-to-upstream vs a bare pass-through Worker vs two floors vs the f
   --requests N       sequential and streaming requests per target (default 300; --quick 20)
   --concurrency C    connections for the load test (default 16; --quick 4)
   --duration S       load-test seconds per target, split into rounds of at most 3 s (default 15; --quick 2)
+  --no-portkey       leave out Portkey's open-source gateway (npm @portkey-ai/gateway, run with Node)
   --guardrails-off   also measure the gateway with PII and Sentinel disabled (where the time goes)
   --profile          also sample the gateway's CPU (V8 inspector) during one extra load round and report
                      the top modules and functions by self time (the inspector stays attached all run)
@@ -57,6 +59,7 @@ const NAMES = {
 } as const;
 const ANALYSIS_MARKER = "<!-- analysis: written by hand, kept when the figures above are regenerated -->";
 const GUARDRAILS_OFF = "Tollgate, PII + Sentinel off";
+const PORTKEY = "Portkey gateway 1.15 (Node)";
 const MEMORY_BACKED_DIR = "/dev/shm";
 // Bounds, so a typo cannot start an hour-long run.
 const LIMITS = { requests: 20_000, concurrency: 256, duration: 600 };
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
       concurrency: { type: "string" },
       duration: { type: "string" },
       "guardrails-off": { type: "boolean", default: false },
+      "no-portkey": { type: "boolean", default: false },
       profile: { type: "boolean", default: false },
       "persist-disk": { type: "boolean", default: false },
       quick: { type: "boolean", default: false },
@@ -102,6 +106,7 @@ async function main(): Promise<void> {
   const stateDir = tempDir("tollgate-bench-state-", persistDisk ? undefined : MEMORY_BACKED_DIR);
   const running: RunningWorker[] = [];
   let upstream: MockUpstream | undefined;
+  let portkey: RunningPortkey | undefined;
   try {
     const scriptPath = bundleGateway(bundleDir.path);
     upstream = await spawnMockUpstream();
@@ -114,6 +119,7 @@ async function main(): Promise<void> {
     const inspectorPort = values.profile ? await freePort() : undefined;
     const gateway = await startGateway(scriptPath, stateDir.path, { inspectorPort });
     running.push(gateway);
+    if (!values["no-portkey"]) portkey = await startPortkey();
     console.error(`upstream :${upstream.port}, bare Worker :${bare.port}, gateway :${gateway.port}; provisioning…`);
 
     const upstreamAuth = { Authorization: `Bearer ${upstream.apiKey}` };
@@ -153,6 +159,15 @@ async function main(): Promise<void> {
       headers: upstreamAuth,
       model: "gpt-4o-mini",
     };
+    const portkeyTarget: BenchTarget | undefined = portkey && {
+      name: PORTKEY,
+      port: portkey.port,
+      pid: portkey.pid,
+      host: `127.0.0.1:${portkey.port}`,
+      path,
+      headers: portkey.headers(upstream.baseUrl, upstream.apiKey),
+      model: "gpt-4o-mini",
+    };
     const gatewayTarget = (name: string, project: BenchProject): BenchTarget => ({
       name,
       port: gateway.port,
@@ -176,10 +191,12 @@ async function main(): Promise<void> {
       gatewayTarget(NAMES.gateway, await provision()),
     ];
     if (values["guardrails-off"]) sequentialTargets.push(gatewayTarget(GUARDRAILS_OFF, await provision(offSettings)));
+    if (portkeyTarget) sequentialTargets.push(portkeyTarget);
     const loadTargets: BenchTarget[][] = [];
     for (let round = 0; round < rounds; round++) {
       const targets = [direct, bareTarget, floorTarget, designTarget, gatewayTarget(NAMES.gateway, await provision())];
       if (values["guardrails-off"]) targets.push(gatewayTarget(GUARDRAILS_OFF, await provision(offSettings)));
+      if (portkeyTarget) targets.push(portkeyTarget);
       loadTargets.push(targets);
     }
 
@@ -243,6 +260,16 @@ async function main(): Promise<void> {
       .first<number>("n");
     if (!ledgerRows)
       throw new Error("the design floor wrote no usage-ledger rows; its figures would understate the floor");
+    if (portkeyTarget)
+      notes.push(
+        `**${PORTKEY}**: \`@portkey-ai/gateway\` from npm (\`build/start-server.js --headless\`) in its own Node ${process.version}`,
+        "process, routed to the same mock with `x-portkey-provider: openai` and `x-portkey-custom-host`; no config, cache",
+        "or guardrails (its open-source build has no budgets or auth). On Node 20 its streaming fails with `TypeError:",
+        "immutable` (Portkey-AI/gateway #1389, #1550): `scripts/bench/portkey-preload.mjs`, loaded with `--import`,",
+        "re-wraps each `fetch` answer with a mutable copy of its headers (the body stream is handed over as is). Its CPU",
+        "per request is its Node process's.",
+        "",
+      );
     notes.push(
       `The design floor wrote ${ledgerRows} usage-ledger rows to its D1 (one per request it answered, warm-up included).`,
       "",
@@ -282,6 +309,7 @@ async function main(): Promise<void> {
   } finally {
     closeClient();
     for (const worker of running.reverse()) await worker.mf.dispose();
+    await portkey?.close();
     await upstream?.close();
     bundleDir.remove();
     stateDir.remove();
