@@ -14,6 +14,8 @@ import { ChatRequest, contentText, type ChatCompletion, type ChatCompletionChunk
  *  mock/fail-timeout                never answers (until the caller aborts)
  *  mock/fail-malformed              a stream whose second event is not JSON
  *  mock/fail-break                  a stream that breaks halfway through
+ *  mock/tool-call                   calls the request's first tool (arguments `{"input":"<last user text>"}`)
+ *                                   until a tool result follows, then replies "Tool said: <that result>"
  */
 export interface MockOptions {
   reply?: string;
@@ -31,6 +33,7 @@ export interface MockOptions {
 }
 
 const DEFAULT_CHUNK_SIZE = 16;
+const MOCK_CALL_ID = "call_mock_0";
 const SLOW_DELAY_MS = 50;
 
 export function mockPreset(model: string): MockOptions {
@@ -48,8 +51,17 @@ function lastUserText(request: ChatRequest): string {
   return "";
 }
 
+/** The tool call `mock/tool-call` makes, or null once the conversation ends with a tool result (or has no tools). */
+export function mockToolCall(request: ChatRequest, model: string): { name: string; arguments: string } | null {
+  const tool = request.tools?.[0];
+  if (model !== "tool-call" || !tool || request.messages.at(-1)?.role === "tool") return null;
+  return { name: tool.function.name, arguments: JSON.stringify({ input: lastUserText(request) }) };
+}
+
 export function mockReply(request: ChatRequest, model: string, options: MockOptions = {}): string {
   if (options.reply !== undefined) return options.reply;
+  const last = request.messages.at(-1);
+  if (model === "tool-call" && last?.role === "tool") return `Tool said: ${contentText(last.content)}`;
   const text = lastUserText(request);
   return model === "echo" ? text : `This is a mock reply to: ${text}`;
 }
@@ -62,33 +74,53 @@ function usageOf(request: ChatRequest, reply: string, options: MockOptions) {
 
 /** The full completion the mock returns for a request; pure, so tests can state expectations with it. */
 export function mockCompletion(request: ChatRequest, model: string, options: MockOptions = {}): ChatCompletion {
-  const reply = mockReply(request, model, options);
+  const call = mockToolCall(request, model);
+  const reply = call ? "" : mockReply(request, model, options);
+  const message = call
+    ? {
+        role: "assistant" as const,
+        content: null,
+        tool_calls: [{ id: MOCK_CALL_ID, type: "function" as const, function: call }],
+      }
+    : { role: "assistant" as const, content: reply };
   return {
     id: "chatcmpl-mock",
     object: "chat.completion",
     created: 0,
     model,
-    choices: [{ index: 0, message: { role: "assistant", content: reply }, finish_reason: "stop" }],
-    ...(options.omitUsage ? {} : { usage: usageOf(request, reply, options) }),
+    choices: [{ index: 0, message, finish_reason: call ? "tool_calls" : "stop" }],
+    ...(options.omitUsage ? {} : { usage: usageOf(request, call ? call.arguments : reply, options) }),
   };
 }
 
 /** The chunk sequence of a streamed mock reply (without SSE framing). */
 export function mockChunks(request: ChatRequest, model: string, options: MockOptions = {}): ChatCompletionChunk[] {
-  const reply = mockReply(request, model, options);
+  const call = mockToolCall(request, model);
+  const reply = call ? "" : mockReply(request, model, options);
   const size = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
   const base = { id: "chatcmpl-mock", object: "chat.completion.chunk" as const, created: 0, model };
   const chunks: ChatCompletionChunk[] = [
     { ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] },
   ];
-  for (let i = 0; i < reply.length; i += size)
+  const delta = (piece: string): ChatCompletionChunk["choices"][number]["delta"] =>
+    call ? { tool_calls: [{ index: 0, function: { arguments: piece } }] } : { content: piece };
+  if (call)
     chunks.push({
       ...base,
-      choices: [{ index: 0, delta: { content: reply.slice(i, i + size) }, finish_reason: null }],
+      choices: [
+        {
+          index: 0,
+          delta: { tool_calls: [{ index: 0, id: MOCK_CALL_ID, type: "function", function: { name: call.name } }] },
+          finish_reason: null,
+        },
+      ],
     });
-  chunks.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] });
+  const text = call ? call.arguments : reply;
+  for (let i = 0; i < text.length; i += size)
+    chunks.push({ ...base, choices: [{ index: 0, delta: delta(text.slice(i, i + size)), finish_reason: null }] });
+  chunks.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: call ? "tool_calls" : "stop" }] });
   if (request.stream_options?.include_usage && !options.omitUsage)
-    chunks.push({ ...base, choices: [], usage: usageOf(request, reply, options) });
+    chunks.push({ ...base, choices: [], usage: usageOf(request, text, options) });
   return chunks;
 }
 

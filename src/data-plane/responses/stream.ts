@@ -19,9 +19,10 @@ export function responsesStreamTranslator(): ChatStreamTranslator {
   let usage: ResponseUsage | null = null;
   let failed = false;
 
+  // A copy: the items keep growing after the event is emitted, and an event must show the state it announced.
   const event = (type: string, fields: object) => ({
     event: type,
-    data: { type, sequence_number: sequence++, ...fields },
+    data: structuredClone({ type, sequence_number: sequence++, ...fields }),
   });
   const snapshot = (status: "in_progress" | "completed") =>
     responseObject(base ?? { id: "resp_", created: 0, model: "" }, output, finish, usage, status);
