@@ -60,6 +60,11 @@ function keyFor(keys: SigningKeySet, header: JWTHeaderParameters) {
  * token of base64url/JWT characters only. Anything else is null, so the caller answers 401.
  */
 export function readBearer(authorization: string | null | undefined): string | null {
-  const match = /^bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(authorization ?? "");
-  return match?.[1] ?? null;
+  const match = /^bearer (.*)$/i.exec(authorization ?? "");
+  return readToken(match?.[1]);
+}
+
+/** A token sent bare (Anthropic's `x-api-key` header), held to the same character rule as a Bearer token. */
+export function readToken(value: string | null | undefined): string | null {
+  return value && /^[A-Za-z0-9\-._~+/]+=*$/.test(value) ? value : null;
 }

@@ -10,10 +10,11 @@ import { requestLog } from "../http/request-log";
 import { chatCompletions } from "./chat-handler";
 import { projectModels } from "./model-list";
 import { clearMemory, readMemory } from "./memory-routes";
+import { createMessage } from "./messages/route";
 import { entryChecks, inferencePipeline } from "./pipeline";
 import { createResponse } from "./responses/route";
 
-/** The data plane on project hostnames: OpenAI-compatible endpoints behind the SPEC pipeline. */
+/** The data plane on project hostnames: OpenAI-compatible endpoints and Anthropic Messages behind the SPEC pipeline. */
 export function dataPlaneApp() {
   const app = new Hono<DataPlaneEnv>();
   app.use("*", requestId());
@@ -22,6 +23,7 @@ export function dataPlaneApp() {
 
   app.post("/v1/chat/completions", every(...inferencePipeline()), chatCompletions);
   app.post("/v1/responses", every(...inferencePipeline("responses")), createResponse);
+  app.post("/v1/messages", every(...inferencePipeline("messages")), createMessage);
   app.get("/v1/models", every(...entryChecks()), async (c) => {
     const project = await findProject(database(c.env), c.get("project").id);
     const data = project ? await projectModels(c.env, project, "end_user") : [];

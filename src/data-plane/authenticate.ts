@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import { readBearer } from "../auth/jwt-verify";
+import { readBearer, readToken } from "../auth/jwt-verify";
 import { verifyProjectJwtOnce } from "../auth/verified-tokens";
 import { loadSigningKeys } from "../auth/signing-keys";
 import { loadConfig } from "../env";
@@ -16,11 +16,21 @@ const DENIAL_MESSAGES = {
  * Verifies the end user's JWT (signature, iss, aud, exp/nbf with a small skew) and that its `pid` is the
  * project of the Host. Handlers after this see only `c.get("claims")`. A token verified before in this isolate
  * skips the signature check (verified-tokens.ts) but never the time and project checks.
+ *
+ * `keyHeader`: a second header the token may come in, for an API whose SDK sends its key there (Anthropic's
+ * `x-api-key`). `Authorization` wins whenever it is present, even malformed, so one request never has two
+ * candidate tokens; the token is verified exactly the same way whichever header carried it.
  */
-export function authenticateUser() {
+export function authenticateUser(options: { keyHeader?: string | undefined } = {}) {
+  const { keyHeader } = options;
+  const missing = keyHeader
+    ? `Send a Tollgate JWT as a Bearer token or in the ${keyHeader} header.`
+    : "Send a Tollgate JWT as a Bearer token.";
   return createMiddleware<DataPlaneEnv>(async function authenticateUser(c, next) {
-    const token = readBearer(c.req.header("Authorization"));
-    if (!token) throw new GatewayError("missing_credentials", "Send a Tollgate JWT as a Bearer token.");
+    const authorization = c.req.header("Authorization");
+    const token =
+      authorization === undefined && keyHeader ? readToken(c.req.header(keyHeader)) : readBearer(authorization);
+    if (!token) throw new GatewayError("missing_credentials", missing);
     const config = loadConfig(c.env);
     const result = await verifyProjectJwtOnce(token, {
       keys: await loadSigningKeys(config.JWT_SIGNING_KEYS),

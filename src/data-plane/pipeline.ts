@@ -8,24 +8,33 @@ import { authenticateUser } from "./authenticate";
 import { parseChatRequest } from "./chat-request";
 import { injectContext } from "./context-step";
 import { checkModelAllowed, runSentinel, shieldPii } from "./guardrail-steps";
+import { parseMessagesRequest } from "./messages/parse";
 import { parseResponsesRequest } from "./responses/parse";
 
 /** The APIs served over the chat pipeline: each parses its own body into the chat request, the rest is shared. */
-const PARSE_STEPS = { chat: parseChatRequest, responses: parseResponsesRequest } as const;
+const PARSE_STEPS = {
+  chat: parseChatRequest,
+  responses: parseResponsesRequest,
+  messages: parseMessagesRequest,
+} as const;
 export type InferenceApi = keyof typeof PARSE_STEPS;
+
+/** Where an API's own SDK sends the key when not as `Authorization: Bearer` (Anthropic's sends `x-api-key`). */
+const KEY_HEADERS: Partial<Record<InferenceApi, string>> = { messages: "x-api-key" };
 
 /**
  * The SPEC order of checks, decided here and nowhere else (test/data-plane/pipeline.test.ts asserts it).
  * Every data-plane request passes `entryChecks`; an inference request then the rest, up to the handler.
  * The body is parsed right after authentication because admission reserves from its token estimate.
  */
-export function entryChecks(): MiddlewareHandler<DataPlaneEnv>[] {
-  return [limitPerIp(), resolveProject(), projectCors(), authenticateUser()];
+export function entryChecks(api?: InferenceApi): MiddlewareHandler<DataPlaneEnv>[] {
+  const keyHeader = api ? KEY_HEADERS[api] : undefined;
+  return [limitPerIp(), resolveProject(), projectCors(), authenticateUser({ keyHeader })];
 }
 
 export function inferencePipeline(api: InferenceApi = "chat"): MiddlewareHandler<DataPlaneEnv>[] {
   return [
-    ...entryChecks(),
+    ...entryChecks(api),
     PARSE_STEPS[api](),
     admitRequest(), // kill switches → revocation → project RPM → user RPM → token and dollar budgets
     enforceOrigin(), // the live CORS allowlist returned by admission

@@ -26,7 +26,18 @@ function normaliseOrigin(origin: string): string | null {
   return origin.toLowerCase();
 }
 
-export const CORS_ALLOWED_HEADERS = "Authorization, Content-Type, X-Session-Id, X-Request-Id, OpenAI-Beta";
+/** What the OpenAI and Anthropic SDKs send from a browser (Anthropic's key travels in `X-Api-Key`). */
+export const CORS_ALLOWED_HEADERS = [
+  "Authorization",
+  "Content-Type",
+  "X-Session-Id",
+  "X-Request-Id",
+  "OpenAI-Beta",
+  "X-Api-Key",
+  "Anthropic-Version",
+  "Anthropic-Beta",
+  "Anthropic-Dangerous-Direct-Browser-Access",
+].join(", ");
 export const CORS_EXPOSED_HEADERS = [
   "X-Request-Id",
   "X-RateLimit-Limit",

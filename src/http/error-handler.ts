@@ -2,10 +2,12 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { GatewayError, renderError } from "../errors";
 import type { RateLimitState } from "../limits/rate-limit-state";
+import { anthropicEnvelope, speaksAnthropic } from "./anthropic-envelope";
 
 /**
- * The one place an error becomes a response: the OpenAI envelope, `X-Request-Id`, rate-limit headers and
- * `Retry-After`. Unknown faults are logged by request id only (no message that could carry a secret).
+ * The one place an error becomes a response: the OpenAI envelope (on the Anthropic Messages routes, the superset
+ * envelope both kinds of client read), `X-Request-Id`, rate-limit headers and `Retry-After`. Unknown faults are
+ * logged by request id only (no message that could carry a secret).
  */
 export function handleError(err: unknown, c: Context): Response {
   const normalised = err instanceof HTTPException ? fromHttpException(err) : err;
@@ -15,9 +17,9 @@ export function handleError(err: unknown, c: Context): Response {
     );
   }
   const { status, body, headers } = renderError(normalised);
-  const response = c.json(body, status as 400);
-  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   const requestId: string | undefined = c.get("requestId");
+  const response = c.json(speaksAnthropic(c.req.path) ? anthropicEnvelope(body, requestId) : body, status as 400);
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   if (requestId) response.headers.set("X-Request-Id", requestId);
   const rateLimit: RateLimitState | undefined = c.get("rateLimit");
   if (rateLimit) setRateLimitHeaders(response.headers, rateLimit);

@@ -18,10 +18,13 @@ describe("the data-plane pipeline", () => {
     ]);
   });
 
-  it("gives the Responses API the same steps, with its own parse step in the chat one's place", () => {
+  it.each([
+    ["responses", "parseResponsesRequest"],
+    ["messages", "parseMessagesRequest"],
+  ] as const)("gives the %s API the same steps, with its own parse step in the chat one's place", (api, parse) => {
     const chat = inferencePipeline().map((step) => step.name);
-    const responses = inferencePipeline("responses").map((step) => step.name);
-    expect(responses).toEqual(chat.map((name) => (name === "parseChatRequest" ? "parseResponsesRequest" : name)));
+    const other = inferencePipeline(api).map((step) => step.name);
+    expect(other).toEqual(chat.map((name) => (name === "parseChatRequest" ? parse : name)));
   });
 
   it("gives non-inference routes the entry checks only", () => {
