@@ -8,6 +8,7 @@ import { handleError } from "../http/error-handler";
 import { requestId } from "../http/request-id";
 import { requestLog } from "../http/request-log";
 import { chatCompletions } from "./chat-handler";
+import { createEmbeddings } from "./embeddings/handler";
 import { projectModels } from "./model-list";
 import { clearMemory, readMemory } from "./memory-routes";
 import { createMessage } from "./messages/route";
@@ -24,6 +25,7 @@ export function dataPlaneApp() {
   app.post("/v1/chat/completions", every(...inferencePipeline()), chatCompletions);
   app.post("/v1/responses", every(...inferencePipeline("responses")), createResponse);
   app.post("/v1/messages", every(...inferencePipeline("messages")), createMessage);
+  app.post("/v1/embeddings", every(...inferencePipeline("embeddings")), createEmbeddings);
   app.get("/v1/models", every(...entryChecks()), async (c) => {
     const project = await findProject(database(c.env), c.get("project").id);
     const data = project ? await projectModels(c.env, project, "end_user") : [];

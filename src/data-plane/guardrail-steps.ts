@@ -48,14 +48,16 @@ export function runSentinel() {
 /**
  * PII Shield on the request: shadow records types and counts; enforce masks (placeholders restored in the
  * answer), redacts, or refuses listing the types only. What the provider sees is also what memory keeps.
+ * An API whose answer holds no text (embeddings) cannot restore placeholders, so there `mask` redacts.
  */
-export function shieldPii() {
+export function shieldPii(options: { restorable: boolean } = { restorable: true }) {
   return createMiddleware<DataPlaneEnv>(async function shieldPii(c, next) {
     const { settings, admission } = c.var;
     if (settings.pii_mode !== "disabled") {
+      const action = settings.pii_action === "mask" && !options.restorable ? "redact" : settings.pii_action;
       const outcome = applyPiiPolicy(c.get("chat").messages, {
         mode: settings.pii_mode,
-        action: settings.pii_action,
+        action,
         entities: settings.pii_entities,
         trustSystem: trustsSystemMessages(c.var.claims),
         scanSystem: settings.pii_scan_system,
@@ -65,7 +67,7 @@ export function shieldPii() {
         admission.guardrailEvents.push({
           kind: "pii",
           mode: settings.pii_mode,
-          action: settings.pii_action,
+          action,
           findings: outcome.findings.map(({ type, count }) => ({ type, count })),
         });
       }

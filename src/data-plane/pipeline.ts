@@ -8,16 +8,23 @@ import { authenticateUser } from "./authenticate";
 import { parseChatRequest } from "./chat-request";
 import { injectContext } from "./context-step";
 import { checkModelAllowed, runSentinel, shieldPii } from "./guardrail-steps";
+import { parseEmbeddingsRequest } from "./embeddings/parse";
 import { parseMessagesRequest } from "./messages/parse";
 import { parseResponsesRequest } from "./responses/parse";
 
-/** The APIs served over the chat pipeline: each parses its own body into the chat request, the rest is shared. */
-const PARSE_STEPS = {
-  chat: parseChatRequest,
-  responses: parseResponsesRequest,
-  messages: parseMessagesRequest,
+/**
+ * The APIs served over the chat pipeline: each parses its own body into the chat request, the rest is
+ * shared. `generates` is false for embeddings: no instruction-following model reads the text (so Sentinel,
+ * memory and the system prompt do not apply, see docs/providers.md) and no answer text comes back to
+ * restore masked PII into.
+ */
+const APIS = {
+  chat: { parse: parseChatRequest, generates: true },
+  responses: { parse: parseResponsesRequest, generates: true },
+  messages: { parse: parseMessagesRequest, generates: true },
+  embeddings: { parse: parseEmbeddingsRequest, generates: false },
 } as const;
-export type InferenceApi = keyof typeof PARSE_STEPS;
+export type InferenceApi = keyof typeof APIS;
 
 /** Where an API's own SDK sends the key when not as `Authorization: Bearer` (Anthropic's sends `x-api-key`). */
 const KEY_HEADERS: Partial<Record<InferenceApi, string>> = { messages: "x-api-key" };
@@ -33,14 +40,15 @@ export function entryChecks(api?: InferenceApi): MiddlewareHandler<DataPlaneEnv>
 }
 
 export function inferencePipeline(api: InferenceApi = "chat"): MiddlewareHandler<DataPlaneEnv>[] {
+  const { parse, generates } = APIS[api];
   return [
     ...entryChecks(api),
-    PARSE_STEPS[api](),
+    parse(),
     admitRequest(), // kill switches → revocation → project RPM → user RPM → token and dollar budgets
     enforceOrigin(), // the live CORS allowlist returned by admission
     checkModelAllowed(),
-    runSentinel(),
-    shieldPii(),
-    injectContext(), // memory, then the system prompt first
+    ...(generates ? [runSentinel()] : []),
+    shieldPii({ restorable: generates }),
+    ...(generates ? [injectContext()] : []), // memory, then the system prompt first
   ];
 }

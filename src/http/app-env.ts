@@ -1,4 +1,5 @@
 import type { ProjectJwtClaims } from "../auth/jwt-claims";
+import type { EmbeddingsRequest } from "../data-plane/embeddings/request";
 import type { PayingCredentials, Remaining } from "../limits/gate-types";
 import type { RateLimitState } from "../limits/rate-limit-state";
 import type { ChatRequest } from "../providers/openai-schema";
@@ -32,6 +33,8 @@ export interface DataPlaneEnv {
     settings: ProjectSettings;
     /** The parsed chat request; guardrail and memory steps replace `messages` as they go. */
     chat: ChatRequest;
+    /** `POST /v1/embeddings` only: its parsed body (the texts themselves are read from `chat` after PII Shield). */
+    embeddings: EmbeddingsRequest;
     /** Set once admission reserved budget for this request: it must be settled exactly once. */
     admission: AdmissionState;
     /** The sealed BYOK keys that may pay for this project, as admission returned them (no D1 read). */

@@ -1,5 +1,5 @@
 import { GatewayError } from "../errors";
-import type { ProviderAdapter } from "./adapter";
+import type { ProviderAdapter, UpstreamRequest } from "./adapter";
 import type { ChatRequest } from "./openai-schema";
 import { RETRYABLE_STATUSES, timeoutError, unreachableError, upstreamStatusError } from "./upstream-error";
 
@@ -13,8 +13,7 @@ export interface CallTarget {
   fetch?: typeof fetch;
 }
 
-export interface CallOptions extends CallTarget {
-  request: ChatRequest;
+interface CallSettings extends CallTarget {
   /** Time allowed until the upstream answers with headers; a stream's body is then governed by the idle timeout. */
   timeoutMs: number;
   /** The client's abort signal: aborting it aborts the upstream request, and nothing is retried. */
@@ -24,6 +23,13 @@ export interface CallOptions extends CallTarget {
   /** Tried in order once the primary target's attempts are exhausted on a retryable failure. */
   fallbacks?: CallTarget[];
 }
+
+/**
+ * A chat request (each target's adapter translates it), or any other upstream request built per target
+ * (embeddings): retries, timeouts, fallbacks and error mapping are the same for both.
+ */
+export type CallOptions = CallSettings &
+  ({ request: ChatRequest } | { buildRequest: (target: CallTarget) => UpstreamRequest });
 
 export interface ProviderCall {
   response: Response;
@@ -56,7 +62,8 @@ async function errorFor(target: CallTarget, response: Response): Promise<Gateway
 type Attempt = { ok: true; response: Response } | { ok: false; error: GatewayError; retryable: boolean };
 
 async function attempt(target: CallTarget, options: CallOptions): Promise<Attempt> {
-  const { url, init } = target.adapter.toRequest(options.request, target);
+  const { url, init } =
+    "buildRequest" in options ? options.buildRequest(target) : target.adapter.toRequest(options.request, target);
   const controller = new AbortController();
   const onClientAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener("abort", onClientAbort);

@@ -1,4 +1,5 @@
 import { estimatePromptTokens, estimateTokens } from "../usage/token-count";
+import { mockEmbeddingsAnswer } from "./embeddings/mock";
 import { ChatRequest, contentText, type ChatCompletion, type ChatCompletionChunk } from "./openai-schema";
 
 /**
@@ -16,6 +17,9 @@ import { ChatRequest, contentText, type ChatCompletion, type ChatCompletionChunk
  *  mock/fail-break                  a stream that breaks halfway through
  *  mock/tool-call                   calls the request's first tool (arguments `{"input":"<last user text>"}`)
  *                                   until a tool result follows, then replies "Tool said: <that result>"
+ *
+ * `POST /embeddings` answers with hashed, normalised vectors for any model name (embeddings/mock.ts);
+ * the fail-* presets fail it the same way.
  */
 export interface MockOptions {
   reply?: string;
@@ -178,6 +182,18 @@ function hang(signal: AbortSignal | null | undefined, options: MockOptions): Pro
   });
 }
 
+const invalidBody = () =>
+  json({ error: { message: "mock: invalid request body", type: "invalid_request_error" } }, 400);
+
+/** The answer of a failing preset (`fail-500`, `fail-timeout`, …), or null when the call should succeed. */
+function failure(effective: MockOptions, signal: AbortSignal | null | undefined): Response | Promise<Response> | null {
+  const fail = effective.failWith;
+  if (fail === "timeout") return hang(signal, effective);
+  if (typeof fail === "number")
+    return json({ error: { message: `mock failure ${fail}`, type: "mock_error", code: String(fail) } }, fail);
+  return null;
+}
+
 /** A `fetch` that serves the mock provider in-process; `options` override the model-name presets. */
 export function createMockFetch(options: MockOptions = {}): typeof fetch {
   return async (input, init) => {
@@ -188,16 +204,19 @@ export function createMockFetch(options: MockOptions = {}): typeof fetch {
       return auth === "Bearer mock-invalid"
         ? json({ error: { message: "Incorrect API key provided", type: "invalid_request_error" } }, 401)
         : json({ object: "list", data: [] });
-    const parsed = ChatRequest.safeParse(JSON.parse(typeof init?.body === "string" ? init.body : "{}"));
-    if (!parsed.success)
-      return json({ error: { message: "mock: invalid request body", type: "invalid_request_error" } }, 400);
+    const body: unknown = JSON.parse(typeof init?.body === "string" ? init.body : "{}");
+    if (url.pathname.endsWith("/embeddings")) {
+      const answer = mockEmbeddingsAnswer(body);
+      if (!answer) return invalidBody();
+      return failure({ ...mockPreset(answer.model), ...options }, signal) ?? json(answer);
+    }
+    const parsed = ChatRequest.safeParse(body);
+    if (!parsed.success) return invalidBody();
     const request = parsed.data;
     const model = request.model ?? "tollgate-mock";
     const effective = { ...mockPreset(model), ...options };
-    const fail = effective.failWith;
-    if (fail === "timeout") return hang(signal, effective);
-    if (typeof fail === "number")
-      return json({ error: { message: `mock failure ${fail}`, type: "mock_error", code: String(fail) } }, fail);
+    const failed = failure(effective, signal);
+    if (failed !== null) return failed;
     if (!request.stream) return json(mockCompletion(request, model, effective));
     return new Response(mockStream(request, model, effective, signal), {
       headers: { "content-type": "text/event-stream" },

@@ -27,6 +27,16 @@ describe("the data-plane pipeline", () => {
     expect(other).toEqual(chat.map((name) => (name === "parseChatRequest" ? parse : name)));
   });
 
+  it("gives embeddings the same checks minus Sentinel and context: no model follows or answers the text", () => {
+    const chat = inferencePipeline().map((step) => step.name);
+    const embeddings = inferencePipeline("embeddings").map((step) => step.name);
+    expect(embeddings).toEqual(
+      chat
+        .filter((name) => name !== "runSentinel" && name !== "injectContext")
+        .map((name) => (name === "parseChatRequest" ? "parseEmbeddingsRequest" : name)),
+    );
+  });
+
   it("gives non-inference routes the entry checks only", () => {
     expect(entryChecks().map((step) => step.name)).toEqual([
       "limitPerIp",
