@@ -234,6 +234,27 @@ describe("POST /v1/embeddings", () => {
     expect(refused.json.error.code).toBe("model_not_allowed");
   });
 
+  it("is held by the kill switch and answers only allowed origins, like chat", async () => {
+    const allowed = "https://app.example.com";
+    const { tenant, project, token } = await setupProject({ settings: { cors_origins: [allowed] } });
+    const body = { model: MODEL, input: "x" };
+    const ok = await embed(project.slug, token, body, { Origin: allowed });
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.headers.get("Access-Control-Allow-Origin")).toBe(allowed);
+    const foreign = await embed(project.slug, token, body, { Origin: "https://evil.example" });
+    expect(foreign.status).toBe(403);
+    expect(foreign.json.error.code).toBe("origin_not_allowed");
+    expect(foreign.headers.get("Access-Control-Allow-Origin")).toBeNull();
+
+    const killswitch = `${API}/v1/admin/killswitch/project/${project.id}`;
+    expect((await call("POST", killswitch, { token: tenant.admin, body: { enabled: true } })).status).toBe(200);
+    const held = await embed(project.slug, token, body);
+    expect(held.status).toBe(503);
+    expect(held.json.error.code).toBe("kill_switch_active");
+    await call("POST", killswitch, { token: tenant.admin, body: { enabled: false } });
+    expect((await embed(project.slug, token, body)).status).toBe(200);
+  });
+
   it("maps a failing provider to 502 and charges nothing", async () => {
     const { project, token } = await setupProject();
     const res = await embed(project.slug, token, { model: "mock/fail-500", input: "x" });

@@ -29,7 +29,7 @@ function translator(providerId: string): EmbeddingTranslator {
 describe("OpenAI-compatible embeddings", () => {
   const openai = translator("openai");
 
-  it("posts the texts to /embeddings with the key, floats requested, dimensions and user forwarded", () => {
+  it("posts the texts to /embeddings with the key and dimensions, user only to OpenAI", () => {
     const { url, init } = openai.toRequest(
       { texts: ["a", "b"], dimensions: 256, user: "end-user" },
       target("text-embedding-3-small", "https://api.openai.com/v1/"),
@@ -39,10 +39,11 @@ describe("OpenAI-compatible embeddings", () => {
     expect(bodyOf(init)).toEqual({
       model: "text-embedding-3-small",
       input: ["a", "b"],
-      encoding_format: "float",
       dimensions: 256,
       user: "end-user",
     });
+    const mistral = translator("mistral").toRequest({ texts: ["a"], user: "end-user" }, target("mistral-embed"));
+    expect(bodyOf(mistral.init)).toEqual({ model: "mistral-embed", input: ["a"] });
   });
 
   it("reads vectors in index order and the prompt tokens", () => {

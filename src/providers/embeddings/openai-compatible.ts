@@ -4,8 +4,8 @@ import { type EmbeddingTranslator, parseUpstream, postJson, trimSlash, Vector } 
 
 /**
  * `POST {base}/embeddings` of the OpenAI-compatible family (OpenAI, Mistral, Together, Fireworks,
- * OpenRouter, the mock): the gateway's own wire format. Floats are always asked for upstream; base64 is
- * the gateway's encoding of the answer, so every provider family honours `encoding_format` alike.
+ * OpenRouter, the mock): the gateway's own wire format. Floats (the default) are always what comes back
+ * upstream; base64 is the gateway's encoding of the answer, so every family honours `encoding_format` alike.
  */
 
 /** OpenAI's limit of inputs per request. */
@@ -21,12 +21,12 @@ export function openAICompatibleEmbeddings(row: Pick<ProviderRow, "id" | "auth">
     maxBatch: () => MAX_INPUTS,
 
     toRequest(batch, target) {
+      // Floats are the family's default; `user` is OpenAI's field, and stricter members reject unknown ones.
       const body = {
         model: target.model,
         input: batch.texts,
-        encoding_format: "float",
         ...(batch.dimensions !== undefined && { dimensions: batch.dimensions }),
-        ...(batch.user !== undefined && { user: batch.user }),
+        ...(batch.user !== undefined && row.id === "openai" && { user: batch.user }),
       };
       return postJson(`${trimSlash(target.baseUrl)}/embeddings`, body, authHeaders(row, target.apiKey));
     },
