@@ -3,7 +3,9 @@ import { foldConfusables } from "./confusables";
 /**
  * The canonical form patterns are matched against, so one English pattern catches its disguises:
  * 1. NFKC (full-width, ligatures, mathematical letters → ASCII) and lower case;
- * 2. zero-width characters, soft hyphens and bidi controls removed (they split words invisibly);
+ * 2. zero-width characters, soft hyphens, bidi controls, Unicode tag characters (U+E0000–E007F) and
+ *    combining marks left over after NFKC (Zalgo stacks, "i̇") removed: they split or decorate words
+ *    invisibly (what tag characters spell is decoded separately, see decode.ts);
  * 3. confusable letters folded to Latin (Cyrillic "о" → "o");
  * 4. leetspeak undone inside words that mix letters and digits ("1gn0re" → "ignore"); pure numbers stay;
  * 5. letter-spaced words joined ("i g n o r e", "i.g.n.o.r.e" → "ignore");
@@ -27,7 +29,7 @@ export function normalise(text: string): string {
 export function normaliseToScratch(text: string): Uint16Array {
   let folded = text.normalize("NFKC").toLowerCase();
   const ascii = !NON_ASCII.test(folded);
-  if (!ascii) folded = foldConfusables(folded.replace(INVISIBLE, ""));
+  if (!ascii) folded = foldConfusables(stripMarks(text, folded.replace(INVISIBLE, "").replace(TAGS, "")));
   const leet = scratch(0, folded.length);
   undoLeetWords(folded, leet);
   const compacted = compact(leet, scratch(1, folded.length));
@@ -55,6 +57,18 @@ function scratch(slot: 0 | 1, length: number): Uint16Array {
 const NON_ASCII = /[^\x00-\x7f]/;
 /** Zero-width space/joiners, word joiner, BOM, soft hyphen, Mongolian vowel separator, bidi embeddings/isolates. */
 const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
+const TAGS = /[\u{e0000}-\u{e007f}]/gu;
+const MARK = /[\p{Mn}\p{Me}]/u;
+const MARKS = /[\p{Mn}\p{Me}]/gu;
+
+/**
+ * Text typed normally carries precomposed letters ("ü" is one code point after NFKC) and no combining
+ * marks; marks on Latin letters are decoration ("i̶g̈n…"). When any are present, every letter is decomposed
+ * and its marks dropped, so "ǵ" and "g\u0301" both become "g". Texts without marks are left as they are.
+ */
+function stripMarks(raw: string, folded: string): string {
+  return MARK.test(raw) ? folded.normalize("NFD").replace(MARKS, "") : folded;
+}
 const PUNCTUATION_RUN = /([^\p{L}\p{N}\s])\1{2,}/gu;
 
 const LOWER_A = 97;

@@ -14,7 +14,8 @@ export const FAMILIES = [
   "payload_smuggling",
 ] as const;
 
-export type Family = (typeof FAMILIES)[number] | "blocklist";
+/** `learned_model`: the hashed n-gram classifier (model.ts) flagged the text without a named pattern. */
+export type Family = (typeof FAMILIES)[number] | "blocklist" | "learned_model";
 
 export interface InjectionPattern {
   family: Family;

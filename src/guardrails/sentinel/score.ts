@@ -1,6 +1,8 @@
 import { EMPTY_BLOCKLIST, validateBlocklist, type CompiledBlocklist } from "./blocklist";
 import { buildCueIndex, scanCues } from "./cue-scan";
 import { decodeEmbedded } from "./decode";
+import { disguisedVariants } from "./disguises";
+import { type LearnedModel, modelProbability, PATTERNS_ONLY } from "./model";
 import { codesToString, normaliseToScratch } from "./normalise";
 import { PATTERNS, type Family } from "./patterns";
 
@@ -18,6 +20,11 @@ export interface SentinelVerdict {
 export interface SentinelOptions {
   /** A compiled blocklist, or raw `sentinel_blocklist` entries (invalid entries are skipped). */
   blocklist?: CompiledBlocklist | readonly string[];
+  /**
+   * The learned stage. Off (PATTERNS_ONLY) by default for now: the shipped weights still flag some benign
+   * questions about "previous instructions" (see docs/guardrails.md); pass SHIPPED_MODEL to enable it.
+   */
+  model?: LearnedModel;
 }
 
 /** A score of 1.0 flags: one strong pattern, or several weak cues together. */
@@ -27,10 +34,16 @@ const FAMILY_CAP = 1.5;
 /** Decoded payloads carrying their own injection cues are smuggling on top of whatever they say. */
 const SMUGGLING_BONUS = 0.3;
 
+/** The model's probability maps onto the pattern scale so that its own threshold lands on THRESHOLD. */
+const MODEL_CAP = 2;
+
 /**
- * Score = sum over families of min(FAMILY_CAP, sum of the weights of that family's patterns found in the
- * normalised text or in any decoded embedded segment). A blocklist hit adds the whole threshold. Each
+ * Two stages on the same normalised text. Pattern score = sum over families of min(FAMILY_CAP, sum of the weights of that family's patterns found in the
+ * normalised text or in any decoded embedded segment or disguised variant (disguises.ts). A blocklist hit adds the whole threshold. Each
  * pattern counts once however often it matches, so repetition does not inflate the score.
+ * Model score = THRESHOLD × p / MODEL_THRESHOLD (capped), p the learned model's probability. The verdict's
+ * score is the larger of the two: patterns name what was found, the model catches phrasings no pattern
+ * lists. Families are the patterns' when they flag on their own, else `learned_model` is added.
  */
 export function scoreInjection(text: string, options: SentinelOptions = {}): SentinelVerdict {
   const blocklist = resolveBlocklist(options.blocklist);
@@ -39,10 +52,13 @@ export function scoreInjection(text: string, options: SentinelOptions = {}): Sen
 
   const codes = normaliseToScratch(text);
   const normalised = codesToString(codes);
+  // Before any other normalisation: `codes` is a scratch buffer the decoded segments overwrite.
+  const model = options.model ?? PATTERNS_ONLY;
+  const probability = modelProbability(codes, model);
   const seen = new Set<string>();
   matchPatterns(codes, normalised, seen, add);
   let decodedHits = false;
-  for (const decoded of decodeEmbedded(text)) {
+  for (const decoded of [...decodeEmbedded(text), ...disguisedVariants(text)]) {
     const before = seen.size;
     const decodedCodes = normaliseToScratch(decoded);
     matchPatterns(decodedCodes, codesToString(decodedCodes), seen, add);
@@ -53,7 +69,9 @@ export function scoreInjection(text: string, options: SentinelOptions = {}): Sen
 
   let score = 0;
   for (const weight of byFamily.values()) score += Math.min(FAMILY_CAP, weight);
-  score = Math.round(score * 100) / 100;
+  const modelScore = Math.min(MODEL_CAP, (THRESHOLD * probability) / model.threshold);
+  if (modelScore >= THRESHOLD && score < THRESHOLD) add("learned_model", modelScore);
+  score = Math.round(Math.max(score, modelScore) * 100) / 100;
   const families = [...byFamily.entries()].sort((a, b) => b[1] - a[1]).map(([family]) => family);
   return { score, threshold: THRESHOLD, flagged: score >= THRESHOLD, families };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { PATTERNS_ONLY } from "../../../src/guardrails/sentinel/model";
 import { scoreInjection } from "../../../src/guardrails/sentinel/score";
 
 describe("scoreInjection", () => {
@@ -50,8 +51,9 @@ describe("scoreInjection", () => {
   });
 
   it("counts each pattern once however often it repeats", () => {
-    const once = scoreInjection("developer mode");
-    const many = scoreInjection("developer mode ".repeat(50));
+    // Patterns only: the model's mean features legitimately differ between the two texts.
+    const once = scoreInjection("developer mode", { model: PATTERNS_ONLY });
+    const many = scoreInjection("developer mode ".repeat(50), { model: PATTERNS_ONLY });
     expect(many.score).toBe(once.score);
   });
 
