@@ -54,7 +54,8 @@ export function scoreInjection(text: string, options: SentinelOptions = {}): Sen
   const normalised = codesToString(codes);
   // Before any other normalisation: `codes` is a scratch buffer the decoded segments overwrite.
   const model = options.model ?? PATTERNS_ONLY;
-  const probability = modelProbability(codes, model);
+  // The patterns-only model never flags, so its feature pass is skipped.
+  const probability = model === PATTERNS_ONLY ? 0 : modelProbability(codes, model);
   const seen = new Set<string>();
   matchPatterns(codes, normalised, seen, add);
   let decodedHits = false;
