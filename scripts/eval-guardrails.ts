@@ -6,15 +6,30 @@
  *
  *   npm run eval:guardrails [-- --markdown]
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isPiiEntity, PII_ENTITIES, type PiiEntity, type PiiSpan } from "../src/guardrails/pii/entities";
 import { detectPii } from "../src/guardrails/pii/scan";
+import { PATTERNS_ONLY } from "../src/guardrails/sentinel/model";
 import { scoreInjection } from "../src/guardrails/sentinel/score";
+import { loadTrainingRows, readJsonl } from "./lib/sentinel-data";
+import { leaveOneSourceOut, type SourceFigures } from "./lib/sentinel-loso";
 
 const FLOOR_ENTITIES: readonly PiiEntity[] = ["EMAIL", "PHONE", "CREDIT_CARD", "SSN", "IBAN", "IP_ADDRESS", "SECRET"];
 const FLOORS = { piiPrecision: 0.95, piiRecall: 0.9, injectionRecall: 0.85, benignFpr: 0.03 };
+/**
+ * Leave-one-source-out floors: each dataset scored by a model that never saw it. Set at the figures
+ * measured when they were introduced (docs/guardrails.md) minus a margin of about 0.05 for recall and 0.01
+ * for the benign rate, so a change that loses generalisation fails here even when the dev set still passes.
+ */
+const UNSEEN_FLOORS = { overallRecall: 0.43, overallFpr: 0.03 };
+const UNSEEN_DATASET_FLOORS: Record<string, { recall?: number; fpr?: number }> = {
+  "Giskard-AI/giskard": { recall: 0.9 },
+  "sinanw/llm-security-prompt-injection": { recall: 0.27, fpr: 0.02 },
+  "tatsu-lab/stanford_alpaca": { fpr: 0.07 },
+  "yunwei37/satml-llmail-injection": { recall: 0.49 },
+};
 
 interface PiiRow {
   text: string;
@@ -57,6 +72,7 @@ for (const set of sets) {
   failed = reportPii(set.name, readJsonl<PiiRow>(set.pii)) || failed;
   failed = reportInjection(set.name, readJsonl<InjectionRow>(set.injection)) || failed;
 }
+failed = reportUnseenSources() || failed;
 console.log(failed ? "\nFAIL: a floor was missed." : "\nOK: every floor met.");
 process.exit(failed ? 1 : 0);
 
@@ -126,8 +142,10 @@ function reportPii(setName: string, rows: readonly PiiRow[]): boolean {
 function reportInjection(setName: string, rows: readonly InjectionRow[]): boolean {
   const c: Counts = { tp: 0, fp: 0, fn: 0 };
   let benign = 0;
+  let patternsCaught = 0;
   for (const row of rows) {
     const flagged = scoreInjection(row.text).flagged;
+    if (row.label === "injection" && scoreInjection(row.text, { model: PATTERNS_ONLY }).flagged) patternsCaught++;
     if (row.label === "injection") flagged ? c.tp++ : c.fn++;
     else {
       benign++;
@@ -139,8 +157,70 @@ function reportInjection(setName: string, rows: readonly InjectionRow[]): boolea
   const missed = recall < FLOORS.injectionRecall || fpr > FLOORS.benignFpr;
   printTable(
     `Injection — ${setName} set (${c.tp + c.fn} injections, ${benign} benign)`,
-    ["recall", "benign FP rate", "precision", "F1", "floor"],
-    [[fmt(recall), fmt(fpr), fmt(precision), fmt(f1), missed ? "MISSED" : "met"]],
+    ["recall", "benign FP rate", "precision", "F1", "recall, patterns alone", "floor"],
+    [
+      [
+        fmt(recall),
+        fmt(fpr),
+        fmt(precision),
+        fmt(f1),
+        fmt(patternsCaught / Math.max(1, c.tp + c.fn)),
+        missed ? "MISSED" : "met",
+      ],
+    ],
+  );
+  return missed;
+}
+
+/** Public training rows, each dataset scored by a model trained without it (scripts/lib/sentinel-loso.ts). */
+function reportUnseenSources(): boolean {
+  const publicFile = path.join(evalDir, "public/injection.public-train.jsonl");
+  if (!existsSync(publicFile)) {
+    console.error(`missing ${publicFile}: leave-one-source-out figures need the public training rows`);
+    return true;
+  }
+  const started = Date.now();
+  const figures = leaveOneSourceOut(loadTrainingRows(repoRoot), readJsonl(publicFile));
+  let missed = false;
+  const table = figures.map((f) => {
+    const recall = f.injections === 0 ? undefined : f.caught / f.injections;
+    const fpr = f.benign === 0 ? undefined : f.flagged / f.benign;
+    const floor = UNSEEN_DATASET_FLOORS[f.dataset] ?? {};
+    const ok =
+      (recall === undefined || recall >= (floor.recall ?? 0)) && (fpr === undefined || fpr <= (floor.fpr ?? 1));
+    if (!ok) missed = true;
+    return [
+      f.dataset,
+      recall === undefined ? "-" : `${fmt(recall)} (${f.caught}/${f.injections})`,
+      fpr === undefined ? "-" : `${fmt(fpr)} (${f.flagged}/${f.benign})`,
+      recall === undefined ? fmt(f.patternsFlagged / f.benign) : fmt(f.patternsCaught / f.injections),
+      ok ? "met" : "MISSED",
+    ];
+  });
+  const sum = (pick: (f: SourceFigures) => number) => figures.reduce((total, f) => total + pick(f), 0);
+  const injections = Math.max(
+    1,
+    sum((f) => f.injections),
+  );
+  const benign = Math.max(
+    1,
+    sum((f) => f.benign),
+  );
+  const caught = sum((f) => f.caught);
+  const flagged = sum((f) => f.flagged);
+  const allOk = caught / injections >= UNSEEN_FLOORS.overallRecall && flagged / benign <= UNSEEN_FLOORS.overallFpr;
+  if (!allOk) missed = true;
+  table.push([
+    "all, each unseen",
+    `${fmt(caught / injections)} (${caught}/${injections})`,
+    `${fmt(flagged / benign)} (${flagged}/${benign})`,
+    `${fmt(sum((f) => f.patternsCaught) / injections)} / ${fmt(sum((f) => f.patternsFlagged) / benign)}`,
+    allOk ? "met" : "MISSED",
+  ]);
+  printTable(
+    `Injection — public training rows, leave one source out (patterns + a model trained without that dataset; ${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    ["left-out dataset", "recall", "benign FP rate", "patterns alone", "floor"],
+    table,
   );
   return missed;
 }
@@ -170,11 +250,4 @@ function printTable(title: string, header: string[], rows: string[][]): void {
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ");
   console.log(`\n${title}\n${line(header)}`);
   for (const row of rows) console.log(line(row));
-}
-
-function readJsonl<T>(file: string): T[] {
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as T);
 }

@@ -4,7 +4,7 @@
  * (../shared/eval/public/injection.public-train.jsonl or $TOLLGATE_EVAL_DIR/public), the project's own
  * benign prompts (scripts/data/sentinel-benign.jsonl), and optionally the Stanford Alpaca seed tasks from a
  * fetched checkout (`--alpaca <path to seed_tasks.jsonl>`; CC BY-NC data, so read, never committed).
- * The threshold is the one at which ≤ 0.5% of benign rows are flagged in 5-fold cross-validation.
+ * The threshold is the one at which ≤ MAX_BENIGN_FPR of benign rows are flagged in 5-fold cross-validation.
  *
  *   npm run train:sentinel [-- --alpaca /path/seed_tasks.jsonl] [-- --check]
  */
@@ -16,6 +16,7 @@ import {
   crossValidatedProbabilities,
   featurise,
   type LabelledText,
+  MAX_BENIGN_FPR,
   quantise,
   thresholdForFpr,
   trainModel,
@@ -23,8 +24,6 @@ import {
 } from "./lib/sentinel-train";
 import { loadTrainingRows } from "./lib/sentinel-data";
 
-/** 0.5%, not the 2% target: new users write unlike the training rows, and the rate rises on unseen text. */
-const MAX_BENIGN_FPR = 0.005;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const alpacaArg = process.argv.indexOf("--alpaca");
 const alpaca = alpacaArg > 0 ? process.argv[alpacaArg + 1] : undefined;
@@ -46,9 +45,15 @@ console.log(
 );
 const model = quantise(trainModel(vectors, labels));
 const file = {
-  version: `sentinel-lr-${BUCKET_BITS}b-v1`,
+  version: `sentinel-lr-${BUCKET_BITS}b-v2`,
   bucketBits: BUCKET_BITS,
-  trainedOn: { rows: rows.length, injections: positives, alpacaSeedTasks: alpaca !== undefined, ...TRAINING },
+  trainedOn: {
+    rows: rows.length,
+    injections: positives,
+    alpacaSeedTasks: alpaca !== undefined,
+    maxBenignFpr: MAX_BENIGN_FPR,
+    ...TRAINING,
+  },
   threshold: Number(threshold.toFixed(6)),
   scale: Number(model.scale.toPrecision(8)),
   bias: Number(model.bias.toPrecision(8)),

@@ -5,8 +5,15 @@ import type { LabelledText } from "./sentinel-train";
 /** Benign text committed with the project (own prompts; an MIT-licensed role-play sample, see docs/guardrails.md). */
 const PROJECT_FILES = [
   "scripts/data/sentinel-benign.jsonl",
+  "scripts/data/sentinel-hard-negatives.jsonl",
+  "scripts/data/sentinel-injections.jsonl",
   "scripts/data/gpteacher-roleplay.sample.jsonl",
   "scripts/data/gsm8k.sample.jsonl",
+  "scripts/data/jailbreak-llms.sample.jsonl",
+  "scripts/data/deepset-prompt-injections.rest.jsonl",
+  "scripts/data/ud-treebanks.sample.jsonl",
+  "scripts/data/xquad.sample.jsonl",
+  "scripts/data/humaneval.sample.jsonl",
 ];
 
 /** Public training rows plus the project's own benign prompts, in file order (the trainer's fixed order). */
@@ -14,12 +21,14 @@ export function loadTrainingRows(repoRoot: string): LabelledText[] {
   const evalDir = process.env.TOLLGATE_EVAL_DIR ?? path.resolve(repoRoot, "../shared/eval");
   const publicRows = path.join(evalDir, "public/injection.public-train.jsonl");
   if (!existsSync(publicRows)) throw new Error(`missing ${publicRows} (set TOLLGATE_EVAL_DIR)`);
-  return [publicRows, ...PROJECT_FILES.map((file) => path.join(repoRoot, file))].flatMap(readJsonl);
+  return [publicRows, ...PROJECT_FILES.map((file) => path.join(repoRoot, file))].flatMap((file) =>
+    readJsonl<LabelledText>(file),
+  );
 }
 
-function readJsonl(file: string): LabelledText[] {
+export function readJsonl<T = LabelledText>(file: string): T[] {
   return readFileSync(file, "utf8")
     .split("\n")
     .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as LabelledText);
+    .map((line) => JSON.parse(line) as T);
 }

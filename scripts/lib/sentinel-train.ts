@@ -1,10 +1,11 @@
 /**
  * Offline training of Sentinel's hashed n-gram logistic regression (see src/guardrails/sentinel/model.ts).
- * Deterministic: rows in a fixed order, a seeded fold split, full-batch Adam (no sampling), so the same
- * inputs give byte-identical weights. Used by scripts/train-sentinel.ts and by the leave-one-source-out
+ * Deterministic: rows in a fixed order, seeded fold split and epoch orders, so the same inputs give
+ * byte-identical weights. Used by scripts/train-sentinel.ts and by the leave-one-source-out
  * figures of scripts/eval-guardrails.ts.
  */
 import { BUCKETS, forEachFeature } from "../../src/guardrails/sentinel/features";
+import { WINDOW } from "../../src/guardrails/sentinel/model";
 import { normaliseToScratch } from "../../src/guardrails/sentinel/normalise";
 
 export interface LabelledText {
@@ -13,7 +14,7 @@ export interface LabelledText {
   source: string;
 }
 
-/** A text as sparse mean counts: the same vector the Worker model scores for a text of one window. */
+/** A text as sparse counts over √(feature count): the vector the Worker model scores for one window. */
 export interface SparseVector {
   buckets: Int32Array;
   values: Float32Array;
@@ -24,19 +25,33 @@ export interface FloatModel {
   weights: Float32Array;
 }
 
-export const TRAINING = { epochs: 160, learningRate: 0.08, l2: 2e-6, seed: 22 } as const;
+/**
+ * The share of held-out benign rows the model alone may flag; its threshold is set there. 1%, under the 2%
+ * target, because text from unseen sources is flagged more often than held-out rows of seen ones.
+ */
+export const MAX_BENIGN_FPR = 0.01;
 
+export const TRAINING = { epochs: 12, learningRate: 0.15, l2: 1e-5, seed: 22, maxChars: WINDOW } as const;
+
+/**
+ * A text as the Worker model sees one window of it: cut at `maxChars` (one window), counts divided by the
+ * square root of the feature count. The cut also keeps training fast enough for leave-one-out runs.
+ */
 export function featurise(text: string): SparseVector {
-  const counts = new Map<number, number>();
+  const touched: number[] = [];
   let total = 0;
-  forEachFeature(normaliseToScratch(text), (bucket) => {
-    counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
+  forEachFeature(normaliseToScratch(text.slice(0, TRAINING.maxChars)), (bucket) => {
+    if (scratchCounts[bucket] === 0) touched.push(bucket);
+    scratchCounts[bucket] = (scratchCounts[bucket] ?? 0) + 1;
     total++;
   });
-  const buckets = Int32Array.from(counts.keys());
-  const values = Float32Array.from(counts.values(), (count) => count / Math.max(1, total));
+  const buckets = Int32Array.from(touched);
+  const norm = Math.sqrt(Math.max(1, total));
+  const values = Float32Array.from(touched, (bucket) => (scratchCounts[bucket] ?? 0) / norm);
+  for (const bucket of touched) scratchCounts[bucket] = 0;
   return { buckets, values };
 }
+const scratchCounts = new Uint32Array(BUCKETS);
 
 export function logit(model: FloatModel, vector: SparseVector): number {
   let z = model.bias;
@@ -49,42 +64,43 @@ export function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 
-/** Class-balanced logistic loss with L2, full-batch Adam. */
-export function trainModel(vectors: readonly SparseVector[], labels: readonly number[]): FloatModel {
+export interface TrainOptions {
+  /** Multiplies the loss of benign rows on top of class balancing: > 1 trades recall for fewer false positives. */
+  benignWeight?: number;
+}
+
+/**
+ * Class-balanced logistic loss with L2, per-row AdaGrad steps in a seeded order per epoch: a dozen passes
+ * reach what full-batch descent needs a hundred and more for, and the same inputs give the same weights.
+ */
+export function trainModel(
+  vectors: readonly SparseVector[],
+  labels: readonly number[],
+  options: TrainOptions = {},
+): FloatModel {
   const weights = new Float32Array(BUCKETS);
-  const m = new Float64Array(BUCKETS + 1);
-  const v = new Float64Array(BUCKETS + 1);
-  const grad = new Float64Array(BUCKETS + 1);
+  const squared = new Float64Array(BUCKETS + 1);
   const positives = labels.filter((label) => label === 1).length;
   const classWeight = [
-    vectors.length / (2 * Math.max(1, vectors.length - positives)),
+    (vectors.length / (2 * Math.max(1, vectors.length - positives))) * (options.benignWeight ?? 1),
     vectors.length / (2 * Math.max(1, positives)),
   ];
   let bias = 0;
-  const { epochs, learningRate, l2 } = TRAINING;
-  const beta1 = 0.9;
-  const beta2 = 0.999;
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    grad.fill(0);
-    vectors.forEach((vector, row) => {
+  const { epochs, learningRate, l2, seed } = TRAINING;
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for (const row of seededOrder(vectors.length, seed + epoch)) {
+      const vector = vectors[row] as SparseVector;
       const y = labels[row] ?? 0;
       const g = (sigmoid(logit({ bias, weights }, vector)) - y) * (classWeight[y] ?? 1);
       for (let i = 0; i < vector.buckets.length; i++) {
         const bucket = vector.buckets[i] ?? 0;
-        grad[bucket] = (grad[bucket] ?? 0) + g * (vector.values[i] ?? 0);
+        const current = weights[bucket] ?? 0;
+        const step = g * (vector.values[i] ?? 0) + l2 * current;
+        squared[bucket] = (squared[bucket] ?? 0) + step * step;
+        weights[bucket] = current - (learningRate * step) / (Math.sqrt(squared[bucket] ?? 0) + 1e-8);
       }
-      grad[BUCKETS] = (grad[BUCKETS] ?? 0) + g;
-    });
-    const correction1 = 1 - beta1 ** epoch;
-    const correction2 = 1 - beta2 ** epoch;
-    for (let j = 0; j <= BUCKETS; j++) {
-      const current = j === BUCKETS ? bias : (weights[j] ?? 0);
-      const g = (grad[j] ?? 0) / vectors.length + (j === BUCKETS ? 0 : l2 * current);
-      m[j] = beta1 * (m[j] ?? 0) + (1 - beta1) * g;
-      v[j] = beta2 * (v[j] ?? 0) + (1 - beta2) * g * g;
-      const step = (learningRate * ((m[j] ?? 0) / correction1)) / (Math.sqrt((v[j] ?? 0) / correction2) + 1e-8);
-      if (j === BUCKETS) bias -= step;
-      else weights[j] = current - step;
+      squared[BUCKETS] = (squared[BUCKETS] ?? 0) + g * g;
+      bias -= (learningRate * g) / (Math.sqrt(squared[BUCKETS] ?? 0) + 1e-8);
     }
   }
   return { bias, weights };

@@ -2,7 +2,7 @@ import { EMPTY_BLOCKLIST, validateBlocklist, type CompiledBlocklist } from "./bl
 import { buildCueIndex, scanCues } from "./cue-scan";
 import { decodeEmbedded } from "./decode";
 import { disguisedVariants } from "./disguises";
-import { type LearnedModel, modelProbability, PATTERNS_ONLY } from "./model";
+import { type LearnedModel, modelProbability, PATTERNS_ONLY, SHIPPED_MODEL } from "./model";
 import { codesToString, normaliseToScratch } from "./normalise";
 import { PATTERNS, type Family } from "./patterns";
 
@@ -20,10 +20,7 @@ export interface SentinelVerdict {
 export interface SentinelOptions {
   /** A compiled blocklist, or raw `sentinel_blocklist` entries (invalid entries are skipped). */
   blocklist?: CompiledBlocklist | readonly string[];
-  /**
-   * The learned stage. Off (PATTERNS_ONLY) by default for now: the shipped weights still flag some benign
-   * questions about "previous instructions" (see docs/guardrails.md); pass SHIPPED_MODEL to enable it.
-   */
+  /** The learned stage: SHIPPED_MODEL by default; PATTERNS_ONLY turns it off (pattern tests, baselines). */
   model?: LearnedModel;
 }
 
@@ -53,7 +50,7 @@ export function scoreInjection(text: string, options: SentinelOptions = {}): Sen
   const codes = normaliseToScratch(text);
   const normalised = codesToString(codes);
   // Before any other normalisation: `codes` is a scratch buffer the decoded segments overwrite.
-  const model = options.model ?? PATTERNS_ONLY;
+  const model = options.model ?? SHIPPED_MODEL;
   // The patterns-only model never flags, so its feature pass is skipped.
   const probability = model === PATTERNS_ONLY ? 0 : modelProbability(codes, model);
   const seen = new Set<string>();
