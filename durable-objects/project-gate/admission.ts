@@ -1,5 +1,5 @@
 import { chooseModel } from "../../src/data-plane/model-policy";
-import { currentCounter, fits, microUsdFor, reserve, worstCaseTokens } from "../../src/limits/budget";
+import { currentCounter, dearest, fits, microUsdFor, reserve, worstCaseTokens } from "../../src/limits/budget";
 import { localBudgets, poolsFor } from "../../src/limits/budget-lines";
 import { secondsUntilRollover } from "../../src/limits/periods";
 import * as store from "../../src/limits/gate-store";
@@ -7,6 +7,8 @@ import type { AdmitDecision, AdmitInput } from "../../src/limits/gate-types";
 import { checkWindow, recordHit, removeHit, userRpmLimit } from "../../src/limits/sliding-window";
 import { mergeTier, type TierOverrides } from "../../src/settings/schema";
 import { microUsdPerMillion } from "../../src/usage/pricing";
+import { reasoningBeyondCap } from "../../src/usage/reasoning";
+import { systemPromptTokens } from "../../src/usage/token-count";
 import type { GateContext } from "./context";
 import { reservePools } from "./pools";
 import { releaseLocal, remainingOf, type ReservedLine, type StoredReservation } from "./reservation";
@@ -52,10 +54,26 @@ export async function admit(gate: GateContext, input: AdmitInput): Promise<Admit
   const rateLimit = tighter(projectCheck, userCheck);
 
   // Budgets: reserve the worst case, in tokens and (when the model is priced) in micro-USD.
-  const worst = worstCaseTokens(input.estimatedPromptTokens, input.maxTokens, settings.max_tokens_cap);
+  // The estimate covers what the provider will bill: the client's messages, the system prompt injected after
+  // admission, every one of the `n` choices and reasoning the cap does not bound (docs/limits.md).
+  // A fallback model may answer instead, so the dearest and most reasoning of them all is what is reserved.
+  const modelRef = chooseModel(input.model ?? undefined, settings);
+  const candidates = [modelRef, ...settings.fallback_models];
+  const worst = worstCaseTokens(
+    input.estimatedPromptTokens + systemPromptTokens(settings.system_prompt),
+    {
+      maxTokens: input.maxTokens,
+      choices: input.choices,
+      reasoningTokens: Math.max(...candidates.map(reasoningBeyondCap)),
+    },
+    settings.max_tokens_cap,
+  );
   const tokens = worst.prompt + worst.completion;
   // A request without an explicit model runs on the project's (tier-merged) model: price that one.
-  const price = input.priceMicroUsdPerMillion ?? microUsdPerMillion(chooseModel(input.model ?? undefined, settings));
+  const price = dearest([
+    input.priceMicroUsdPerMillion ?? microUsdPerMillion(modelRef),
+    ...settings.fallback_models.map((ref) => microUsdPerMillion(ref)),
+  ]);
   const microUsd = microUsdFor(worst.prompt, worst.completion, price);
   const lines: ReservedLine[] = [];
   for (const line of localBudgets(settings, input.userId)) {

@@ -26,7 +26,8 @@ export function admitRequest() {
     const sessionId = readSessionId(c.req.header("X-Session-Id"));
     const requestedModel = chat.model && !isDefaultAlias(chat.model) ? chat.model : null;
     const explicit = requestedModel?.includes("/") ? resolveModel(requestedModel) : null;
-    const completions = (chat.max_completion_tokens ?? chat.max_tokens ?? undefined) as number | undefined;
+    // Both caps given: the larger is reserved (a provider reading the other one could generate that much).
+    const completions = Math.max(chat.max_completion_tokens ?? 0, chat.max_tokens ?? 0) || undefined;
     const input: AdmitInput = {
       requestId: c.get("requestId"),
       userId: claims.uid,
@@ -35,7 +36,8 @@ export function admitRequest() {
       provider: explicit?.provider.id ?? "",
       model: requestedModel,
       estimatedPromptTokens: estimatePromptTokens(chat.messages, chat.tools),
-      ...(completions !== undefined && { maxTokens: completions * (chat.n ?? 1) }),
+      ...(completions !== undefined && { maxTokens: completions }),
+      ...(chat.n != null && { choices: chat.n }),
       // Without an explicit model the gate prices the project's (tier-merged) model itself.
       ...(explicit && { priceMicroUsdPerMillion: microUsdPerMillion(`${explicit.provider.id}/${explicit.model}`) }),
     };

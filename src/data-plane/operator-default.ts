@@ -56,8 +56,11 @@ function allowance(tenantId: string, limit: number): SharedBudgetLimit[] {
 
 /**
  * Tokens to reserve for one upstream body, pure: the whole body's estimate (JSON syntax makes it err
- * high, the safe side) plus its completion cap under whichever name the provider uses.
+ * high, the safe side) plus its completion cap under whichever name the provider uses, once per choice.
  */
+/** The most choices a chat request may ask for (ChatRequest's `n`). */
+const MAX_CHOICES = 128;
+
 export function reservationTokens(body: string): number {
   let cap = UNCAPPED_COMPLETION_RESERVE;
   try {
@@ -70,6 +73,11 @@ export function reservationTokens(body: string): number {
       nested("inferenceConfig", "maxTokens"),
     ].find((value): value is number => typeof value === "number" && value > 0);
     if (found !== undefined) cap = found;
+    // Every choice is generated and billed: OpenAI's `n`, Gemini's `candidateCount`.
+    const choices = [json.n, nested("generationConfig", "candidateCount")].find(
+      (value): value is number => typeof value === "number" && value > 1,
+    );
+    if (choices !== undefined) cap *= Math.min(choices, MAX_CHOICES);
   } catch {
     // not JSON: the text estimate and the default cap still bound it
   }

@@ -52,16 +52,43 @@ export function settle(counter: Counter, reservedPeriod: string, reservedAmount:
   return { ...counter, reserved: Math.max(0, counter.reserved - release), spent: counter.spent + charged };
 }
 
-/** SPEC: reserve prompt estimate + max_tokens, or the project's cap when the request names none. */
-export function worstCaseTokens(estimatedPromptTokens: number, maxTokens: number | undefined, maxTokensCap: number) {
+/** What bounds a request's completion: the client's per-choice cap, how many choices, hidden reasoning. */
+export interface CompletionBound {
+  /** The request's `max_tokens` / `max_completion_tokens` (per choice); the project's cap when absent. */
+  maxTokens?: number | undefined;
+  /** `n` (Gemini `candidateCount`): every choice is generated and billed. */
+  choices?: number | undefined;
+  /** Reasoning a model may generate beyond the cap it is sent (src/usage/reasoning.ts), per choice. */
+  reasoningTokens?: number | undefined;
+}
+
+/**
+ * SPEC: reserve prompt estimate + max_tokens, or the project's cap when the request names none — for each of
+ * the `n` choices, plus any reasoning the cap does not bound:
+ *
+ *   completion = ((maxTokens ?? maxTokensCap) + reasoningTokens) × max(1, choices)
+ */
+export function worstCaseTokens(estimatedPromptTokens: number, bound: CompletionBound, maxTokensCap: number) {
   // A larger explicit max_tokens is reserved as asked: the provider may really generate that much.
-  const completion = maxTokens ?? maxTokensCap;
-  return { prompt: Math.max(0, Math.ceil(estimatedPromptTokens)), completion: Math.max(0, Math.ceil(completion)) };
+  const perChoice = (bound.maxTokens ?? maxTokensCap) + Math.max(0, bound.reasoningTokens ?? 0);
+  const choices = Math.max(1, Math.floor(bound.choices ?? 1));
+  return {
+    prompt: Math.max(0, Math.ceil(estimatedPromptTokens)),
+    completion: Math.max(0, Math.ceil(perChoice)) * choices,
+  };
 }
 
 export interface PricePerMillion {
   input: number;
   output: number;
+}
+
+/** The componentwise highest of some prices: an upper bound for whichever of those models answers. */
+export function dearest(prices: readonly PricePerMillion[]): PricePerMillion {
+  return prices.reduce((a, b) => ({ input: Math.max(a.input, b.input), output: Math.max(a.output, b.output) }), {
+    input: 0,
+    output: 0,
+  });
 }
 
 /** Micro-USD of a token count at per-million prices (micro-USD), rounded up so a reservation never falls short. */

@@ -81,8 +81,12 @@ export interface AdmitInput {
   provider: string;
   /** Requested model, or null for the project's `provider_model`. */
   model: string | null;
+  /** The client's messages and tool schemas; the gate adds the project's `system_prompt` it injects. */
   estimatedPromptTokens: number;
+  /** The completion cap per choice (`max_tokens` / `max_completion_tokens`); the project's cap when absent. */
   maxTokens?: number;
+  /** `n`: how many choices the provider generates (and bills); 1 when absent. */
+  choices?: number;
   priceMicroUsdPerMillion?: PricePerMillion;
   /** Epoch ms; injected by tests, defaults to Date.now(). */
   now?: number;

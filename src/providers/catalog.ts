@@ -21,6 +21,11 @@ export interface ProviderRow {
   defaultModels: readonly string[];
   /** True only for the built-in mock: it never leaves the Worker. */
   mock?: true;
+  /**
+   * The field the completion cap travels in. OpenAI's reasoning models refuse `max_tokens`, and only
+   * `max_completion_tokens` bounds their reasoning tokens too (src/usage/reasoning.ts).
+   */
+  capField?: "max_completion_tokens";
 }
 
 export const PROVIDER_CATALOG = [
@@ -32,6 +37,7 @@ export const PROVIDER_CATALOG = [
     auth: "bearer",
     keyCheckPath: "/models",
     defaultModels: ["gpt-4o-mini", "gpt-4o", "gpt-4.1-mini"],
+    capField: "max_completion_tokens",
   },
   {
     id: "openrouter",

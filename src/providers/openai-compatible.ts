@@ -8,7 +8,14 @@ import {
   type TokenUsage,
 } from "./adapter";
 import { authHeaders, type ProviderRow } from "./catalog";
-import { FinishReason, ToolCall, ToolCallDelta, type ChatCompletion, type ChatCompletionChunk } from "./openai-schema";
+import {
+  FinishReason,
+  ToolCall,
+  ToolCallDelta,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type ChatRequest,
+} from "./openai-schema";
 
 /**
  * The one adapter of the OpenAI-compatible family (openai, openrouter, mistral, groq, together,
@@ -77,14 +84,24 @@ function errorText(json: unknown): string | null {
   return typeof parsed.data.error === "string" ? parsed.data.error : parsed.data.error.message;
 }
 
-export function openAICompatibleAdapter(row: Pick<ProviderRow, "id" | "auth">): ProviderAdapter {
+/**
+ * The completion cap in the field the provider honours. For OpenAI it is `max_completion_tokens` (the larger
+ * of the two caps, which is what admission reserved); others get the request's fields as they came.
+ */
+function capFields(row: Pick<ProviderRow, "capField">, request: ChatRequest) {
+  const cap = Math.max(request.max_tokens ?? 0, request.max_completion_tokens ?? 0);
+  if (row.capField !== "max_completion_tokens" || cap === 0) return {};
+  return { max_tokens: undefined, max_completion_tokens: cap };
+}
+
+export function openAICompatibleAdapter(row: Pick<ProviderRow, "id" | "auth" | "capField">): ProviderAdapter {
   return {
     id: row.id,
 
     toRequest(request, target) {
       // `metadata` is the gateway's own bookkeeping and several family members reject it.
       const { model: _model, metadata: _metadata, ...rest } = request;
-      const body = { ...rest, model: target.model };
+      const body = { ...rest, ...capFields(row, request), model: target.model };
       if (request.stream) body.stream_options = { ...request.stream_options, include_usage: true };
       return {
         url: `${target.baseUrl.replace(/\/+$/, "")}/chat/completions`,

@@ -98,6 +98,18 @@ export const ResponseFormat = z.discriminatedUnion("type", [
   }),
 ]);
 
+/**
+ * A parameter that makes the provider bill beyond the model's token prices, which the price table (and so
+ * the reservation) cannot bound: refused with 400 naming it, rather than silently dropped.
+ */
+function notPriced(what: string) {
+  return z
+    .unknown()
+    .refine((value) => value == null, `${what} is billed beyond the model's token prices and is not supported`)
+    .transform(() => undefined)
+    .optional();
+}
+
 export const ChatRequest = z.object({
   model: z.string().min(1).max(200).optional(),
   messages: z.array(ChatMessage).min(1),
@@ -123,7 +135,15 @@ export const ChatRequest = z.object({
   logprobs: z.boolean().nullish(),
   top_logprobs: z.number().int().min(0).max(20).nullish(),
   reasoning_effort: z.enum(["minimal", "low", "medium", "high"]).nullish(),
-  service_tier: z.string().nullish(),
+  // Billing-changing parameters (docs/limits.md): the price table has one price per model, so a tier dearer
+  // than it (priority, scale) is refused; flex costs less and is charged at the table price.
+  service_tier: z
+    .enum(["auto", "default", "flex"], { error: "service_tier other than auto, default or flex changes the price" })
+    .nullish(),
+  prediction: notPriced("prediction (predicted outputs bill rejected prediction tokens)"),
+  audio: notPriced("audio output"),
+  modalities: z.array(z.literal("text", { error: "modalities other than text are billed at audio prices" })).optional(),
+  web_search_options: notPriced("web_search_options (billed per search)"),
 });
 export type ChatRequest = z.infer<typeof ChatRequest>;
 

@@ -48,6 +48,11 @@ function messageTokens(message: ChatMessage): number {
   return tokens;
 }
 
+/** The project's `system_prompt` as the gateway injects it (one system message), for admission's estimate. */
+export function systemPromptTokens(systemPrompt: string | null): number {
+  return systemPrompt ? messageTokens({ role: "system", content: systemPrompt }) : 0;
+}
+
 /**
  * Prompt tokens of a request, estimated before the call to reserve budget: every message with its
  * framing, plus tool definitions (providers bill their JSON schema as prompt text).

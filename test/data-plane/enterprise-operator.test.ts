@@ -48,6 +48,8 @@ describe("reservationTokens", () => {
     ["Gemini maxOutputTokens", { generationConfig: { maxOutputTokens: 50 } }, 50],
     ["Converse maxTokens", { inferenceConfig: { maxTokens: 70 } }, 70],
     ["no cap", { messages: [] }, 4_096],
+    ["OpenAI n × max_tokens", { messages: [], max_tokens: 100, n: 8 }, 800],
+    ["Gemini candidateCount × maxOutputTokens", { generationConfig: { maxOutputTokens: 50, candidateCount: 4 } }, 200],
   ])("reserves the body's estimate plus the %s cap", (_name, body, cap) => {
     const text = JSON.stringify(body);
     expect(reservationTokens(text) - cap).toBeGreaterThan(0);

@@ -1,4 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { dearest, microUsdFor } from "../../src/limits/budget";
+import { microUsdPerMillion } from "../../src/usage/pricing";
+import { reasoningBeyondCap } from "../../src/usage/reasoning";
+import { systemPromptTokens } from "../../src/usage/token-count";
 import { admitInput, freshGate, settleInput, snapshot, T0 } from "./gate-fixture";
 
 /** Each request reserves 10 prompt + 10 completion = 20 tokens. */
@@ -60,6 +64,52 @@ describe("project gate: token budgets", () => {
       ok: true,
       reservation: { tokens: 1_000 },
     });
+  });
+
+  it.each([
+    // what the request asks for          reserved tokens (prompt 10, max_tokens_cap 100)
+    [{ maxTokens: undefined, choices: 8 }, 10 + 8 * 100], // n without max_tokens: the cap, n times
+    [{ maxTokens: 30, choices: 4 }, 10 + 4 * 30], // n with max_tokens
+    [{ maxTokens: 30, choices: undefined }, 10 + 30],
+  ])("reserves the completion for every one of the n choices: %o", async (bound, reserved) => {
+    const { projectId, gate } = freshGate();
+    await gate.configure(snapshot(projectId, {}, { max_tokens_cap: 100 }));
+    expect(await gate.admit(admitInput({ estimatedPromptTokens: 10, ...bound, now: T0 }))).toMatchObject({
+      ok: true,
+      reservation: { tokens: reserved },
+    });
+  });
+
+  it("adds the system_prompt it injects after admission to the prompt estimate, per tier", async () => {
+    const { projectId, gate } = freshGate();
+    const prompt = "You answer questions about the product only. ".repeat(20);
+    await gate.configure(
+      snapshot(projectId, { tiers: { bare: { system_prompt: null } } }, { system_prompt: prompt, max_tokens_cap: 100 }),
+    );
+    const withPrompt = await gate.admit(admitInput({ estimatedPromptTokens: 10, maxTokens: 10, now: T0 }));
+    const bare = await gate.admit(admitInput({ estimatedPromptTokens: 10, maxTokens: 10, tier: "bare", now: T0 }));
+    if (!withPrompt.ok || !bare.ok) throw new Error("not admitted");
+    expect(bare.reservation.tokens).toBe(20);
+    expect(withPrompt.reservation.tokens).toBe(20 + systemPromptTokens(prompt));
+    expect(systemPromptTokens(prompt)).toBeGreaterThan(100);
+  });
+
+  it("reserves reasoning the cap does not bound, and prices the dearest fallback", async () => {
+    const { projectId, gate } = freshGate();
+    await gate.configure(
+      snapshot(
+        projectId,
+        {},
+        { provider_model: "openai/gpt-4o-mini", fallback_models: ["deepseek/deepseek-reasoner"], max_tokens_cap: 100 },
+      ),
+    );
+    const decision = await gate.admit(admitInput({ estimatedPromptTokens: 10, maxTokens: 10, model: null, now: T0 }));
+    if (!decision.ok) throw new Error("not admitted");
+    const completion = 10 + reasoningBeyondCap("deepseek/deepseek-reasoner");
+    expect(decision.reservation.tokens).toBe(10 + completion);
+    const price = dearest([microUsdPerMillion("openai/gpt-4o-mini"), microUsdPerMillion("deepseek/deepseek-reasoner")]);
+    expect(decision.reservation.microUsd).toBe(microUsdFor(10, completion, price));
+    expect(price).not.toEqual(microUsdPerMillion("openai/gpt-4o-mini"));
   });
 
   it.each([

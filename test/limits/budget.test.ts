@@ -8,6 +8,7 @@ import {
   settle,
   usdToMicro,
   worstCaseTokens,
+  dearest,
 } from "../../src/limits/budget";
 import { periodKey, secondsUntilRollover } from "../../src/limits/periods";
 
@@ -67,11 +68,26 @@ describe("reserve and settle", () => {
 
 describe("worst case", () => {
   it.each([
-    [100, 50, 4096, { prompt: 100, completion: 50 }],
-    [100, undefined, 4096, { prompt: 100, completion: 4096 }],
-    [99.2, 8000, 4096, { prompt: 100, completion: 8000 }],
-  ])("prompt %f, max_tokens %s, cap %i", (prompt, max, cap, expected) => {
-    expect(worstCaseTokens(prompt, max, cap)).toEqual(expected);
+    [100, { maxTokens: 50 }, 4096, { prompt: 100, completion: 50 }],
+    [100, {}, 4096, { prompt: 100, completion: 4096 }],
+    [99.2, { maxTokens: 8000 }, 4096, { prompt: 100, completion: 8000 }],
+    // n choices are each generated and billed, with or without max_tokens
+    [10, { choices: 128 }, 4096, { prompt: 10, completion: 128 * 4096 }],
+    [10, { maxTokens: 50, choices: 3 }, 4096, { prompt: 10, completion: 150 }],
+    // reasoning the cap does not bound is reserved per choice on top of it
+    [10, { maxTokens: 50, choices: 2, reasoningTokens: 1000 }, 4096, { prompt: 10, completion: 2100 }],
+    [10, { choices: 0 }, 4096, { prompt: 10, completion: 4096 }],
+  ])("prompt %f, bound %o, cap %i", (prompt, bound, cap, expected) => {
+    expect(worstCaseTokens(prompt, bound, cap)).toEqual(expected);
+  });
+
+  it("takes the componentwise dearest of several prices", () => {
+    expect(
+      dearest([
+        { input: 1, output: 9 },
+        { input: 5, output: 2 },
+      ]),
+    ).toEqual({ input: 5, output: 9 });
   });
 
   it("prices in micro-USD, rounding up", () => {

@@ -51,6 +51,41 @@ describe("the OpenAI-compatible family is one adapter over catalog rows", () => 
   });
 });
 
+describe("the completion cap reaches the provider in the field that bounds reasoning too", () => {
+  const body = (id: string, caps: Record<string, number>) =>
+    JSON.parse(
+      (adapterFor(id) as ProviderAdapter).toRequest(
+        ChatRequest.parse({ messages: [{ role: "user", content: "hi" }], ...caps }),
+        { model: "o4-mini", apiKey: "k", baseUrl: "https://x/v1" },
+      ).init.body ?? "",
+    );
+
+  it.each([
+    [{ max_tokens: 300 }, 300],
+    [{ max_completion_tokens: 200 }, 200],
+    [{ max_tokens: 300, max_completion_tokens: 200 }, 300], // the larger, which admission reserved
+  ])("OpenAI gets max_completion_tokens for %o", (caps, cap) => {
+    const sent = body("openai", caps);
+    expect(sent.max_completion_tokens).toBe(cap);
+    expect(sent).not.toHaveProperty("max_tokens");
+  });
+
+  it("other family members get the fields as the request had them", () => {
+    expect(body("mistral", { max_tokens: 300 })).toMatchObject({ max_tokens: 300 });
+    expect(body("mistral", { max_tokens: 300 })).not.toHaveProperty("max_completion_tokens");
+  });
+
+  it("charges reasoning tokens: they are part of the completion_tokens OpenAI reports", () => {
+    const usage = {
+      prompt_tokens: 12,
+      completion_tokens: 1_250,
+      total_tokens: 1_262,
+      completion_tokens_details: { reasoning_tokens: 1_200 },
+    };
+    expect(openai.usage({ choices: [], usage })).toEqual({ promptTokens: 12, completionTokens: 1_250 });
+  });
+});
+
 describe("OpenAI-compatible responses", () => {
   it("keeps the reply, refits identifiers and reads usage", () => {
     expect(openai.fromResponse(completion, META)).toEqual({
