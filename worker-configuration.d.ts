@@ -5,6 +5,7 @@ interface Env {
   MEMORY: DurableObjectNamespace<import("./durable-objects/conversation-memory").ConversationMemory>;
   BUDGET_POOL: DurableObjectNamespace<import("./durable-objects/budget-pool").BudgetPool>;
   IP_LIMITER: DurableObjectNamespace<import("./durable-objects/ip-limiter").IpLimiter>;
+  STORED_RESPONSES: DurableObjectNamespace<import("./durable-objects/stored-responses").StoredResponses>;
   /** The built dashboard (wrangler.toml [assets]); read only by src/control-plane/dashboard.ts. */
   ASSETS: Fetcher;
   UPSTASH_REDIS_REST_URL?: string;

@@ -8,6 +8,7 @@ import { routeHost } from "./routing/host";
 
 export { ProjectGate } from "../durable-objects/project-gate";
 export { ConversationMemory } from "../durable-objects/conversation-memory";
+export { StoredResponses } from "../durable-objects/stored-responses";
 export { BudgetPool } from "../durable-objects/budget-pool";
 export { IpLimiter } from "../durable-objects/ip-limiter";
 

@@ -14,6 +14,7 @@ import { clearMemory, readMemory } from "./memory-routes";
 import { createMessage } from "./messages/route";
 import { entryChecks, inferencePipeline } from "./pipeline";
 import { createResponse } from "./responses/route";
+import { deleteResponse, readStoredResponse } from "./responses/stored-routes";
 
 /** The data plane on project hostnames: OpenAI-compatible endpoints and Anthropic Messages behind the SPEC pipeline. */
 export function dataPlaneApp() {
@@ -26,6 +27,8 @@ export function dataPlaneApp() {
   app.post("/v1/responses", every(...inferencePipeline("responses")), createResponse);
   app.post("/v1/messages", every(...inferencePipeline("messages")), createMessage);
   app.post("/v1/embeddings", every(...inferencePipeline("embeddings")), createEmbeddings);
+  app.get("/v1/responses/:id", every(...entryChecks()), readStoredResponse);
+  app.delete("/v1/responses/:id", every(...entryChecks()), deleteResponse);
   app.get("/v1/models", every(...entryChecks()), async (c) => {
     const project = await findProject(database(c.env), c.get("project").id);
     const data = project ? await projectModels(c.env, project, "end_user") : [];

@@ -37,9 +37,18 @@ export interface DataPlaneEnv {
     embeddings: EmbeddingsRequest;
     /** Set once admission reserved budget for this request: it must be settled exactly once. */
     admission: AdmissionState;
+    /** Set by the Responses parse step only: what `store` and `previous_response_id` asked for. */
+    responses: ResponsesState | undefined;
     /** The sealed BYOK keys that may pay for this project, as admission returned them (no D1 read). */
     credentials: PayingCredentials;
   };
+}
+
+export interface ResponsesState {
+  store: boolean;
+  previousResponseId: string | null;
+  /** Leading chat messages that are this request's `instructions`, not conversation (0 or 1). */
+  instructionMessages: number;
 }
 
 /** What one admitted request carries from admission to settlement. */

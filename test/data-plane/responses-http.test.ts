@@ -112,7 +112,8 @@ describe("POST /v1/responses", () => {
     const cases: [unknown, string | null][] = [
       [{}, "input"],
       [{ input: [] }, "input"],
-      [{ input: "hi", previous_response_id: "resp_123" }, "previous_response_id"],
+      [{ input: "hi", previous_response_id: "not-a-response-id" }, "previous_response_id"],
+      [{ input: "hi", conversation: "conv_1" }, "conversation"],
       [{ input: "hi", background: true }, "background"],
       [{ input: "hi", tools: [{ type: "web_search" }] }, "tools.0.type"],
       [{ input: "hi", max_output_tokens: 0 }, "max_output_tokens"],

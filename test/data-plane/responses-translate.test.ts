@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { chatToResponse } from "../../src/data-plane/responses/from-chat";
 import { ResponsesRequest } from "../../src/data-plane/responses/request";
 import { responsesStreamTranslator } from "../../src/data-plane/responses/stream";
+import { storedRecord } from "../../src/data-plane/responses/stored-record";
 import { responsesToChat } from "../../src/data-plane/responses/to-chat";
 import type { ChatCompletion, ChatCompletionChunk } from "../../src/providers/openai-schema";
 
@@ -104,8 +105,10 @@ describe("responsesToChat", () => {
       top_p: 0.9,
       user: "u1",
       metadata: { k: "v" },
+      reasoning: { effort: "low" },
     });
     expect(chat).toMatchObject({
+      reasoning_effort: "low",
       model: "mock/echo",
       tools: [
         {
@@ -293,5 +296,49 @@ describe("responsesStreamTranslator", () => {
     ];
     expect(events.map((e) => e.event).slice(-1)).toEqual(["error"]);
     expect(events.at(-1)?.data).toMatchObject({ code: "provider_error", message: "upstream broke", param: null });
+  });
+});
+
+describe("storedRecord", () => {
+  const placeholders = { "<EMAIL_1>": "ann@example.com" };
+  const response = {
+    id: "resp_1",
+    output_text: "Mail ann@example.com",
+    output: [
+      {
+        type: "message" as const,
+        id: "msg_1",
+        status: "completed" as const,
+        role: "assistant" as const,
+        content: [{ type: "output_text" as const, text: "Mail ann@example.com", annotations: [] as [] }],
+      },
+      {
+        type: "function_call" as const,
+        id: "fc_c1",
+        call_id: "c1",
+        name: "send",
+        arguments: '{"to":"ann@example.com"}',
+        status: "completed" as const,
+      },
+    ],
+  };
+
+  it("puts the placeholders back everywhere and ends the conversation with the answer as one assistant turn", () => {
+    const record = storedRecord([{ role: "user", content: "Write to <EMAIL_1>" }], response, placeholders);
+    expect(JSON.stringify(record)).not.toContain("ann@example.com");
+    expect(record.response.output_text).toBe("Mail <EMAIL_1>");
+    expect(record.conversation).toEqual([
+      { role: "user", content: "Write to <EMAIL_1>" },
+      {
+        role: "assistant",
+        content: "Mail <EMAIL_1>",
+        tool_calls: [{ id: "c1", type: "function", function: { name: "send", arguments: '{"to":"<EMAIL_1>"}' } }],
+      },
+    ]);
+  });
+
+  it("without masking keeps the answer as it is", () => {
+    const record = storedRecord([], response, {});
+    expect(record.response).toEqual(response);
   });
 });

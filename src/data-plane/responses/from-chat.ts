@@ -40,9 +40,18 @@ export function responseUsage(usage: Usage | undefined | null): ResponseUsage | 
   };
 }
 
+/** What the Response object echoes of the request's storage fields. */
+export interface StorageEcho {
+  store: boolean;
+  previousResponseId: string | null;
+}
+const NOT_STORED: StorageEcho = { store: false, previousResponseId: null };
+
+export type ResponseObject = ReturnType<typeof responseObject>;
+
 /** The Response object around `output`; `finish` decides completed vs incomplete (the token cap was hit). */
 export function responseObject(
-  base: { id: string; created: number; model: string },
+  base: { id: string; created: number; model: string } & Partial<StorageEcho>,
   output: ResponseOutputItem[],
   finish: FinishReason | null,
   usage: ResponseUsage | null,
@@ -60,15 +69,14 @@ export function responseObject(
     output_text: text.join(""),
     error: null,
     incomplete_details: incomplete ? { reason: "max_output_tokens" } : null,
-    // Nothing is stored (previous_response_id is refused), whatever `store` asked.
-    store: false,
-    previous_response_id: null,
+    store: base.store ?? false,
+    previous_response_id: base.previousResponseId ?? null,
     usage,
   };
 }
 
 /** A whole chat completion as a Responses API response object (pure). */
-export function chatToResponse(completion: ChatCompletion) {
+export function chatToResponse(completion: ChatCompletion, storage: StorageEcho = NOT_STORED) {
   const choice = completion.choices[0];
   const suffix = completion.id.replace(/^chatcmpl-/, "");
   const output: ResponseOutputItem[] = [];
@@ -90,6 +98,6 @@ export function chatToResponse(completion: ChatCompletion) {
       arguments: call.function.arguments,
       status: "completed",
     });
-  const base = { id: responseIdOf(completion.id), created: completion.created, model: completion.model };
+  const base = { id: responseIdOf(completion.id), created: completion.created, model: completion.model, ...storage };
   return responseObject(base, output, choice?.finish_reason ?? null, responseUsage(completion.usage));
 }

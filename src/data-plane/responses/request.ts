@@ -59,6 +59,9 @@ const TextFormat = z.discriminatedUnion("type", [
   }),
 ]);
 
+/** `resp_…` as the gateway hands them out; anything else cannot name a stored response. */
+export const ResponseId = z.string().regex(/^resp_[A-Za-z0-9_-]{1,100}$/, "must be a response id (resp_…)");
+
 /** A field the gateway knows but does not serve: present (not null) is a 400 naming it. */
 const refused = (why: string) => z.null({ error: why }).optional();
 
@@ -75,13 +78,15 @@ export const ResponsesRequest = z.object({
   max_output_tokens: z.number().int().positive().nullish(),
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
+  reasoning: z.object({ effort: z.enum(["minimal", "low", "medium", "high"]).nullish() }).nullish(),
+  service_tier: z.string().nullish(),
   stream: z.boolean().nullish(),
   store: z.boolean().nullish(),
   user: z.string().max(256).optional(),
   metadata: z.record(z.string(), z.string()).nullish(),
-  previous_response_id: refused(
-    "previous_response_id is not supported by this gateway yet; send the earlier turns in `input`",
-  ),
+  previous_response_id: ResponseId.nullish(),
+  conversation: refused("conversation objects are not supported; chain responses with previous_response_id"),
+  prompt: refused("prompt templates are not supported; send the prompt in instructions and input"),
   background: z
     .boolean()
     .nullish()

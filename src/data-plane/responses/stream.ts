@@ -1,6 +1,14 @@
 import type { ChatCompletionChunk, FinishReason } from "../../providers/openai-schema";
 import type { ChatStreamTranslator } from "../translated-stream";
-import { type ResponseOutputItem, responseIdOf, responseObject, type ResponseUsage, responseUsage } from "./from-chat";
+import {
+  type ResponseObject,
+  type ResponseOutputItem,
+  responseIdOf,
+  responseObject,
+  type ResponseUsage,
+  responseUsage,
+  type StorageEcho,
+} from "./from-chat";
 
 type FunctionCallItem = Extract<ResponseOutputItem, { type: "function_call" }>;
 type MessageItem = Extract<ResponseOutputItem, { type: "message" }>;
@@ -9,9 +17,11 @@ type MessageItem = Extract<ResponseOutputItem, { type: "message" }>;
  * chat.completion.chunk → Responses API events (pure state machine). The message item opens on the first text,
  * each tool call gets its own item, and everything closes at the end of the chat stream, where usage is known.
  */
-export function responsesStreamTranslator(): ChatStreamTranslator {
+export function responsesStreamTranslator(
+  options: { storage?: StorageEcho; onCompleted?: (response: ResponseObject) => void } = {},
+): ChatStreamTranslator {
   let sequence = 0;
-  let base: { id: string; created: number; model: string } | undefined;
+  let base: ({ id: string; created: number; model: string } & Partial<StorageEcho>) | undefined;
   const output: ResponseOutputItem[] = [];
   let message: MessageItem | undefined;
   const calls = new Map<number, FunctionCallItem>();
@@ -29,7 +39,7 @@ export function responsesStreamTranslator(): ChatStreamTranslator {
 
   function start(chunk: ChatCompletionChunk) {
     if (base) return [];
-    base = { id: responseIdOf(chunk.id), created: chunk.created, model: chunk.model };
+    base = { id: responseIdOf(chunk.id), created: chunk.created, model: chunk.model, ...options.storage };
     return [
       event("response.created", { response: snapshot("in_progress") }),
       event("response.in_progress", { response: snapshot("in_progress") }),
@@ -120,7 +130,11 @@ export function responsesStreamTranslator(): ChatStreamTranslator {
         }
         events.push(event("response.output_item.done", { output_index, item }));
       }
-      if (base) events.push(event("response.completed", { response: snapshot("completed") }));
+      if (base) {
+        const response = snapshot("completed");
+        events.push(event("response.completed", { response }));
+        options.onCompleted?.(structuredClone(response));
+      }
       return events;
     },
   };

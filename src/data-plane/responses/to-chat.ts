@@ -41,6 +41,8 @@ export function responsesToChat(request: ResponsesRequest): ChatRequest {
     max_tokens: request.max_output_tokens,
     temperature: request.temperature,
     top_p: request.top_p,
+    reasoning_effort: request.reasoning?.effort,
+    service_tier: request.service_tier,
     user: request.user,
     metadata: request.metadata ?? undefined,
     // The Responses stream always ends with usage, so the chat stream under it must carry it.
