@@ -52,6 +52,13 @@ export async function admit(gate: GateContext, input: AdmitInput): Promise<Admit
   const userCheck = userLog && userLimit !== null ? checkWindow(userLog, userLimit, WINDOW_MS, now) : null;
   if (userCheck && !userCheck.ok) return windowDenial("user_rpm", userCheck);
   const rateLimit = tighter(projectCheck, userCheck);
+  if (input.withoutReservation) {
+    recordHit(projectLog, now);
+    if (userLog) recordHit(userLog, now);
+    const reservation = { requestId: input.requestId, userId: input.userId, tokens: 0, microUsd: 0, createdAt: now };
+    const remaining = remainingOf(gate, localBudgets(settings, input.userId), now);
+    return { ok: true, reservation, settings, rateLimit, remaining, credentials: snap.credentials };
+  }
 
   // Budgets: reserve the worst case, in tokens and (when the model is priced) in micro-USD.
   // The estimate covers what the provider will bill: the client's messages, the system prompt injected after

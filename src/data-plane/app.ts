@@ -12,7 +12,7 @@ import { createEmbeddings } from "./embeddings/handler";
 import { projectModels } from "./model-list";
 import { clearMemory, readMemory } from "./memory-routes";
 import { createMessage } from "./messages/route";
-import { entryChecks, inferencePipeline } from "./pipeline";
+import { entryChecks, inferencePipeline, routePipeline } from "./pipeline";
 import { createResponse } from "./responses/route";
 import { deleteResponse, readStoredResponse } from "./responses/stored-routes";
 
@@ -27,15 +27,15 @@ export function dataPlaneApp() {
   app.post("/v1/responses", every(...inferencePipeline("responses")), createResponse);
   app.post("/v1/messages", every(...inferencePipeline("messages")), createMessage);
   app.post("/v1/embeddings", every(...inferencePipeline("embeddings")), createEmbeddings);
-  app.get("/v1/responses/:id", every(...entryChecks()), readStoredResponse);
-  app.delete("/v1/responses/:id", every(...entryChecks()), deleteResponse);
-  app.get("/v1/models", every(...entryChecks()), async (c) => {
+  app.get("/v1/responses/:id", every(...routePipeline()), readStoredResponse);
+  app.delete("/v1/responses/:id", every(...routePipeline()), deleteResponse);
+  app.get("/v1/models", every(...routePipeline()), async (c) => {
     const project = await findProject(database(c.env), c.get("project").id);
     const data = project ? await projectModels(c.env, project, "end_user") : [];
     return c.json({ object: "list", data });
   });
-  app.get("/v1/memory/:session", every(...entryChecks()), readMemory);
-  app.delete("/v1/memory/:session", every(...entryChecks()), clearMemory);
+  app.get("/v1/memory/:session", every(...routePipeline()), readMemory);
+  app.delete("/v1/memory/:session", every(...routePipeline()), clearMemory);
   app.on(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], "*", every(...entryChecks().slice(0, 3)), () => {
     throw new GatewayError("not_found", "No such endpoint.");
   });

@@ -11,6 +11,7 @@ import { checkModelAllowed, runSentinel, shieldPii } from "./guardrail-steps";
 import { parseEmbeddingsRequest } from "./embeddings/parse";
 import { parseMessagesRequest } from "./messages/parse";
 import { parseResponsesRequest } from "./responses/parse";
+import { admitRoute } from "./route-admission";
 
 /**
  * The APIs served over the chat pipeline: each parses its own body into the chat request, the rest is
@@ -31,12 +32,18 @@ const KEY_HEADERS: Partial<Record<InferenceApi, string>> = { messages: "x-api-ke
 
 /**
  * The SPEC order of checks, decided here and nowhere else (test/data-plane/pipeline.test.ts asserts it).
- * Every data-plane request passes `entryChecks`; an inference request then the rest, up to the handler.
+ * Every data-plane request passes `entryChecks`; every route then admits at the gate, an inference request
+ * with its reservation and the guardrails up to the handler.
  * The body is parsed right after authentication because admission reserves from its token estimate.
  */
 export function entryChecks(api?: InferenceApi): MiddlewareHandler<DataPlaneEnv>[] {
   const keyHeader = api ? KEY_HEADERS[api] : undefined;
   return [limitPerIp(), resolveProject(), projectCors(), authenticateUser({ keyHeader })];
+}
+
+/** The routes that call no provider (models, memory): admitted like chat, nothing reserved (route-admission.ts). */
+export function routePipeline(): MiddlewareHandler<DataPlaneEnv>[] {
+  return [...entryChecks(), admitRoute(), enforceOrigin()];
 }
 
 export function inferencePipeline(api: InferenceApi = "chat"): MiddlewareHandler<DataPlaneEnv>[] {

@@ -88,6 +88,12 @@ export interface AdmitInput {
   /** `n`: how many choices the provider generates (and bills); 1 when absent. */
   choices?: number;
   priceMicroUsdPerMillion?: PricePerMillion;
+  /**
+   * A route that calls no provider (`/v1/models`, `/v1/memory/:session`): kill switches, suspension,
+   * revocation, tier and both RPM windows apply and the RPM slot is taken; budgets are neither checked nor
+   * reserved, so there is nothing to settle and no ledger row.
+   */
+  withoutReservation?: true;
   /** Epoch ms; injected by tests, defaults to Date.now(). */
   now?: number;
 }

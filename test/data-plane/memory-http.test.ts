@@ -23,7 +23,10 @@ async function memoryOf(slug: string, token: string, session: string, until: (me
 
 describe("conversation memory over HTTP", () => {
   it("remembers the turn for the calling user only, injects it next time, and forgets on DELETE", async () => {
-    const { project, token, key } = await setupProject({ settings: { memory_enabled: true, memory_window: 2 } });
+    // Memory reads count against RPM like any data-plane request; this test polls them.
+    const { project, token, key } = await setupProject({
+      settings: { memory_enabled: true, memory_window: 2, rpm_limit: 1000, user_rpm_fraction: 1 },
+    });
     const headers = { "X-Session-Id": "chat-1" };
     await call("POST", chatUrl(project.slug), { token, headers, body: ask("first") });
     const stored = await memoryOf(project.slug, token, "chat-1", (m) => m.length === 2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { entryChecks, inferencePipeline } from "../../src/data-plane/pipeline";
+import { entryChecks, inferencePipeline, routePipeline } from "../../src/data-plane/pipeline";
 
 describe("the data-plane pipeline", () => {
   it("runs the checks in SPEC order", () => {
@@ -37,7 +37,15 @@ describe("the data-plane pipeline", () => {
     );
   });
 
-  it("gives non-inference routes the entry checks only", () => {
+  it("admits the routes that call no provider at the gate, then re-checks the live origin", () => {
+    expect(routePipeline().map((step) => step.name)).toEqual([
+      ...entryChecks().map((step) => step.name),
+      "admitRoute",
+      "enforceOrigin",
+    ]);
+  });
+
+  it("gives every route the entry checks first", () => {
     expect(entryChecks().map((step) => step.name)).toEqual([
       "limitPerIp",
       "resolveProject",

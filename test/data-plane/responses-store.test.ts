@@ -9,6 +9,8 @@ import { call, createKey, createProject, mint, projectUrl, setupProject } from "
  */
 const responses = (slug: string, id = "") => projectUrl(slug, `/v1/responses${id ? `/${id}` : ""}`);
 const DAY_MS = 86_400_000;
+/** Reads of stored responses count against RPM like every data-plane request; these tests poll them. */
+const POLLING = { rpm_limit: 1000, user_rpm_fraction: 1 };
 
 /** Storing runs after the answer (waitUntil): poll until the response can be read. */
 async function storedResponse(slug: string, token: string, id: string) {
@@ -34,7 +36,7 @@ async function userToken(apiKey: string, userId: string) {
 
 describe("store", () => {
   it("keeps a response by default: GET returns it as the client got it, with store: true", async () => {
-    const { project, token } = await setupProject();
+    const { project, token } = await setupProject({ settings: POLLING });
     const created = await create(project.slug, token, { input: "Hello there" });
     expect(created).toMatchObject({ store: true, previous_response_id: null });
     const stored = await storedResponse(project.slug, token, created.id);
@@ -44,7 +46,7 @@ describe("store", () => {
   });
 
   it("keeps a streamed response once it completed", async () => {
-    const { project, token } = await setupProject();
+    const { project, token } = await setupProject({ settings: POLLING });
     const res = await SELF.fetch(responses(project.slug), {
       method: "POST",
       headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
@@ -57,7 +59,7 @@ describe("store", () => {
   });
 
   it("store: false keeps nothing: the object says so, GET and previous_response_id answer 404", async () => {
-    const { project, token } = await setupProject();
+    const { project, token } = await setupProject({ settings: POLLING });
     const created = await create(project.slug, token, { input: "forget me", store: false });
     expect(created.store).toBe(false);
     // A stored response made after it is readable, so the unstored one had every chance to be written too.
@@ -77,7 +79,7 @@ describe("store", () => {
   });
 
   it("under PII masking keeps the masked form: the client saw its value, the store holds the placeholder", async () => {
-    const { project, token } = await setupProject({ settings: { pii_mode: "enforce", pii_action: "mask" } });
+    const { project, token } = await setupProject({ settings: { ...POLLING, pii_mode: "enforce", pii_action: "mask" } });
     const input = "Write to jane.doe@example.com today";
     const created = await create(project.slug, token, { model: "mock/echo", input });
     expect(created.output_text).toBe(input);
@@ -96,7 +98,7 @@ describe("store", () => {
   });
 
   it("is kept for the project's retention_days, and an expired response reads as 404", async () => {
-    const { project, token } = await setupProject({ settings: { retention_days: 3 } });
+    const { project, token } = await setupProject({ settings: { ...POLLING, retention_days: 3 } });
     const before = Date.now();
     const created = await create(project.slug, token, { input: "short-lived" });
     await storedResponse(project.slug, token, created.id);
@@ -124,7 +126,7 @@ describe("store", () => {
 
 describe("previous_response_id", () => {
   it("continues the stored conversation: the earlier turns are in the prompt the provider is charged for", async () => {
-    const { project, token } = await setupProject();
+    const { project, token } = await setupProject({ settings: POLLING });
     const first = await create(project.slug, token, { input: "My name is Ann and I like long walks by the sea." });
     await storedResponse(project.slug, token, first.id);
     const alone = await create(project.slug, token, { input: "What is my name?" });
@@ -138,7 +140,7 @@ describe("previous_response_id", () => {
   });
 
   it("chains a function call: the stored call is sent back before the tool output", async () => {
-    const { project, token } = await setupProject();
+    const { project, token } = await setupProject({ settings: POLLING });
     const tools = [{ type: "function", name: "lookup", parameters: { type: "object" } }];
     const first = await create(project.slug, token, { model: "mock/tool-call", input: "Paris", tools });
     const call_ = first.output[0];
@@ -156,7 +158,7 @@ describe("previous_response_id", () => {
 
   it("reserves the earlier conversation's tokens at admission: a chain that would overrun the budget is refused", async () => {
     const long = "The quick brown fox jumps over the lazy dog. ".repeat(40);
-    const { project, token } = await setupProject({ settings: { tokens_per_day: 1_600 } });
+    const { project, token } = await setupProject({ settings: { ...POLLING, tokens_per_day: 1_600 } });
     const first = await create(project.slug, token, { model: "mock/echo", input: long, max_output_tokens: 600 });
     await storedResponse(project.slug, token, first.id);
     const chained = await call("POST", responses(project.slug), {
@@ -174,7 +176,7 @@ describe("previous_response_id", () => {
   });
 
   it("refuses a malformed id with 400 naming the field", async () => {
-    const { project, token } = await setupProject();
+    const { project, token } = await setupProject({ settings: POLLING });
     const res = await call("POST", responses(project.slug), {
       token,
       body: { input: "hi", previous_response_id: "not-an-id" },
@@ -189,12 +191,12 @@ describe("previous_response_id", () => {
 
 describe("GET and DELETE /v1/responses/:id are the owner's only", () => {
   async function twoUsersAndAnotherProject() {
-    const setup = await setupProject();
+    const setup = await setupProject({ settings: POLLING });
     const created = await create(setup.project.slug, setup.token, { input: "private thoughts" });
     await storedResponse(setup.project.slug, setup.token, created.id);
     const otherUser = await userToken(setup.key.key, "user-2");
     // Same tenant, another project, and a user with the very same uid.
-    const otherProject = await createProject(setup.tenant.admin);
+    const otherProject = await createProject(setup.tenant.admin, POLLING);
     const otherKey = await createKey(setup.tenant.admin, otherProject.id);
     const sameUidElsewhere = await userToken(otherKey.key, "user-1");
     return { setup, created, otherUser, otherProject, sameUidElsewhere };
@@ -233,7 +235,7 @@ describe("GET and DELETE /v1/responses/:id are the owner's only", () => {
   });
 
   it("DELETE removes it for good: GET and previous_response_id answer 404 afterwards", async () => {
-    const { project, token } = await setupProject();
+    const { project, token } = await setupProject({ settings: POLLING });
     const created = await create(project.slug, token, { input: "delete me" });
     await storedResponse(project.slug, token, created.id);
     const deleted = await call("DELETE", responses(project.slug, created.id), { token });
@@ -249,7 +251,7 @@ describe("GET and DELETE /v1/responses/:id are the owner's only", () => {
   });
 
   it("an id that is not a response id is a 404 like any other unknown one", async () => {
-    const { project, token } = await setupProject();
+    const { project, token } = await setupProject({ settings: POLLING });
     for (const id of ["chatcmpl-123", "resp_%2F..%2F", "resp_"]) {
       const res = await call("GET", responses(project.slug, id), { token });
       expect([id, res.status, res.json.error.code]).toEqual([id, 404, "not_found"]);

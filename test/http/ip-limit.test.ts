@@ -9,8 +9,8 @@ import { type ErrorReply, projectUrl, setupProject } from "../support/control-pl
 const LIMIT = loadConfig(env).IP_RPM_LIMIT;
 
 /** Reads the body at once: an unread response holds its connection open and stalls the ones behind it. */
-async function fromIp(slug: string, ip: string, token?: string) {
-  const res = await SELF.fetch(projectUrl(slug, "/v1/models"), {
+async function fromIp(slug: string, ip: string, token?: string, path = "/v1/models") {
+  const res = await SELF.fetch(projectUrl(slug, path), {
     headers: { "CF-Connecting-IP": ip, ...(token && { Authorization: `Bearer ${token}` }) },
   });
   return { status: res.status, headers: res.headers, body: (await res.json()) as ErrorReply };
@@ -48,10 +48,13 @@ describe("per-IP limit over HTTP", () => {
     expect(other.headers.get("X-RateLimit-Remaining")).toBe(String(LIMIT - 1));
   }, 180_000); // each request through SELF gets slower as a file's request count grows (seen on every host)
 
-  it("renders its state on an admitted request that admission does not replace", async () => {
+  it("renders its state on a request it let through that no gate admission replaces", async () => {
+    // Every data-plane route admits at the project gate (whose RPM state then fills the headers), so the
+    // per-IP state shows on what ends before admission: here an unknown endpoint.
     const { project, token } = await setupProject();
-    const res = await fromIp(project.slug, "203.0.113.53", token);
-    expect(res.status).toBe(200);
+    const res = await fromIp(project.slug, "203.0.113.53", token, "/v1/no-such-endpoint");
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe("not_found");
     expect(res.headers.get("X-RateLimit-Limit")).toBe(String(LIMIT));
     expect(res.headers.get("X-RateLimit-Remaining")).toBe(String(LIMIT - 1));
   });
