@@ -10,14 +10,19 @@ const TAG_FIRST = 0xe0000;
 const TAG_LAST = 0xe007f;
 
 export function disguisedVariants(text: string): string[] {
-  const variants: string[] = [];
+  return [...hiddenVariants(text), ...transformedVariants(text)];
+}
+
+/** Text the user hid rather than transformed: what tag characters spell. */
+export function hiddenVariants(text: string): string[] {
   const tagged = tagText(text);
-  if (tagged.length >= 4) variants.push(tagged);
-  if (text.length <= MAX_TRANSFORMED && /[A-Za-z]{3}/.test(text)) {
-    variants.push(rot13(text));
-    variants.push(reverse(text));
-  }
-  return variants;
+  return tagged.length >= 4 ? [tagged] : [];
+}
+
+/** rot13 and reversed text of a short prompt with letters. */
+export function transformedVariants(text: string): string[] {
+  if (text.length > MAX_TRANSFORMED || !/[A-Za-z]{3}/.test(text)) return [];
+  return [rot13(text), reverse(text)];
 }
 
 /** What tag characters spell: each U+E00xx stands for ASCII xx ("ASCII smuggling"). */

@@ -153,9 +153,55 @@ function undoLeet(codes: Uint16Array, start: number, end: number): void {
   }
 }
 
-/** Separators of letter-spaced words: "i g n o r e", "i.g.n.o.r.e", "i-g-n-o-r-e", "i_g…", "i*g…". */
+/**
+ * Separators of letter-spaced words: "i g n o r e", "i.g.n.o.r.e", "i-g…", "i_g…", "i*g…", "i/g…", "i|g…",
+ * "i+g…", "i~g…", "i,g…", "i:g…", "i·g…", "i•g…"; a separator is one to three of them, the same all along.
+ */
 function isSpacer(code: number): boolean {
-  return code === SPACE || code === 46 || code === 45 || code === 95 || code === 42;
+  switch (code) {
+    case SPACE:
+    case 42: // *
+    case 43: // +
+    case 44: // ,
+    case 45: // -
+    case 46: // .
+    case 47: // /
+    case 58: // :
+    case 95: // _
+    case 124: // |
+    case 126: // ~
+    case 0xb7: // middle dot
+    case 0x2022: // bullet
+      return true;
+    default:
+      return false;
+  }
+}
+
+const MAX_SEPARATOR = 3;
+
+/** Width of the separator starting at `at` (0 when none): up to MAX_SEPARATOR spacer characters. */
+function separatorWidth(codes: Uint16Array, start: number): number {
+  let width = 0;
+  while (width < MAX_SEPARATOR && isSpacer(at(codes, start + width))) width++;
+  return width;
+}
+
+/** Width of a copy of the run's separator right after its last letter (0 when there is none). */
+function trailingSeparator(codes: Uint16Array, separator: number, end: number, width: number): number {
+  // A whitespace separator is left to the whitespace collapse.
+  if (isSpace(at(codes, separator)) && width === 1) return 0;
+  for (let k = 0; k < width; k++) if (at(codes, end + k) !== at(codes, separator + k)) return 0;
+  // "a.b.c..." keeps its ellipsis for the punctuation collapse.
+  const after = at(codes, end + width);
+  return after === -1 || isSpace(after) || isLetter(after) ? width : 0;
+}
+
+/** Whether the separator at `other` repeats the one at `first`; a space may follow it in a gap-allowing run. */
+function sameSeparator(codes: Uint16Array, first: number, other: number, width: number, gapAllowed: boolean): boolean {
+  for (let k = 0; k < width; k++) if (at(codes, first + k) !== at(codes, other + k)) return false;
+  const next = at(codes, other + width);
+  return !isSpacer(next) || (gapAllowed && next === SPACE);
 }
 
 /** JavaScript's `\s`, which is what the patterns' "whitespace" means. */
@@ -199,8 +245,12 @@ function compact(codes: Uint16Array, out: Uint16Array): Uint16Array {
     if (isLetter(code) && (i === 0 || !isLetter(at(codes, i - 1)))) {
       const end = spacedRunEnd(codes, i);
       if (end > 0) {
-        for (let j = i; j < end; j += 2) out[length++] = at(codes, j);
-        i = end;
+        const width = separatorWidth(codes, i + 1);
+        for (let j = i; j < end; j += width + 1) out[length++] = at(codes, j);
+        // A trailing copy of the separator ("i. g. n. o. r. e. all") belongs to the run, not the text.
+        const trailing = trailingSeparator(codes, i + 1, end, width);
+        i = end + trailing;
+        if (trailing > 0 && isSpace(at(codes, end + trailing - 1)) && i < codes.length) out[length++] = SPACE;
         continue;
       }
     }
@@ -215,18 +265,24 @@ function compact(codes: Uint16Array, out: Uint16Array): Uint16Array {
   return out.subarray(0, length);
 }
 
-/** End (exclusive) of a letter-spaced run starting at `start`, or 0 when there is none. */
+/**
+ * End (exclusive) of a letter-spaced run starting at `start`, or 0 when there is none. Inside a run whose
+ * separator is punctuation, a space stands for a word gap ("i.g.n.o.r.e. .a.l.l" → "ignore all").
+ */
 function spacedRunEnd(codes: Uint16Array, start: number): number {
-  const separator = at(codes, start + 1);
-  if (!isSpacer(separator)) return 0;
-  let k = start + 2;
+  const width = separatorWidth(codes, start + 1);
+  if (width === 0) return 0;
+  const gapAllowed = !isSpace(at(codes, start + 1));
+  const step = width + 1;
+  const inRun = (code: number) => isLetter(code) || (gapAllowed && code === SPACE);
+  let k = start + step;
   let repeats = 0;
-  while (isLetter(at(codes, k)) && at(codes, k + 1) === separator) {
-    k += 2;
+  while (inRun(at(codes, k)) && sameSeparator(codes, start + 1, k + 1, width, gapAllowed)) {
+    k += step;
     repeats++;
   }
   if (isLetter(at(codes, k)) && !isLetter(at(codes, k + 1))) return repeats >= 1 ? k + 1 : 0;
-  return repeats >= 2 ? k - 1 : 0;
+  return repeats >= 2 ? k - width : 0;
 }
 
 /** Bounds-checked read (-1 past the end, which matches no class): out-of-range typed-array reads make V8 deoptimise the loop. */

@@ -1,7 +1,7 @@
 import { EMPTY_BLOCKLIST, validateBlocklist, type CompiledBlocklist } from "./blocklist";
 import { buildCueIndex, scanCues } from "./cue-scan";
 import { decodeEmbedded } from "./decode";
-import { disguisedVariants } from "./disguises";
+import { hiddenVariants, transformedVariants } from "./disguises";
 import { type LearnedModel, modelProbability, PATTERNS_ONLY, SHIPPED_MODEL } from "./model";
 import { codesToString, normaliseToScratch } from "./normalise";
 import { PATTERNS, type Family } from "./patterns";
@@ -52,13 +52,22 @@ export function scoreInjection(text: string, options: SentinelOptions = {}): Sen
   // Before any other normalisation: `codes` is a scratch buffer the decoded segments overwrite.
   const model = options.model ?? SHIPPED_MODEL;
   // The patterns-only model never flags, so its feature pass is skipped.
-  const probability = model === PATTERNS_ONLY ? 0 : modelProbability(codes, model);
+  let probability = model === PATTERNS_ONLY ? 0 : modelProbability(codes, model);
   const seen = new Set<string>();
   matchPatterns(codes, normalised, seen, add);
   let decodedHits = false;
-  for (const decoded of [...decodeEmbedded(text), ...disguisedVariants(text)]) {
+  // Decoded payloads and tag text are words the user hid, so both stages read them. rot13 and reversed
+  // variants are made of every short prompt, benign ones too, so only the patterns read those: the model
+  // would be scoring gibberish.
+  const hidden = [...decodeEmbedded(text), ...hiddenVariants(text)];
+  for (const [index, decoded] of [...hidden, ...transformedVariants(text)].entries()) {
     const before = seen.size;
     const decodedCodes = normaliseToScratch(decoded);
+    if (index < hidden.length && model !== PATTERNS_ONLY) {
+      const hiddenProbability = modelProbability(decodedCodes, model);
+      if (hiddenProbability >= model.threshold) decodedHits = true;
+      probability = Math.max(probability, hiddenProbability);
+    }
     matchPatterns(decodedCodes, codesToString(decodedCodes), seen, add);
     if (seen.size > before) decodedHits = true;
   }
