@@ -1,12 +1,13 @@
 import type { Context } from "hono";
 import type { DataPlaneEnv } from "../http/app-env";
-import { ChatCompletion } from "../providers/openai-schema";
+import { ChatCompletion, type ChatRequest } from "../providers/openai-schema";
 import { chatCompletions } from "./chat-handler";
 import { type ChatStreamTranslator, translateChatStream } from "./translated-stream";
 
 export interface ApiRendering {
   whole(completion: ChatCompletion): object;
-  stream(): ChatStreamTranslator;
+  /** `chat`: the request as the provider gets it (memory and system prompt injected), for what a stream announces first. */
+  stream(chat: ChatRequest): ChatStreamTranslator;
 }
 
 /**
@@ -19,7 +20,7 @@ export function translatedRoute(rendering: ApiRendering) {
     const headers = new Headers(answer.headers);
     headers.delete("content-length");
     if (c.var.chat.stream) {
-      const body = translateChatStream(answer.body ?? new ReadableStream(), rendering.stream());
+      const body = translateChatStream(answer.body ?? new ReadableStream(), rendering.stream(c.var.chat));
       return new Response(body, { status: answer.status, headers });
     }
     const completion = ChatCompletion.parse(await answer.json());

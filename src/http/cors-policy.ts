@@ -26,7 +26,11 @@ function normaliseOrigin(origin: string): string | null {
   return origin.toLowerCase();
 }
 
-/** What the OpenAI and Anthropic SDKs send from a browser (Anthropic's key travels in `X-Api-Key`). */
+/**
+ * What the OpenAI and Anthropic SDKs send from a browser (Anthropic's key travels in `X-Api-Key`). Both are
+ * Stainless-generated and add `X-Stainless-*` telemetry headers to every request; a preflight that did not
+ * allow them would stop the SDK before its first call. They carry no credential and the gateway ignores them.
+ */
 export const CORS_ALLOWED_HEADERS = [
   "Authorization",
   "Content-Type",
@@ -37,6 +41,11 @@ export const CORS_ALLOWED_HEADERS = [
   "Anthropic-Version",
   "Anthropic-Beta",
   "Anthropic-Dangerous-Direct-Browser-Access",
+  ...["Lang", "Package-Version", "OS", "Arch", "Runtime", "Runtime-Version", "Retry-Count", "Timeout"].map(
+    (name) => `X-Stainless-${name}`,
+  ),
+  "X-Stainless-Helper",
+  "X-Stainless-Helper-Method",
 ].join(", ");
 export const CORS_EXPOSED_HEADERS = [
   "X-Request-Id",

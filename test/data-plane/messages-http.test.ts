@@ -229,8 +229,27 @@ describe("authentication on /v1/messages", () => {
   });
 });
 
+/** The non-safelisted headers @anthropic-ai/sdk 1.16 sets on a browser call (its buildHeaders and stream helper). */
+const SDK_BROWSER_HEADERS = [
+  "x-api-key",
+  "anthropic-version",
+  "anthropic-beta",
+  "anthropic-dangerous-direct-browser-access",
+  "content-type",
+  "x-stainless-lang",
+  "x-stainless-package-version",
+  "x-stainless-os",
+  "x-stainless-arch",
+  "x-stainless-runtime",
+  "x-stainless-runtime-version",
+  "x-stainless-retry-count",
+  "x-stainless-timeout",
+  "x-stainless-helper",
+  "x-stainless-helper-method",
+];
+
 describe("CORS preflight for the Anthropic SDK in a browser", () => {
-  it("allows x-api-key and the anthropic-* request headers", async () => {
+  it("allows x-api-key, the anthropic-* and the SDK's x-stainless-* request headers", async () => {
     const origin = "https://app.example.com";
     const { project } = await setupProject({ settings: { cors_origins: [origin] } });
     const res = await SELF.fetch(messagesUrl(project.slug), {
@@ -238,20 +257,12 @@ describe("CORS preflight for the Anthropic SDK in a browser", () => {
       headers: {
         Origin: origin,
         "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers":
-          "x-api-key, anthropic-version, anthropic-beta, anthropic-dangerous-direct-browser-access, content-type",
+        "Access-Control-Request-Headers": SDK_BROWSER_HEADERS.join(", "),
       },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe(origin);
     const allowed = (res.headers.get("Access-Control-Allow-Headers") ?? "").toLowerCase().split(/,\s*/);
-    for (const header of [
-      "x-api-key",
-      "anthropic-version",
-      "anthropic-beta",
-      "anthropic-dangerous-direct-browser-access",
-      "content-type",
-    ])
-      expect(allowed, header).toContain(header);
+    for (const header of SDK_BROWSER_HEADERS) expect(allowed, header).toContain(header);
   });
 });

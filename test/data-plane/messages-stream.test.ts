@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { messagesStreamTranslator } from "../../src/data-plane/messages/stream";
 import { translateChatStream } from "../../src/data-plane/translated-stream";
-import type { ChatCompletionChunk } from "../../src/providers/openai-schema";
+import { type ChatCompletionChunk, ChatRequest } from "../../src/providers/openai-schema";
+import { estimatePromptTokens } from "../../src/usage/token-count";
 
 type Delta = ChatCompletionChunk["choices"][number]["delta"];
 const base = { id: "chatcmpl-s1", object: "chat.completion.chunk" as const, created: 1, model: "mock/tool-call" };
@@ -98,6 +99,18 @@ describe("chat chunks → Anthropic stream events", () => {
       .join("");
     expect(JSON.parse(json)).toEqual({ x: 1 });
     expect(events.at(-2)?.data).toMatchObject({ delta: { stop_reason: "tool_use" } });
+  });
+
+  it("announces the gateway's prompt estimate in message_start; message_delta then carries the provider's count", () => {
+    const chat = ChatRequest.parse({ messages: [{ role: "user", content: "How many tokens is this prompt?" }] });
+    const translator = messagesStreamTranslator(chat);
+    const [start] = translator.chunk(delta({ role: "assistant", content: "" }));
+    expect(start?.data).toMatchObject({
+      message: { usage: { input_tokens: estimatePromptTokens(chat.messages), output_tokens: 0 } },
+    });
+    expect(estimatePromptTokens(chat.messages)).toBeGreaterThan(0);
+    translator.chunk(usage);
+    expect(translator.end().at(-2)?.data).toMatchObject({ usage: { input_tokens: 9, output_tokens: 4 } });
   });
 
   it("reports max_tokens when the cap cut the answer", () => {

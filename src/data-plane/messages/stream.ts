@@ -1,5 +1,6 @@
 import { anthropicErrorType } from "../../http/anthropic-envelope";
-import type { ChatCompletionChunk, FinishReason, ToolCallDelta } from "../../providers/openai-schema";
+import type { ChatCompletionChunk, ChatRequest, FinishReason, ToolCallDelta } from "../../providers/openai-schema";
+import { estimatePromptTokens } from "../../usage/token-count";
 import type { ChatStreamTranslator, TranslatedEvent } from "../translated-stream";
 import { type MessageUsage, messageIdOf, messageObject, messageUsage, stopReasonOf } from "./from-chat";
 
@@ -9,7 +10,7 @@ import { type MessageUsage, messageIdOf, messageObject, messageUsage, stopReason
  * closes when the next one opens. Chat streams send each tool call's deltas together (OpenAI does, and so do our
  * adapters), so a block never needs reopening. Usage comes last in the chat stream, so `message_delta` carries it.
  */
-export function messagesStreamTranslator(): ChatStreamTranslator {
+export function messagesStreamTranslator(chat?: ChatRequest): ChatStreamTranslator {
   let started = false;
   /** The index of the open block and what it holds: "text", or the chat tool-call index it renders. */
   let open: { index: number; holds: "text" | number } | undefined;
@@ -23,8 +24,13 @@ export function messagesStreamTranslator(): ChatStreamTranslator {
   function start(chunk: ChatCompletionChunk): TranslatedEvent[] {
     if (started) return [];
     started = true;
-    // Input tokens are known only at the end of the chat stream; message_delta reports them.
-    const message = messageObject({ id: messageIdOf(chunk.id), model: chunk.model }, [], null, usage);
+    // The provider's input count arrives only at the end of the chat stream (message_delta carries it); until then
+    // message_start gives the gateway's estimate, the one the reservation was made from, rather than 0.
+    const estimate = chat ? estimatePromptTokens(chat.messages, chat.tools) : 0;
+    const message = messageObject({ id: messageIdOf(chunk.id), model: chunk.model }, [], null, {
+      input_tokens: estimate,
+      output_tokens: 0,
+    });
     return [event("message_start", { message })];
   }
 
