@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ChatRequest } from "../../providers/openai-schema";
 
 /**
  * The OpenAI Responses API request the gateway accepts (a subset: see docs/providers.md). Unknown fields are
@@ -79,7 +80,8 @@ export const ResponsesRequest = z.object({
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
   reasoning: z.object({ effort: z.enum(["minimal", "low", "medium", "high"]).nullish() }).nullish(),
-  service_tier: z.string().nullish(),
+  // The chat field's own rule (a tier outside the price table is refused), so the two APIs agree.
+  service_tier: ChatRequest.shape.service_tier,
   stream: z.boolean().nullish(),
   store: z.boolean().nullish(),
   user: z.string().max(256).optional(),
