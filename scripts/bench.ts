@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { closeClient } from "./bench/http-client";
+import { type OtlpReceiver, startOtlpReceiver } from "./lib/otlp-receiver";
 import { load, sequential, sequentialGet, streaming, warmUp, type BenchTarget } from "./bench/measure";
 import { spawnMockUpstream, type MockUpstream } from "./bench/mock-upstream";
 import { type RunningPortkey, startPortkey } from "./bench/portkey";
@@ -29,7 +30,8 @@ import {
 
 const HELP = `Usage: npm run bench -- [options]
 
-Measures direct-to-upstream vs a bare pass-through Worker vs two floors vs the full Tollgate pipeline, interleaved.
+Measures direct-to-upstream vs a bare pass-through Worker vs two floors vs the full Tollgate pipeline, with and
+without OpenTelemetry export to a local OTLP receiver, interleaved.
 
   --requests N       sequential and streaming requests per target (default 300; --quick 20)
   --concurrency C    connections for the load test (default 16; --quick 4)
@@ -60,6 +62,8 @@ const NAMES = {
 const ANALYSIS_MARKER = "<!-- analysis: written by hand, kept when the figures above are regenerated -->";
 const GUARDRAILS_OFF = "Tollgate, PII + Sentinel off";
 const PORTKEY = "Portkey gateway 1.15 (Node)";
+/** The full pipeline with OpenTelemetry export to a local OTLP receiver (docs/observability.md). */
+const OTEL_ON = "Tollgate, OTel export on";
 const MEMORY_BACKED_DIR = "/dev/shm";
 // Bounds, so a typo cannot start an hour-long run.
 const LIMITS = { requests: 20_000, concurrency: 256, duration: 600 };
@@ -107,6 +111,9 @@ async function main(): Promise<void> {
   const running: RunningWorker[] = [];
   let upstream: MockUpstream | undefined;
   let portkey: RunningPortkey | undefined;
+  // Its own storage: the export-on gateway is a second deployment beside the first, as an operator would run it.
+  const otelStateDir = tempDir("tollgate-bench-otel-", persistDisk ? undefined : MEMORY_BACKED_DIR);
+  let receiver: OtlpReceiver | undefined;
   try {
     const scriptPath = bundleGateway(bundleDir.path);
     upstream = await spawnMockUpstream();
@@ -120,6 +127,11 @@ async function main(): Promise<void> {
     const gateway = await startGateway(scriptPath, stateDir.path, { inspectorPort });
     running.push(gateway);
     if (!values["no-portkey"]) portkey = await startPortkey();
+    receiver = await startOtlpReceiver({ keep: false });
+    const otelGateway = await startGateway(scriptPath, otelStateDir.path, {
+      bindings: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint },
+    });
+    running.push(otelGateway);
     console.error(`upstream :${upstream.port}, bare Worker :${bare.port}, gateway :${gateway.port}; provisioning…`);
 
     const upstreamAuth = { Authorization: `Bearer ${upstream.apiKey}` };
@@ -179,6 +191,14 @@ async function main(): Promise<void> {
     });
     const provision = (settings = FULL_PIPELINE_SETTINGS as Record<string, unknown>) =>
       provisionProject(gateway.port, gateway.operatorToken, upstream!, settings);
+    const otelTarget = async (): Promise<BenchTarget> => ({
+      ...gatewayTarget(
+        OTEL_ON,
+        await provisionProject(otelGateway.port, otelGateway.operatorToken, upstream!, FULL_PIPELINE_SETTINGS),
+      ),
+      port: otelGateway.port,
+      pid: otelGateway.pid,
+    });
     const offSettings = { ...FULL_PIPELINE_SETTINGS, pii_mode: "disabled", sentinel_mode: "disabled" };
 
     // Fresh projects for the load rounds: a project's RPM ceiling (10,000/min) is below what one 5 s round
@@ -189,12 +209,20 @@ async function main(): Promise<void> {
       floorTarget,
       designTarget,
       gatewayTarget(NAMES.gateway, await provision()),
+      await otelTarget(),
     ];
     if (values["guardrails-off"]) sequentialTargets.push(gatewayTarget(GUARDRAILS_OFF, await provision(offSettings)));
     if (portkeyTarget) sequentialTargets.push(portkeyTarget);
     const loadTargets: BenchTarget[][] = [];
     for (let round = 0; round < rounds; round++) {
-      const targets = [direct, bareTarget, floorTarget, designTarget, gatewayTarget(NAMES.gateway, await provision())];
+      const targets = [
+        direct,
+        bareTarget,
+        floorTarget,
+        designTarget,
+        gatewayTarget(NAMES.gateway, await provision()),
+        await otelTarget(),
+      ];
       if (values["guardrails-off"]) targets.push(gatewayTarget(GUARDRAILS_OFF, await provision(offSettings)));
       if (portkeyTarget) targets.push(portkeyTarget);
       loadTargets.push(targets);
@@ -276,6 +304,10 @@ async function main(): Promise<void> {
       `The gateway wrote ${(gateway.logBytes() / 1e6).toFixed(1)} MB of request log lines (one JSON line per request) during the run;`,
       "the harness drains its stdout instead of printing it (production sends these lines to Workers Logs).",
       "",
+      `"${OTEL_ON}" is a second gateway with OTEL_EXPORTER_OTLP_ENDPOINT set to a local OTLP/HTTP receiver, which took`,
+      `${receiver.received.traces} trace and ${receiver.received.metrics} metrics POSTs (batched per isolate, sent in waitUntil). Its gap`,
+      `to "${NAMES.gateway}" is what building, encoding and sending the spans and metrics costs per request.`,
+      "",
     );
     const figures = {
       command: process.argv.length > 2 ? `npm run bench -- ${process.argv.slice(2).join(" ")}` : "npm run bench",
@@ -311,8 +343,10 @@ async function main(): Promise<void> {
     for (const worker of running.reverse()) await worker.mf.dispose();
     await portkey?.close();
     await upstream?.close();
+    await receiver?.close();
     bundleDir.remove();
     stateDir.remove();
+    otelStateDir.remove();
   }
 }
 

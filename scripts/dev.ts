@@ -3,10 +3,12 @@
  * accounts or keys needed. Creates .dev.vars secrets when missing, applies D1 migrations locally, starts
  * `wrangler dev`, seeds a demo tenant/project/key and prints copy-paste commands to call it.
  *
- *   tsx scripts/dev.ts [--port 8787] [--no-seed] [--redis]
+ *   tsx scripts/dev.ts [--port 8787] [--no-seed] [--redis] [--otel]
  *
  * With --redis, memory and the per-IP limit use a real local redis-server (Debian package) through the
  * Upstash REST bridge in scripts/redis-bridge.ts, exactly as production uses Upstash.
+ * With --otel, a local OTLP/HTTP receiver takes the gateway's traces and metrics and prints each span
+ * (docs/observability.md; to use a real collector instead, see there).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -15,6 +17,7 @@ import { randomBytes } from "node:crypto";
 import { readDevVars } from "../src/secrets/dev-vars";
 import { loopbackBaseUrl, sdkBanner } from "./lib/dev-banner";
 import { devVarFlags } from "./lib/dev-vars";
+import { describeSpan, startOtlpReceiver } from "./lib/otlp-receiver";
 import { startRedisServer } from "./lib/redis-server";
 import { startRedisBridge } from "./redis-bridge";
 import { mintDemoToken, seedDemo } from "./seed";
@@ -24,12 +27,13 @@ const { values } = parseArgs({
     port: { type: "string", default: "8787" },
     "no-seed": { type: "boolean" },
     redis: { type: "boolean" },
+    otel: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   },
 });
 if (values.help) {
   console.log(
-    "Usage: npm run dev [-- --port 8787] [--no-seed] [--redis]\nStarts the gateway locally on embedded defaults and seeds a demo project.\n--redis: use a local redis-server through the Upstash REST bridge for memory and the per-IP limit.",
+    "Usage: npm run dev [-- --port 8787] [--no-seed] [--redis] [--otel]\nStarts the gateway locally on embedded defaults and seeds a demo project.\n--redis: use a local redis-server through the Upstash REST bridge for memory and the per-IP limit.\n--otel: export traces and metrics to a local OTLP receiver that prints every span it gets.",
   );
   process.exit(0);
 }
@@ -41,6 +45,7 @@ run("npx", ["tsx", "dashboard/build.ts"]);
 run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"], { CI: "true" });
 
 const redisVars = values.redis ? await startLocalRedis() : [];
+const otelVars = values.otel ? await startLocalOtlpReceiver() : [];
 const wrangler = spawn(
   "npx",
   [
@@ -53,6 +58,7 @@ const wrangler = spawn(
     "--show-interactive-dev-session=false",
     ...devVarFlags(),
     ...redisVars,
+    ...otelVars,
   ],
   {
     stdio: ["ignore", "inherit", "inherit"],
@@ -103,6 +109,15 @@ async function startLocalRedis(): Promise<string[]> {
   process.on("exit", () => void redis.stop());
   console.log(`Redis: redis-server on 127.0.0.1:${redis.port}, Upstash REST bridge on ${bridge.url}`);
   return ["--var", `UPSTASH_REDIS_REST_URL:${bridge.url}`, "--var", `UPSTASH_REDIS_REST_TOKEN:${token}`];
+}
+
+/** The OTLP receiver of scripts/lib/otlp-receiver.ts, printing one line per span; returns the `--var` flag. */
+async function startLocalOtlpReceiver(): Promise<string[]> {
+  const receiver = await startOtlpReceiver();
+  receiver.onSpan = (span) => console.log(`[otel] ${describeSpan(span)}`);
+  process.on("exit", () => void receiver.close());
+  console.log(`OpenTelemetry: OTLP/HTTP receiver on ${receiver.endpoint}, printing every span it receives`);
+  return ["--var", `OTEL_EXPORTER_OTLP_ENDPOINT:${receiver.endpoint}`];
 }
 
 function run(command: string, args: string[], extraEnv: Record<string, string> = {}): void {

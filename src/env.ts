@@ -2,6 +2,7 @@ import { z } from "zod";
 import { GatewayError } from "./errors";
 import { SigningKeysSecret } from "./auth/signing-keys";
 import type { HostDomains } from "./routing/host";
+import { parseOtlpHeaders } from "./telemetry/otlp-headers";
 
 /**
  * Bindings and secrets, parsed once per isolate. A missing or malformed one makes every request answer
@@ -35,6 +36,17 @@ const EnvSchema = z.object({
     .enum(["true", "false"])
     .default("false")
     .transform((value) => value === "true"),
+  // OpenTelemetry export (docs/observability.md): off unless the endpoint is set; the headers are a secret.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .optional()
+    .refine((value) => !value || (/^https?:\/\//.test(value) && isUrl(value)), "must be an http(s) URL")
+    .transform((value) => value || undefined),
+  OTEL_EXPORTER_OTLP_HEADERS: z
+    .string()
+    .optional()
+    .refine((value) => parseOtlpHeaders(value) !== null, "must be key=value pairs separated by commas"),
+  OTEL_SERVICE_NAME: z.string().min(1).max(200).optional(),
   // Development only: `npm run dev` passes it with `--var`; never set in wrangler.toml (src/routing/dev-path.ts).
   DEV_PATH_ROUTING: z
     .enum(["true", "false"])
@@ -46,6 +58,14 @@ const EnvSchema = z.object({
 function isSigningKeySet(value: string): boolean {
   try {
     return SigningKeysSecret.safeParse(JSON.parse(value)).success;
+  } catch {
+    return false;
+  }
+}
+
+function isUrl(value: string): boolean {
+  try {
+    return Boolean(new URL(value));
   } catch {
     return false;
   }

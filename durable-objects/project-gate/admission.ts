@@ -138,5 +138,7 @@ export async function admit(gate: GateContext, input: AdmitInput): Promise<Admit
     remaining: { tokens: local.tokens, microUsd: usdLeft.length > 0 ? Math.min(...usdLeft) : null },
     // Sealed BYOK keys that may pay: the hot path opens them without reading D1 (undefined in a pre-upgrade snapshot).
     credentials: snap.credentials,
+    // For the request's trace attributes: the ledger row takes it from the snapshot at settlement.
+    costCenter: snap.costCenter ?? null,
   };
 }

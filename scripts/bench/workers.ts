@@ -122,7 +122,7 @@ export async function startDesignFloor(upstreamOrigin: string, stateDir: string)
 export async function startGateway(
   scriptPath: string,
   stateDir: string,
-  options: { inspectorPort?: number } = {},
+  options: { inspectorPort?: number; bindings?: Record<string, string> } = {},
 ): Promise<Gateway> {
   const operatorToken = generateOperatorToken();
   const written = { bytes: 0 };
@@ -162,6 +162,7 @@ export async function startGateway(
       OPERATOR_TOKEN: operatorToken,
       JWT_SIGNING_KEYS: await generateSigningKeysSecret(),
       BYOK_MASTER_KEYS: generateMasterKey(1),
+      ...options.bindings,
     },
     host: "127.0.0.1",
     port: 0,

@@ -8,6 +8,7 @@ import { projectGate } from "../limits/gate-client";
 import type { AdmitDecision, AdmitInput, PayingCredentials } from "../limits/gate-types";
 import { resolveModel } from "../providers/registry";
 import { SessionId } from "../memory/key";
+import { recordPhase } from "../telemetry/request-trace";
 import { microUsdPerMillion } from "../usage/pricing";
 import { estimatePromptTokens } from "../usage/token-count";
 import { chooseModel, isDefaultAlias } from "./model-policy";
@@ -41,7 +42,9 @@ export function admitRequest() {
       // Without an explicit model the gate prices the project's (tier-merged) model itself.
       ...(explicit && { priceMicroUsdPerMillion: microUsdPerMillion(`${explicit.provider.id}/${explicit.model}`) }),
     };
+    const admittingAt = Date.now();
     const decision = await admitAtGate(c, input);
+    traceAdmission(c, admittingAt, decision);
     if (!decision.ok) throw denialToError(decision);
 
     const target = resolveModel(chooseModel(chat.model, decision.settings));
@@ -49,6 +52,7 @@ export function admitRequest() {
     c.set("admission", {
       startedAt: Date.now(),
       userId: claims.uid,
+      costCenter: decision.costCenter ?? null,
       remaining: decision.remaining,
       reserved: { tokens: decision.reservation.tokens, microUsd: decision.reservation.microUsd },
       target: {
@@ -94,11 +98,19 @@ function settleUnlessHandled(c: Context<DataPlaneEnv>, error: unknown): void {
           ...admission,
           guardrailEvents: [...admission.guardrailEvents, { kind: "refusal" as const, code: refusalCode(error) }],
         };
-  settleRequest(c.executionCtx, c.env, c.get("project").id, c.get("requestId"), settled, {
-    status: statusForError(error instanceof Error ? error : undefined),
-    promptTokens: admission.usage?.promptTokens ?? 0,
-    completionTokens: admission.usage?.completionTokens ?? 0,
-  });
+  settleRequest(
+    c.executionCtx,
+    c.env,
+    c.get("project").id,
+    c.get("requestId"),
+    settled,
+    {
+      status: statusForError(error instanceof Error ? error : undefined),
+      promptTokens: admission.usage?.promptTokens ?? 0,
+      completionTokens: admission.usage?.completionTokens ?? 0,
+    },
+    c.get("trace"),
+  );
 }
 
 function refusalCode(error: unknown): string {
@@ -115,6 +127,23 @@ export async function admitAtGate(c: Context<DataPlaneEnv>, input: AdmitInput): 
   }
   if (decision.rateLimit) c.set("rateLimit", decision.rateLimit);
   return decision;
+}
+
+/** The admission child span and the request span's decision attribute (docs/observability.md). */
+function traceAdmission(c: Context<DataPlaneEnv>, startMs: number, decision: AdmitDecision): void {
+  const trace = c.get("trace");
+  if (!trace) return;
+  trace.admission = decision.ok ? { decision: "admitted" } : { decision: "denied", reason: decision.reason };
+  recordPhase(trace, {
+    name: "admission",
+    startMs,
+    attributes: {
+      "tollgate.admission.decision": trace.admission.decision,
+      "tollgate.admission.reason": trace.admission.reason,
+      "tollgate.admission.budget": decision.ok ? undefined : decision.budget,
+      "tollgate.admission.reserved_tokens": decision.ok ? decision.reservation.tokens : undefined,
+    },
+  });
 }
 
 const NO_CREDENTIALS: PayingCredentials = { keys: [], tenantHasByok: false };

@@ -9,10 +9,13 @@ import { readCompletion } from "../providers/complete";
 import {
   collectAssistantText,
   mapContentDeltas,
+  onFirstContent,
   SSE_HEADERS,
   streamChatCompletion,
   type StreamStage,
 } from "../streaming";
+import { endProviderPhase, hostOf, traced } from "../telemetry/provider-phase";
+import { providerTraceparent, startProviderPhase } from "../telemetry/request-trace";
 import { estimatePromptTokens } from "../usage/token-count";
 import { payingTarget } from "./credentials";
 import { rememberTurn } from "./memory-append";
@@ -36,16 +39,31 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
   const upstreamRequest = chat.stream
     ? { ...capped, stream_options: { ...chat.stream_options, include_usage: true } }
     : capped;
-  const call = await callProvider({
-    ...primary,
-    request: upstreamRequest,
-    timeoutMs: settings.upstream_timeout_ms,
-    signal: c.req.raw.signal,
-    retry: { attempts: settings.fallback_models.length > 0 ? 2 : 1 },
-    fallbacks,
-  });
+  const trace = c.get("trace");
+  const providerPhase = startProviderPhase(trace, Date.now());
+  const call = await traced(
+    providerPhase,
+    callProvider({
+      ...primary,
+      request: upstreamRequest,
+      timeoutMs: settings.upstream_timeout_ms,
+      signal: c.req.raw.signal,
+      retry: { attempts: settings.fallback_models.length > 0 ? 2 : 1 },
+      fallbacks,
+      ...(trace && providerPhase && { headers: { traceparent: providerTraceparent(trace, providerPhase) } }),
+    }),
+  );
   const paidBy = call.target === primary ? primary : (fallbacks.find((target) => target === call.target) ?? primary);
   admission.target = { provider: call.target.adapter.id, model: call.target.model };
+  if (providerPhase) {
+    Object.assign(providerPhase, {
+      headersMs: Date.now(),
+      attempts: call.attempts,
+      provider: call.target.adapter.id,
+      model: call.target.model,
+      serverAddress: hostOf(call.target.baseUrl),
+    });
+  }
   const meta = {
     id: `chatcmpl-${requestId.slice(4)}`,
     created: Math.floor(Date.now() / 1000),
@@ -56,10 +74,15 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
 
   if (!chat.stream) {
     const { completion, usage } = await readCompletion(call, meta, promptEstimate);
+    endProviderPhase(providerPhase, {
+      finishReasons: completion.choices.map((choice) => choice.finish_reason ?? "unknown"),
+      usage,
+    });
     // Known before the output scan: an answer refused afterwards is still charged what the provider generated.
     admission.usage = { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens };
     // Memory keeps the answer as the provider wrote it (placeholders, not the restored values).
     const providerAnswer = completion.choices[0]?.message ? { ...completion.choices[0].message } : undefined;
+    if (trace) trace.outputText = () => providerAnswer?.content ?? "";
     for (const choice of completion.choices) {
       let text = choice.message.content ?? null;
       if (text !== null && settings.pii_scan_output) text = scanOutput(c, text);
@@ -68,7 +91,7 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
     // Settlement runs after the answer, batched with others (settle-queue.ts): the client does not wait for bookkeeping.
     admission.settledBy = "handler";
     const report = { status: "ok" as const, ...admission.usage, credentialFingerprint: paidBy.fingerprint };
-    settleRequest(c.executionCtx, c.env, project.id, requestId, admission, report);
+    settleRequest(c.executionCtx, c.env, project.id, requestId, admission, report, trace);
     if (providerAnswer) c.executionCtx.waitUntil(rememberTurn(c, providerAnswer).catch(() => undefined));
     const cost = costOf(admission, report).microUsd;
     const remaining = remainingAfter(admission, {
@@ -81,6 +104,8 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
   // The collector sits before the restore stage: memory keeps what the provider wrote.
   const collected = collectAssistantText();
   const stages: StreamStage[] = [collected.stage];
+  if (providerPhase) stages.unshift(onFirstContent(() => (providerPhase.firstTokenMs = Date.now())));
+  if (trace) trace.outputText = () => collected.text();
   if (Object.keys(placeholders).length > 0) {
     stages.push(
       mapContentDeltas(() => {
@@ -103,14 +128,27 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
   // Once the stream is over: output PII recorded, usage settled. The request log line waits for the same point.
   const ended = outcome.then((end) => {
     const status = end.status === "completed" ? "ok" : end.status === "cancelled" ? "aborted" : "provider_error";
+    endProviderPhase(providerPhase, {
+      finishReasons: end.finishReason ? [end.finishReason] : [],
+      usage: end.usage,
+      ...(end.status === "failed" && { error: "provider_error" }),
+    });
     // A streamed answer has already been sent: PII the model emitted is recorded (types and counts), not rewritten.
     if (settings.pii_scan_output) recordOutputPii(c, collected.text());
-    settleRequest(c.executionCtx, c.env, project.id, requestId, admission, {
-      status,
-      promptTokens: end.usage.promptTokens,
-      completionTokens: end.usage.completionTokens,
-      credentialFingerprint: paidBy.fingerprint,
-    });
+    settleRequest(
+      c.executionCtx,
+      c.env,
+      project.id,
+      requestId,
+      admission,
+      {
+        status,
+        promptTokens: end.usage.promptTokens,
+        completionTokens: end.usage.completionTokens,
+        credentialFingerprint: paidBy.fingerprint,
+      },
+      trace,
+    );
     return end;
   });
   admission.streamUsage = ended.then(

@@ -5,6 +5,8 @@ import { applyPiiPolicy, describePiiBlock } from "../guardrails/pii/shield";
 import { describeInjectionBlock, inspectMessages } from "../guardrails/sentinel/inspect";
 import { trustsSystemMessages } from "../guardrails/trust";
 import { resolveModel } from "../providers/registry";
+import { findingCounts } from "../telemetry/gen-ai-span";
+import { recordPhase } from "../telemetry/request-trace";
 import { chooseModel, modelAllowed } from "./model-policy";
 
 /** SPEC `model_allowlist`, checked on the live (tier-merged) settings that admission returned. */
@@ -27,6 +29,7 @@ export function runSentinel() {
   return createMiddleware<DataPlaneEnv>(async function runSentinel(c, next) {
     const mode = c.get("settings").sentinel_mode;
     if (mode !== "disabled") {
+      const startMs = Date.now();
       const verdict = inspectMessages(c.get("chat").messages, {
         blocklist: c.get("settings").sentinel_blocklist,
         trustSystem: trustsSystemMessages(c.get("claims")),
@@ -38,8 +41,20 @@ export function runSentinel() {
           score: Math.round(verdict.score * 100) / 100,
           families: verdict.families,
         });
-        if (mode === "enforce") throw new GatewayError("prompt_injection_detected", describeInjectionBlock(verdict));
       }
+      const blocked = verdict.flagged && mode === "enforce";
+      recordPhase(c.get("trace"), {
+        name: "guardrail.sentinel",
+        startMs,
+        attributes: {
+          "tollgate.guardrail.mode": mode,
+          "tollgate.guardrail.flagged": verdict.flagged,
+          "tollgate.guardrail.sentinel.score": verdict.flagged ? Math.round(verdict.score * 100) / 100 : undefined,
+          "tollgate.guardrail.sentinel.families": verdict.flagged ? verdict.families : undefined,
+        },
+        error: blocked ? "prompt_injection_detected" : null,
+      });
+      if (blocked) throw new GatewayError("prompt_injection_detected", describeInjectionBlock(verdict));
     }
     await next();
   });
@@ -55,6 +70,7 @@ export function shieldPii(options: { restorable: boolean } = { restorable: true 
     const { settings, admission } = c.var;
     if (settings.pii_mode !== "disabled") {
       const action = settings.pii_action === "mask" && !options.restorable ? "redact" : settings.pii_action;
+      const startMs = Date.now();
       const outcome = applyPiiPolicy(c.get("chat").messages, {
         mode: settings.pii_mode,
         action,
@@ -71,6 +87,16 @@ export function shieldPii(options: { restorable: boolean } = { restorable: true 
           findings: outcome.findings.map(({ type, count }) => ({ type, count })),
         });
       }
+      recordPhase(c.get("trace"), {
+        name: "guardrail.pii",
+        startMs,
+        attributes: {
+          "tollgate.guardrail.mode": settings.pii_mode,
+          "tollgate.guardrail.action": action,
+          ...findingCounts("tollgate.guardrail.pii", outcome.findings),
+        },
+        error: outcome.blocked ? "pii_detected" : null,
+      });
       if (outcome.blocked) throw new GatewayError("pii_detected", describePiiBlock(outcome.findings));
       c.set("chat", { ...c.get("chat"), messages: outcome.messages });
       admission.newMessages = outcome.messages;

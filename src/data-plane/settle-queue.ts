@@ -12,29 +12,32 @@ import type { SettleInput } from "../limits/gate-types";
 export const SETTLE_BATCH_DELAY_MS = 25;
 const SETTLE_BATCH_MAX = 100;
 
-const openBatches = new Map<string, SettleInput[]>();
+const openBatches = new Map<string, { inputs: SettleInput[]; sent: Promise<void> }>();
 
+/** Resolves once the batch holding `input` reached the gate or failed (never rejects): the trace's settlement span. */
 export function queueSettlement(
   ctx: Pick<ExecutionContext, "waitUntil">,
   env: Pick<Env, "PROJECT_GATE">,
   projectId: string,
   input: SettleInput,
-): void {
+): Promise<void> {
   const open = openBatches.get(projectId);
   if (open) {
-    open.push(input);
+    open.inputs.push(input);
     // A full batch closes; its sender still takes it when its wait ends, and the next settlement opens a new one.
-    if (open.length >= SETTLE_BATCH_MAX) openBatches.delete(projectId);
-    return;
+    if (open.inputs.length >= SETTLE_BATCH_MAX) openBatches.delete(projectId);
+    return open.sent;
   }
-  const batch = [input];
-  openBatches.set(projectId, batch);
-  ctx.waitUntil(sendAfterDelay(env, projectId, batch));
+  const inputs = [input];
+  const sent = sendAfterDelay(env, projectId, inputs);
+  openBatches.set(projectId, { inputs, sent });
+  ctx.waitUntil(sent);
+  return sent;
 }
 
 async function sendAfterDelay(env: Pick<Env, "PROJECT_GATE">, projectId: string, batch: SettleInput[]): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, SETTLE_BATCH_DELAY_MS));
-  if (openBatches.get(projectId) === batch) openBatches.delete(projectId);
+  if (openBatches.get(projectId)?.inputs === batch) openBatches.delete(projectId);
   // A failure leaves the reservations open; the gate's alarm settles them as abandoned.
   await projectGate(env, projectId)
     .settleMany(batch)

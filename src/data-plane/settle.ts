@@ -1,6 +1,7 @@
 import type { GatewayError } from "../errors";
 import type { AdmissionState } from "../http/app-env";
 import type { Remaining, SettleInput, SettleStatus } from "../limits/gate-types";
+import { recordPhase, type RequestTrace } from "../telemetry/request-trace";
 import { costMicroUsd } from "../usage/pricing";
 import { queueSettlement } from "./settle-queue";
 
@@ -15,7 +16,7 @@ export interface UsageReport {
  * Settles one admitted request at its project's gate: charges what was used (a failed upstream reports
  * zeros, an aborted stream what it generated), releases the rest of the reservation and writes the single
  * ledger row. Queued with the isolate's other settlements for the project (settle-queue.ts); idempotent by
- * request id at the gate.
+ * request id at the gate. With a trace, the wait until the gate took it is the request's settlement span.
  */
 export function settleRequest(
   ctx: Pick<ExecutionContext, "waitUntil">,
@@ -24,8 +25,18 @@ export function settleRequest(
   requestId: string,
   admission: AdmissionState,
   report: UsageReport,
+  trace?: RequestTrace,
 ): void {
-  queueSettlement(ctx, env, projectId, settlementFor(requestId, admission, report));
+  const startMs = Date.now();
+  const sent = queueSettlement(ctx, env, projectId, settlementFor(requestId, admission, report));
+  if (!trace) return;
+  trace.settled = sent.then(() =>
+    recordPhase(trace, {
+      name: "settlement",
+      startMs,
+      attributes: { "tollgate.settle.status": report.status },
+    }),
+  );
 }
 
 /** The gate's settle input for one request (pure). */

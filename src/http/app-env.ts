@@ -4,6 +4,7 @@ import type { PayingCredentials, Remaining } from "../limits/gate-types";
 import type { RateLimitState } from "../limits/rate-limit-state";
 import type { ChatRequest } from "../providers/openai-schema";
 import type { ProjectSettings } from "../settings/schema";
+import type { RequestTrace } from "../telemetry/request-trace";
 
 /** Who is calling the control plane: the operator (bootstrap secret) or one tenant's admin credential. */
 export type Actor = { kind: "operator"; id: "operator" } | { kind: "tenant_admin"; id: string; tenantId: string };
@@ -26,6 +27,8 @@ export interface DataPlaneEnv {
   Bindings: Env;
   Variables: {
     requestId: string;
+    /** This request's trace ids and timed phases (src/telemetry/), set by the request log. */
+    trace: RequestTrace;
     project: ProjectRef;
     claims: ProjectClaims;
     rateLimit: RateLimitState | undefined;
@@ -56,6 +59,8 @@ export interface AdmissionState {
   startedAt: number;
   /** The JWT's `uid`: the user the request is charged to. */
   userId: string;
+  /** The project's cost center as admission saw it (for the trace; the ledger reads the gate's snapshot). */
+  costCenter?: string | null;
   /** Budget left after this request's worst-case reservation, and that reservation. */
   remaining: Remaining;
   reserved: { tokens: number; microUsd: number };

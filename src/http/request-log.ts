@@ -2,6 +2,8 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { GatewayError } from "../errors";
 import { microToUsd } from "../limits/budget-headers";
+import { exportRequestTelemetry } from "../telemetry/export-request";
+import { startRequestTrace } from "../telemetry/request-trace";
 import { costMicroUsd } from "../usage/pricing";
 import type { AdmissionState, DataPlaneEnv, GuardrailEvent, ProjectClaims, ProjectRef } from "./app-env";
 
@@ -17,7 +19,7 @@ import type { AdmissionState, DataPlaneEnv, GuardrailEvent, ProjectClaims, Proje
  * Token counts come from the handler (AdmissionState), never from re-reading a body: a whole answer's when it
  * is sent, a stream's when it ends (`streamUsage`). So a stream's line is written when the stream is over,
  * with `streamed: true`, its tokens, their cost and any output-PII events; `latency_ms` stays the time until
- * the response started.
+ * the response started. The same record becomes the request's OpenTelemetry span (src/telemetry/).
  */
 export interface RequestLogLine {
   level: "info" | "warn";
@@ -44,6 +46,7 @@ export function requestLog(options: { write?: (line: string) => void; now?: () =
   const now = options.now ?? Date.now;
   return createMiddleware<DataPlaneEnv>(async function requestLog(c, next) {
     const startedAt = now();
+    c.set("trace", startRequestTrace(c.req.header("traceparent"), startedAt));
     await next();
     // Set only by the steps that ran: an early refusal (unknown host, bad JWT) leaves these undefined.
     const project: ProjectRef | undefined = c.get("project");
@@ -77,6 +80,8 @@ export function requestLog(options: { write?: (line: string) => void; now?: () =
         guardrail_events: admission?.guardrailEvents ?? [],
       };
       write(JSON.stringify(full));
+      // The same record, as OpenTelemetry spans and metrics (no-op unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
+      await exportRequestTelemetry(c, full, streamed ? now() : startedAt + line.latency_ms);
     });
   });
 }

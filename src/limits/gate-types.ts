@@ -133,6 +133,8 @@ export type AdmitDecision =
       remaining: Remaining;
       /** Absent only from a gate whose stored snapshot predates this field; admission then re-syncs it. */
       credentials?: PayingCredentials;
+      /** The project's cost center (absent from a gate built before this field). */
+      costCenter?: string | null;
     }
   | {
       ok: false;

@@ -22,6 +22,8 @@ interface CallSettings extends CallTarget {
   retry?: { attempts: number; delayMs?: number };
   /** Tried in order once the primary target's attempts are exhausted on a retryable failure. */
   fallbacks?: CallTarget[];
+  /** Sent on every attempt besides the adapter's own headers: W3C `traceparent` (src/telemetry/). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -73,7 +75,8 @@ async function attempt(target: CallTarget, options: CallOptions): Promise<Attemp
     controller.abort(new Error("timeout"));
   }, options.timeoutMs);
   try {
-    const response = await (target.fetch ?? fetch)(url, { ...init, signal: controller.signal });
+    const headers = options.headers ? { ...init.headers, ...options.headers } : init.headers;
+    const response = await (target.fetch ?? fetch)(url, { ...init, headers, signal: controller.signal });
     // On success the listener stays: a client abort must still reach the upstream body while it is read.
     if (response.ok) return { ok: true, response };
     options.signal?.removeEventListener("abort", onClientAbort);

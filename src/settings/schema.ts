@@ -65,6 +65,10 @@ const settingsShape = {
   memory_on_unavailable: z.enum(["fail", "proceed"]),
   retention_days: z.number().int().min(1).max(3_650),
   store_tool_calls: z.boolean(),
+  /** OpenTelemetry export (docs/observability.md): prompt and completion text on spans, only while content is kept. */
+  trace_content: z.boolean(),
+  /** How the end user's id appears on spans: a per-project SHA-256 pseudonym, or as sent in the JWT's `uid`. */
+  trace_user_ids: z.enum(["hashed", "plain"]),
 };
 
 export const ProjectSettings = z.object(settingsShape).strict();
@@ -98,6 +102,8 @@ export const SETTING_DEFAULTS: ProjectSettings = {
   memory_on_unavailable: "proceed",
   retention_days: 30,
   store_tool_calls: false,
+  trace_content: false,
+  trace_user_ids: "hashed",
 };
 
 /** A partial update: only the named fields change; unknown fields are rejected. */

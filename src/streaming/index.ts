@@ -2,5 +2,5 @@
 export type { StreamItem, StreamOutcome, StreamStage } from "./items";
 export { streamChatCompletion, type StreamChatOptions } from "./pipeline";
 export { SSE_HEADERS } from "./serialize";
-export { collectAssistantText, mapContentDeltas, tapChunks, type DeltaMapper } from "./stages";
+export { collectAssistantText, mapContentDeltas, onFirstContent, tapChunks, type DeltaMapper } from "./stages";
 export { upstreamChunks } from "./upstream";

@@ -99,3 +99,15 @@ export function collectAssistantText(): { stage: StreamStage; text: () => string
   });
   return { stage, text: () => text };
 }
+
+/** Calls `onFirst` once, at the first chunk carrying generated content or a tool call: time to first token. */
+export function onFirstContent(onFirst: () => void): StreamStage {
+  let seen = false;
+  return tapChunks((chunk) => {
+    if (seen) return;
+    if (chunk.choices.some((choice) => Boolean(choice.delta.content) || Boolean(choice.delta.tool_calls?.length))) {
+      seen = true;
+      onFirst();
+    }
+  });
+}
