@@ -65,21 +65,24 @@ export async function admit(gate: GateContext, input: AdmitInput): Promise<Admit
   // admission, every one of the `n` choices and reasoning the cap does not bound (docs/limits.md).
   // A fallback model may answer instead, so the dearest and most reasoning of them all is what is reserved.
   const modelRef = chooseModel(input.model ?? undefined, settings);
-  const candidates = [modelRef, ...settings.fallback_models];
-  const worst = worstCaseTokens(
-    input.estimatedPromptTokens + systemPromptTokens(settings.system_prompt),
-    {
-      maxTokens: input.maxTokens,
-      choices: input.choices,
-      reasoningTokens: Math.max(...candidates.map(reasoningBeyondCap)),
-    },
-    settings.max_tokens_cap,
-  );
+  const fallbacks = input.embedding ? [] : settings.fallback_models;
+  const candidates = [modelRef, ...fallbacks];
+  const worst = input.embedding
+    ? { prompt: Math.max(0, Math.ceil(input.estimatedPromptTokens)), completion: 0 }
+    : worstCaseTokens(
+        input.estimatedPromptTokens + systemPromptTokens(settings.system_prompt),
+        {
+          maxTokens: input.maxTokens,
+          choices: input.choices,
+          reasoningTokens: Math.max(...candidates.map(reasoningBeyondCap)),
+        },
+        settings.max_tokens_cap,
+      );
   const tokens = worst.prompt + worst.completion;
   // A request without an explicit model runs on the project's (tier-merged) model: price that one.
   const price = dearest([
     input.priceMicroUsdPerMillion ?? microUsdPerMillion(modelRef),
-    ...settings.fallback_models.map((ref) => microUsdPerMillion(ref)),
+    ...fallbacks.map((ref) => microUsdPerMillion(ref)),
   ]);
   const microUsd = microUsdFor(worst.prompt, worst.completion, price);
   const lines: ReservedLine[] = [];

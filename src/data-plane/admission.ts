@@ -39,6 +39,7 @@ export function admitRequest() {
       estimatedPromptTokens: estimatePromptTokens(chat.messages, chat.tools),
       ...(completions !== undefined && { maxTokens: completions }),
       ...(chat.n != null && { choices: chat.n }),
+      ...(c.var.embeddings && { embedding: true as const }),
       // Without an explicit model the gate prices the project's (tier-merged) model itself.
       ...(explicit && { priceMicroUsdPerMillion: microUsdPerMillion(`${explicit.provider.id}/${explicit.model}`) }),
     };

@@ -37,7 +37,7 @@ export interface DataPlaneEnv {
     /** The parsed chat request; guardrail and memory steps replace `messages` as they go. */
     chat: ChatRequest;
     /** `POST /v1/embeddings` only: its parsed body (the texts themselves are read from `chat` after PII Shield). */
-    embeddings: EmbeddingsRequest;
+    embeddings?: EmbeddingsRequest;
     /** Set once admission reserved budget for this request: it must be settled exactly once. */
     admission: AdmissionState;
     /** Set by the Responses parse step only: what `store` and `previous_response_id` asked for. */

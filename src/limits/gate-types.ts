@@ -87,6 +87,11 @@ export interface AdmitInput {
   maxTokens?: number;
   /** `n`: how many choices the provider generates (and bills); 1 when absent. */
   choices?: number;
+  /**
+   * An embedding: it generates nothing, gets no system prompt and has no fallback model, so only its input is
+   * reserved, at its own model's price.
+   */
+  embedding?: true;
   priceMicroUsdPerMillion?: PricePerMillion;
   /**
    * A route that calls no provider (`/v1/models`, `/v1/memory/:session`): kill switches, suspension,

@@ -151,6 +151,22 @@ describe("POST /v1/embeddings", () => {
     expect(rows.map((row) => row.status)).toEqual(["ok"]);
   });
 
+  it("reserves the input only: no completion, no system prompt, whatever the project's cap", async () => {
+    // A chat request without max_tokens reserves the 4096-token cap and is refused under 1000 tokens a day.
+    const { project, token } = await setupProject({
+      settings: { tokens_per_day: 1000, system_prompt: "word ".repeat(2000), fallback_models: ["mock/tollgate-mock"] },
+    });
+    const chat = await call("POST", projectUrl(project.slug, "/v1/chat/completions"), {
+      token,
+      body: { model: "mock/tollgate-mock", messages: [{ role: "user", content: "hi" }] },
+    });
+    expect(chat.status).toBe(429);
+    expect(chat.json.error.code).toBe("budget_exceeded");
+    const res = await embed(project.slug, token, { model: MODEL, input: ["a short text", "another one"] });
+    expect(res.status, res.text).toBe(200);
+    expect(Number(res.headers.get("X-Tollgate-Budget-Remaining-Tokens"))).toBe(1000 - res.json.usage.prompt_tokens);
+  });
+
   it("redacts PII before embedding (mask acts as redact) and blocks under block, never echoing values", async () => {
     const text = "my ssn is 123-45-6789";
     const plain = mockEmbedding(text);

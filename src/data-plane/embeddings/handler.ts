@@ -17,6 +17,7 @@ import { embeddingsList } from "./render";
  */
 export async function createEmbeddings(c: Context<DataPlaneEnv>): Promise<Response> {
   const { chat, embeddings: request, settings, admission, project, requestId } = c.var;
+  if (!request) throw new GatewayError("internal_error", "The embeddings route ran without its parse step.");
   const ref = chooseModel(request.model, settings);
   const provider = resolveModel(ref)?.provider;
   const translator = provider ? embeddingTranslatorFor(provider.id) : null;

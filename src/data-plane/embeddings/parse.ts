@@ -7,8 +7,8 @@ import { EmbeddingsRequest, inputTexts, isTokenInput } from "./request";
 
 /**
  * The parse step of `POST /v1/embeddings`. Besides the request itself it sets the chat view the shared
- * steps read: one user message per input (admission estimates and reserves from it, PII Shield rewrites
- * it, the handler embeds what it holds afterwards) and no completion tokens to reserve.
+ * steps read: one user message per input (admission estimates and reserves from it — the input only, see
+ * AdmitInput.embedding — PII Shield rewrites it, the handler embeds what it holds afterwards).
  */
 export function parseEmbeddingsRequest() {
   return createMiddleware<DataPlaneEnv>(async function parseEmbeddingsRequest(c, next) {
@@ -29,8 +29,6 @@ export function parseEmbeddingsRequest() {
     c.set("chat", {
       model: request.model,
       messages: inputTexts(request).map((content) => ({ role: "user" as const, content })),
-      // An embedding generates nothing: admission reserves no completion tokens.
-      max_tokens: 0,
     });
     await next();
   });
