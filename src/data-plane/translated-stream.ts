@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ChatCompletionChunk } from "../providers/openai-schema";
+import { ChatCompletionChunk, type FinishReason, type ToolCallDelta, type Usage } from "../providers/openai-schema";
 
 const StreamError = z.object({
   error: z.object({ code: z.string(), message: z.string(), param: z.string().nullish() }),
@@ -16,6 +16,27 @@ export interface ChatStreamTranslator {
   error(error: { code: string; message: string; param?: string | null }): TranslatedEvent[];
   /** The chat stream ended (`[DONE]`): close what is open. */
   end(): TranslatedEvent[];
+}
+
+/** What a translator does with each part of a chunk; `readChunk` calls them in the order the parts must be handled. */
+export interface ChunkParts {
+  start(chunk: ChatCompletionChunk): TranslatedEvent[];
+  usage(usage: Usage): void;
+  text(delta: string): TranslatedEvent[];
+  toolCall(delta: ToolCallDelta): TranslatedEvent[];
+  finish(reason: FinishReason): void;
+}
+
+/** One chat chunk through a translator's handlers: the stream's start, usage, text, tool calls, then the finish. */
+export function readChunk(chunk: ChatCompletionChunk, parts: ChunkParts): TranslatedEvent[] {
+  const events = parts.start(chunk);
+  if (chunk.usage) parts.usage(chunk.usage);
+  const choice = chunk.choices[0];
+  if (!choice) return events;
+  if (choice.delta.content) events.push(...parts.text(choice.delta.content));
+  for (const delta of choice.delta.tool_calls ?? []) events.push(...parts.toolCall(delta));
+  if (choice.finish_reason) parts.finish(choice.finish_reason);
+  return events;
 }
 
 /**

@@ -4,6 +4,7 @@ import { decodeJwt } from "jose";
 import { SigningKeysSecret } from "../../src/auth/signing-keys";
 import { loadConfig } from "../../src/env";
 import { signRaw } from "../auth/jwt-fixtures";
+import { streamEvents as streamEventsAt } from "../support/sse-events";
 import { call, projectUrl, setupProject } from "../support/control-plane";
 
 const messagesUrl = (slug: string) => projectUrl(slug, "/v1/messages");
@@ -22,22 +23,8 @@ function anthropicCall(slug: string, apiKey: string | undefined, body: unknown, 
   });
 }
 
-async function streamEvents(slug: string, token: string, body: object) {
-  const res = await SELF.fetch(messagesUrl(slug), {
-    method: "POST",
-    headers: { "x-api-key": token, "anthropic-version": "2023-06-01", "Content-Type": "application/json" },
-    body: JSON.stringify({ ...body, stream: true }),
-  });
-  expect(res.status).toBe(200);
-  expect(res.headers.get("Content-Type")).toContain("text/event-stream");
-  return (await res.text())
-    .split("\n\n")
-    .filter(Boolean)
-    .map((block) => {
-      const [eventLine, dataLine] = block.split("\n");
-      return { event: eventLine?.replace(/^event: /, ""), data: JSON.parse(dataLine?.replace(/^data: /, "") ?? "") };
-    });
-}
+const streamEvents = (slug: string, token: string, body: object) =>
+  streamEventsAt(messagesUrl(slug), { "x-api-key": token, "anthropic-version": "2023-06-01" }, body);
 
 async function ledgerRows(projectId: string, n: number) {
   let rows: { request_id: string; status: string; prompt_tokens: number; completion_tokens: number }[] = [];

@@ -1,25 +1,11 @@
-import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { streamEvents as streamEventsAt } from "../support/sse-events";
 import { call, projectUrl, setupProject } from "../support/control-plane";
 
 const responsesUrl = (slug: string) => projectUrl(slug, "/v1/responses");
 
-async function streamEvents(slug: string, token: string, body: object) {
-  const res = await SELF.fetch(responsesUrl(slug), {
-    method: "POST",
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ ...body, stream: true }),
-  });
-  expect(res.status).toBe(200);
-  expect(res.headers.get("Content-Type")).toContain("text/event-stream");
-  return (await res.text())
-    .split("\n\n")
-    .filter(Boolean)
-    .map((block) => {
-      const [eventLine, dataLine] = block.split("\n");
-      return { event: eventLine?.replace(/^event: /, ""), data: JSON.parse(dataLine?.replace(/^data: /, "") ?? "") };
-    });
-}
+const streamEvents = (slug: string, token: string, body: object) =>
+  streamEventsAt(responsesUrl(slug), { Authorization: `Bearer ${token}` }, body);
 
 describe("POST /v1/responses", () => {
   it("answers a string input with a Response object, usage and the gateway headers", async () => {

@@ -1,7 +1,7 @@
 import { anthropicErrorType } from "../../http/anthropic-envelope";
 import type { ChatCompletionChunk, ChatRequest, FinishReason, ToolCallDelta } from "../../providers/openai-schema";
 import { estimatePromptTokens } from "../../usage/token-count";
-import type { ChatStreamTranslator, TranslatedEvent } from "../translated-stream";
+import { type ChatStreamTranslator, readChunk, type TranslatedEvent } from "../translated-stream";
 import { type MessageUsage, messageIdOf, messageObject, messageUsage, stopReasonOf } from "./from-chat";
 
 /**
@@ -74,14 +74,17 @@ export function messagesStreamTranslator(chat?: ChatRequest): ChatStreamTranslat
 
   return {
     chunk(chunk) {
-      const events = start(chunk);
-      if (chunk.usage) usage = messageUsage(chunk.usage);
-      const choice = chunk.choices[0];
-      if (!choice) return events;
-      if (choice.delta.content) events.push(...text(choice.delta.content));
-      for (const delta of choice.delta.tool_calls ?? []) events.push(...toolCall(delta));
-      if (choice.finish_reason) finish = choice.finish_reason;
-      return events;
+      return readChunk(chunk, {
+        start,
+        usage: (counts) => {
+          usage = messageUsage(counts);
+        },
+        text,
+        toolCall,
+        finish: (reason) => {
+          finish = reason;
+        },
+      });
     },
     error(error) {
       failed = true;

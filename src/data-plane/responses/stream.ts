@@ -1,5 +1,5 @@
 import type { ChatCompletionChunk, FinishReason } from "../../providers/openai-schema";
-import type { ChatStreamTranslator } from "../translated-stream";
+import { type ChatStreamTranslator, readChunk } from "../translated-stream";
 import {
   type ResponseObject,
   type ResponseOutputItem,
@@ -100,14 +100,17 @@ export function responsesStreamTranslator(
 
   return {
     chunk(chunk) {
-      const events = start(chunk);
-      if (chunk.usage) usage = responseUsage(chunk.usage);
-      const choice = chunk.choices[0];
-      if (!choice) return events;
-      if (choice.delta.content) events.push(...text(choice.delta.content));
-      for (const delta of choice.delta.tool_calls ?? []) events.push(...toolCall(delta));
-      if (choice.finish_reason) finish = choice.finish_reason;
-      return events;
+      return readChunk(chunk, {
+        start,
+        usage: (counts) => {
+          usage = responseUsage(counts);
+        },
+        text,
+        toolCall,
+        finish: (reason) => {
+          finish = reason;
+        },
+      });
     },
     error(error) {
       failed = true;
