@@ -14,6 +14,8 @@ import { type OtlpReceiver, startOtlpReceiver } from "./lib/otlp-receiver";
 import { load, sequential, sequentialGet, streaming, warmUp, type BenchTarget } from "./bench/measure";
 import { spawnMockUpstream, type MockUpstream } from "./bench/mock-upstream";
 import { type RunningPortkey, startPortkey } from "./bench/portkey";
+import { type RunningRedis, startRedisServer } from "./lib/redis-server";
+import { type RunningBridge, startRedisBridge } from "./redis-bridge";
 import { FULL_PIPELINE_SETTINGS, provisionProject, type BenchProject } from "./bench/provision";
 import { goals, renderReport } from "./bench/report";
 import { startCpuProfile, type ProfileSummary } from "./bench/cpu-profile";
@@ -36,6 +38,8 @@ without OpenTelemetry export to a local OTLP receiver, interleaved.
   --requests N       sequential and streaming requests per target (default 300; --quick 20)
   --concurrency C    connections for the load test (default 16; --quick 4)
   --duration S       load-test seconds per target, split into rounds of at most 3 s (default 15; --quick 2)
+  --redis            run the gateway with a local redis-server behind the Upstash REST bridge: memory and the
+                     per-IP limit (@upstash/ratelimit, awaited only before the provider call) on Redis
   --no-portkey       leave out Portkey's open-source gateway (npm @portkey-ai/gateway, run with Node)
   --guardrails-off   also measure the gateway with PII and Sentinel disabled (where the time goes)
   --profile          also sample the gateway's CPU (V8 inspector) during one extra load round and report
@@ -83,6 +87,7 @@ async function main(): Promise<void> {
       duration: { type: "string" },
       "guardrails-off": { type: "boolean", default: false },
       "no-portkey": { type: "boolean", default: false },
+      redis: { type: "boolean", default: false },
       profile: { type: "boolean", default: false },
       "persist-disk": { type: "boolean", default: false },
       quick: { type: "boolean", default: false },
@@ -114,6 +119,7 @@ async function main(): Promise<void> {
   // Its own storage: the export-on gateway is a second deployment beside the first, as an operator would run it.
   const otelStateDir = tempDir("tollgate-bench-otel-", persistDisk ? undefined : MEMORY_BACKED_DIR);
   let receiver: OtlpReceiver | undefined;
+  let redis: { server: RunningRedis; bridge: RunningBridge; token: string } | undefined;
   try {
     const scriptPath = bundleGateway(bundleDir.path);
     upstream = await spawnMockUpstream();
@@ -124,7 +130,15 @@ async function main(): Promise<void> {
     const design = await startDesignFloor(`http://127.0.0.1:${upstream.port}`, stateDir.path);
     running.push(design);
     const inspectorPort = values.profile ? await freePort() : undefined;
-    const gateway = await startGateway(scriptPath, stateDir.path, { inspectorPort });
+    if (values.redis) {
+      const server = await startRedisServer();
+      const token = crypto.randomUUID();
+      redis = { server, bridge: await startRedisBridge({ token, redisPort: server.port }), token };
+    }
+    const gateway = await startGateway(scriptPath, stateDir.path, {
+      inspectorPort,
+      redis: redis && { url: redis.bridge.url, token: redis.token },
+    });
     running.push(gateway);
     if (!values["no-portkey"]) portkey = await startPortkey();
     receiver = await startOtlpReceiver({ keep: false });
@@ -288,6 +302,13 @@ async function main(): Promise<void> {
       .first<number>("n");
     if (!ledgerRows)
       throw new Error("the design floor wrote no usage-ledger rows; its figures would understate the floor");
+    if (redis)
+      notes.push(
+        `With \`--redis\`: the gateway's per-IP limit also counted every request on a local redis-server (port ${redis.server.port})`,
+        "through the Upstash REST bridge with `@upstash/ratelimit` (sliding window, ephemeral cache, 500 ms timeout), its",
+        "check started at entry and awaited just before the provider call; conversation memory was on Redis too.",
+        "",
+      );
     if (portkeyTarget)
       notes.push(
         `**${PORTKEY}**: \`@portkey-ai/gateway\` from npm (\`build/start-server.js --headless\`) in its own Node ${process.version}`,
@@ -342,6 +363,8 @@ async function main(): Promise<void> {
     closeClient();
     for (const worker of running.reverse()) await worker.mf.dispose();
     await portkey?.close();
+    await redis?.bridge.close();
+    await redis?.server.stop();
     await upstream?.close();
     await receiver?.close();
     bundleDir.remove();

@@ -122,7 +122,7 @@ export async function startDesignFloor(upstreamOrigin: string, stateDir: string)
 export async function startGateway(
   scriptPath: string,
   stateDir: string,
-  options: { inspectorPort?: number; bindings?: Record<string, string> } = {},
+  options: { inspectorPort?: number; bindings?: Record<string, string>; redis?: { url: string; token: string } } = {},
 ): Promise<Gateway> {
   const operatorToken = generateOperatorToken();
   const written = { bytes: 0 };
@@ -163,6 +163,11 @@ export async function startGateway(
       JWT_SIGNING_KEYS: await generateSigningKeysSecret(),
       BYOK_MASTER_KEYS: generateMasterKey(1),
       ...options.bindings,
+      // --redis: memory and the per-IP limit (@upstash/ratelimit) on a local redis-server through the REST bridge.
+      ...(options.redis && {
+        UPSTASH_REDIS_REST_URL: options.redis.url,
+        UPSTASH_REDIS_REST_TOKEN: options.redis.token,
+      }),
     },
     host: "127.0.0.1",
     port: 0,

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { DataPlaneEnv } from "../http/app-env";
 import { enforceOrigin, projectCors } from "../http/cors";
-import { limitPerIp } from "../http/ip-limit";
+import { awaitIpCheck, limitPerIp } from "../http/ip-limit";
 import { resolveProject } from "../routing/resolve-project";
 import { admitRequest } from "./admission";
 import { authenticateUser } from "./authenticate";
@@ -43,7 +43,7 @@ export function entryChecks(api?: InferenceApi): MiddlewareHandler<DataPlaneEnv>
 
 /** The routes that call no provider (models, memory): admitted like chat, nothing reserved (route-admission.ts). */
 export function routePipeline(): MiddlewareHandler<DataPlaneEnv>[] {
-  return [...entryChecks(), admitRoute(), enforceOrigin()];
+  return [...entryChecks(), admitRoute(), enforceOrigin(), awaitIpCheck()];
 }
 
 export function inferencePipeline(api: InferenceApi = "chat"): MiddlewareHandler<DataPlaneEnv>[] {
@@ -57,5 +57,6 @@ export function inferencePipeline(api: InferenceApi = "chat"): MiddlewareHandler
     ...(generates ? [runSentinel()] : []),
     shieldPii({ restorable: generates }),
     ...(generates ? [injectContext()] : []), // memory, then the system prompt first
+    awaitIpCheck(), // the shared per-IP verdict (Redis), started at entry: its round trip overlapped the steps above
   ];
 }

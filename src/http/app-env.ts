@@ -1,3 +1,4 @@
+import type { IpVerdict } from "../limits/ip-ratelimit";
 import type { ProjectJwtClaims } from "../auth/jwt-claims";
 import type { EmbeddingsRequest } from "../data-plane/embeddings/request";
 import type { PayingCredentials, Remaining } from "../limits/gate-types";
@@ -32,6 +33,8 @@ export interface DataPlaneEnv {
     project: ProjectRef;
     claims: ProjectClaims;
     rateLimit: RateLimitState | undefined;
+    /** The per-IP check on Redis, started at entry and awaited before the provider call; unset without Redis. */
+    ipCheck: Promise<IpVerdict> | undefined;
     /** Effective settings after tier merge, as returned by admission. */
     settings: ProjectSettings;
     /** The parsed chat request; guardrail and memory steps replace `messages` as they go. */

@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { loadConfig } from "../env";
 import { GatewayError } from "../errors";
 import { reportIpCounts } from "../limits/ip-limit";
+import { startRedisIpCheck } from "../limits/ip-ratelimit";
 import { createIpWindow, type IpWindow } from "../limits/ip-window";
 import type { DataPlaneEnv } from "./app-env";
 import { setRateLimitHeaders } from "./error-handler";
@@ -15,7 +16,8 @@ const isolateWindow = createIpWindow();
  * refused before they cost a database or JWT verification. The decision is local and synchronous
  * (src/limits/ip-window.ts); the shared count across isolates is updated in `waitUntil`, about once a
  * second, and only ever makes later requests stricter. Its state fills the X-RateLimit-* headers until
- * admission replaces them with the project's.
+ * admission replaces them with the project's. With Redis configured, `@upstash/ratelimit` also counts the IP
+ * across every isolate: started here, awaited by `awaitIpCheck` just before the provider call.
  */
 export function limitPerIp(options: { window?: IpWindow } = {}) {
   const ipWindow = options.window ?? isolateWindow;
@@ -30,9 +32,28 @@ export function limitPerIp(options: { window?: IpWindow } = {}) {
       throw new GatewayError("rate_limit_exceeded", "Too many requests from this IP address.", {
         retryAfter: result.retryAfter ?? 1,
       });
+    c.set("ipCheck", startRedisIpCheck(c.env, ip, limit));
     await next();
     const state = c.get("rateLimit");
     if (state) setRateLimitHeaders(c.res.headers, state);
+  });
+}
+
+/**
+ * The last step before the provider call (or before a non-inference route answers): the shared per-IP verdict,
+ * whose Redis round trip ran alongside the checks before it. Slow or unreachable Redis leaves the decision to
+ * the in-isolate window, which already let the request through.
+ */
+export function awaitIpCheck() {
+  return createMiddleware<DataPlaneEnv>(async function awaitIpCheck(c, next) {
+    const verdict = await c.get("ipCheck");
+    if (verdict?.decided === "redis" && !verdict.ok) {
+      c.set("rateLimit", { limit: verdict.limit, remaining: 0, reset: verdict.reset });
+      throw new GatewayError("rate_limit_exceeded", "Too many requests from this IP address.", {
+        retryAfter: Math.max(1, verdict.reset - Math.floor(Date.now() / 1000)),
+      });
+    }
+    await next();
   });
 }
 

@@ -15,6 +15,7 @@ describe("the data-plane pipeline", () => {
       "runSentinel", // prompt injection
       "shieldPii", // PII
       "injectContext", // memory, system prompt
+      "awaitIpCheck", // the shared per-IP verdict started at entry, awaited before the provider call
     ]);
   });
 
@@ -42,6 +43,7 @@ describe("the data-plane pipeline", () => {
       ...entryChecks().map((step) => step.name),
       "admitRoute",
       "enforceOrigin",
+      "awaitIpCheck", // the shared per-IP verdict, before the route answers
     ]);
   });
 

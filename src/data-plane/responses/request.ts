@@ -80,7 +80,7 @@ export const ResponsesRequest = z.object({
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
   reasoning: z.object({ effort: z.enum(["minimal", "low", "medium", "high"]).nullish() }).nullish(),
-  // The chat field's own rule (a tier outside the price table is refused), so the two APIs agree.
+  // The chat rule (docs/limits.md): a tier dearer than the price table is refused, naming the field.
   service_tier: ChatRequest.shape.service_tier,
   stream: z.boolean().nullish(),
   store: z.boolean().nullish(),
