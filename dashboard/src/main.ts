@@ -2,6 +2,7 @@ import "uplot/dist/uPlot.min.css";
 import "./styles.css";
 import { h, replace } from "./dom";
 import { renderActivity } from "./pages/activity";
+import { renderAdminAccess } from "./pages/admin-access";
 import { renderFinops } from "./pages/finops";
 import { renderProject } from "./pages/project";
 import { renderProjects } from "./pages/projects";
@@ -20,6 +21,7 @@ const PAGES: Record<string, { title: string; render: Page; inNav: boolean }> = {
   finops: { title: "FinOps", render: renderFinops, inNav: true },
   activity: { title: "Activity", render: renderActivity, inNav: true },
   try: { title: "Try it", render: renderTryIt, inNav: true },
+  access: { title: "Admin access", render: renderAdminAccess, inNav: true },
 };
 
 /** Hash routes (`#/finops`, `#/projects/prj_…`): a static file server needs no fallback, and reloads land on the same page. */

@@ -126,3 +126,14 @@ export interface ModelRoute {
   credential?: { source?: string; scope?: string; fingerprint?: string; reason?: string };
   mock?: boolean;
 }
+
+export interface AdminCredential {
+  id: string;
+  tenant_id: string;
+  prefix: string;
+  created_at: string;
+  revoked_at: string | null;
+  /** The credential this dashboard session signed in with. */
+  current: boolean;
+}
+export type CreatedAdminCredential = AdminCredential & { admin_credential: string };

@@ -1,10 +1,12 @@
 import { createMiddleware } from "hono/factory";
-import { apiKeyLookupIndex } from "../auth/api-key-format";
+import { apiKeyLookupIndex, apiKeyPrefix } from "../auth/api-key-format";
+import { hashSecret } from "../auth/argon2";
 import { stringsEqual } from "../auth/constant-time";
 import { toHex } from "../auth/hex";
 import { readBearer } from "../auth/jwt-verify";
 import { database } from "../db/client";
-import { findActiveAdminCredential } from "../db/tenants";
+import { findActiveAdminCredential, type NewAdminCredential } from "../db/admin-credentials";
+import { newId } from "../db/ids";
 import { loadConfig } from "../env";
 import { GatewayError } from "../errors";
 import type { Actor, ControlPlaneEnv } from "../http/app-env";
@@ -55,4 +57,18 @@ export function requireOperator(actor: Actor): void {
 
 export function generateAdminCredential(): string {
   return ADMIN_CREDENTIAL_PREFIX + toHex(crypto.getRandomValues(new Uint8Array(16)));
+}
+
+/** A fresh credential and the row that stores it: Argon2id hash, SHA-256 lookup index, display prefix. */
+export async function newAdminCredentialRow(tenantId: string): Promise<{ row: NewAdminCredential; plaintext: string }> {
+  const plaintext = generateAdminCredential();
+  const row: NewAdminCredential = {
+    id: newId("adm"),
+    tenantId,
+    lookupIndex: await apiKeyLookupIndex(plaintext),
+    hash: await hashSecret(plaintext),
+    prefix: apiKeyPrefix(plaintext),
+    createdAt: Date.now(),
+  };
+  return { row, plaintext };
 }

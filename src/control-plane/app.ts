@@ -5,6 +5,7 @@ import { handleError } from "../http/error-handler";
 import { requestId } from "../http/request-id";
 import { authenticateActor } from "./actor";
 import { adminByokRoutes } from "./admin-byok";
+import { adminCredentialRoutes } from "./admin-credentials";
 import { apiKeyRoutes } from "./api-keys";
 import { auditRoutes } from "./audit";
 import { budgetDocs, budgetRoutes } from "./budgets";
@@ -47,6 +48,7 @@ export function controlPlaneApp() {
 
   for (const prefix of ["/v1/*", "/auth/v1/tenants/*", "/auth/v1/projects/*"]) app.use(prefix, authenticateActor());
   app.route("/", tenantRoutes());
+  app.route("/", adminCredentialRoutes());
   app.route("/", projectRoutes());
   app.route("/", apiKeyRoutes());
   app.route("/", tierRoutes());

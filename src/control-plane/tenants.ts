@@ -1,12 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { apiKeyLookupIndex, apiKeyPrefix } from "../auth/api-key-format";
-import { hashSecret } from "../auth/argon2";
 import { auditTarget, recordAudit } from "../audit/writer";
 import { database } from "../db/client";
 import { newId } from "../db/ids";
 import { findTenant, insertTenant, listTenants, updateTenantPlan, type Tenant } from "../db/tenants";
 import { GatewayError } from "../errors";
-import { generateAdminCredential, requireOperator, tenantScope } from "./actor";
+import { newAdminCredentialRow, requireOperator, tenantScope } from "./actor";
 import { controlRouter } from "./openapi-app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "./schemas";
 
@@ -62,19 +60,8 @@ export function tenantRoutes() {
     const body = c.req.valid("json");
     const now = Date.now();
     const tenantId = newId("ten");
-    const credential = generateAdminCredential();
-    await insertTenant(
-      database(c.env),
-      { id: tenantId, name: body.name, plan: body.plan, createdAt: now },
-      {
-        id: newId("adm"),
-        tenantId,
-        lookupIndex: await apiKeyLookupIndex(credential),
-        hash: await hashSecret(credential),
-        prefix: apiKeyPrefix(credential),
-        createdAt: now,
-      },
-    );
+    const { row, plaintext: credential } = await newAdminCredentialRow(tenantId);
+    await insertTenant(database(c.env), { id: tenantId, name: body.name, plan: body.plan, createdAt: now }, row);
     const view = tenantView({ id: tenantId, name: body.name, plan: body.plan, createdAt: now, alertWebhookUrl: null });
     await recordAudit(c, { tenantId, action: "tenant.create", target: auditTarget(["tenant", tenantId]), after: view });
     return c.json({ ...view, admin_credential: credential }, 201);

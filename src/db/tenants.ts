@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { adminCredentials, tenants } from "../../schema";
 import type { Database } from "./database";
 
@@ -23,12 +23,4 @@ export async function listTenants(db: Database): Promise<Tenant[]> {
 
 export async function updateTenantPlan(db: Database, tenantId: string, plan: Plan): Promise<Tenant | undefined> {
   return db.update(tenants).set({ plan }).where(eq(tenants.id, tenantId)).returning().get();
-}
-
-export async function findActiveAdminCredential(db: Database, lookupIndex: string) {
-  return db
-    .select()
-    .from(adminCredentials)
-    .where(and(eq(adminCredentials.lookupIndex, lookupIndex), isNull(adminCredentials.revokedAt)))
-    .get();
 }

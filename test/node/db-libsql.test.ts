@@ -18,7 +18,13 @@ import {
   updateProject,
 } from "../../src/db/projects";
 import { isUniqueViolation } from "../../src/db/unique-violation";
-import { findActiveAdminCredential, findTenant, insertTenant } from "../../src/db/tenants";
+import {
+  findActiveAdminCredential,
+  listAdminCredentials,
+  revokeAdminCredential,
+  rotateAdminCredential,
+} from "../../src/db/admin-credentials";
+import { findTenant, insertTenant } from "../../src/db/tenants";
 import { writeKillSwitch } from "../../src/db/kill-switches";
 import { insertLedgerRows, ledgerRow } from "../../src/usage/ledger";
 
@@ -69,6 +75,26 @@ describe("repository layer on libSQL", () => {
     );
     expect((await findTenant(db, "ten_free"))?.plan).toBe("free");
     expect((await findActiveAdminCredential(db, "idx-admin"))?.tenantId).toBe("ten_free");
+  });
+
+  it("rotates an admin credential to exactly one successor and never revokes the last one when asked not to", async () => {
+    const successor = (id: string) => ({
+      id,
+      tenantId: "ten_free",
+      lookupIndex: `idx-${id}`,
+      hash: "h",
+      prefix: "p",
+      createdAt: now,
+    });
+    expect(await rotateAdminCredential(db, "ten_free", "adm_1", successor("adm_2"), now)).toBe(true);
+    expect(await rotateAdminCredential(db, "ten_free", "adm_1", successor("adm_3"), now)).toBe(false);
+    expect(await findActiveAdminCredential(db, "idx-admin")).toBeUndefined();
+    expect((await listAdminCredentials(db, "ten_free")).map((row) => [row.id, row.revokedAt === null])).toEqual([
+      ["adm_1", false],
+      ["adm_2", true],
+    ]);
+    expect(await revokeAdminCredential(db, "ten_free", "adm_2", now, { keepOne: true })).toBeUndefined();
+    expect((await findActiveAdminCredential(db, "idx-adm_2"))?.id).toBe("adm_2");
   });
 
   it("enforces the free plan's 3 active projects and unique slugs", async () => {

@@ -1,6 +1,7 @@
 import { api } from "../api";
 import { field, formValue, h, replace, table } from "../dom";
 import { busy, confirmAction, section } from "../feedback";
+import { secretOncePanel } from "../secret-once";
 import { session } from "../session";
 import type { ApiKey, CreatedApiKey, List, Project } from "../types";
 
@@ -17,7 +18,14 @@ export async function renderApiKeys(container: HTMLElement, project: Project): P
 
   const showOnce = (created: CreatedApiKey) => {
     session.rememberKey(project.id, created.key);
-    replace(reveal, plaintextPanel(created));
+    replace(
+      reveal,
+      secretOncePanel(
+        created.key,
+        "It is shown only once; the gateway keeps only its hash. This tab remembers it for Try it until you reload.",
+        "new-key",
+      ),
+    );
     void refresh();
   };
   const refresh = () => section(list, async () => keyTable((await api<List<ApiKey>>("GET", base)).data));
@@ -87,34 +95,4 @@ export async function renderApiKeys(container: HTMLElement, project: Project): P
   });
   replace(container, h("h2", { id: "keys-title" }, "API keys"), reveal, list, form, messages);
   await refresh();
-}
-
-function plaintextPanel(created: CreatedApiKey): HTMLElement {
-  const status = h("span", { role: "status" });
-  const copy = h("button", { type: "button" }, "Copy");
-  copy.addEventListener("click", async () => {
-    try {
-      await navigator.clipboard.writeText(created.key);
-      status.textContent = "Copied.";
-    } catch {
-      status.textContent = "Copy failed: select the key and copy it by hand.";
-    }
-  });
-  return h(
-    "div",
-    { class: "once", "data-testid": "new-key" },
-    h(
-      "p",
-      {},
-      h("strong", {}, "Copy this key now."),
-      " It is shown only once; the gateway keeps only its hash. This tab remembers it for Try it until you reload.",
-    ),
-    h(
-      "div",
-      { class: "row" },
-      h("code", { class: "secret", "data-testid": "new-key-plaintext" }, created.key),
-      copy,
-      status,
-    ),
-  );
 }
