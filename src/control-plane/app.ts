@@ -1,4 +1,3 @@
-import { Scalar } from "@scalar/hono-api-reference";
 import { loadConfig } from "../env";
 import { loadSigningKeys } from "../auth/signing-keys";
 import { handleError } from "../http/error-handler";
@@ -14,6 +13,8 @@ import { byokRoutes } from "./byok";
 import { killSwitchDocs, killSwitchRoutes } from "./killswitches";
 import { usageDocs, usageRoutes } from "./usage";
 import { mintRoutes } from "./mint";
+import { dataPlaneDocs } from "./data-plane-docs";
+import { docsPage, docsScript, docsStyle } from "./docs-page";
 import { controlRouter } from "./openapi-app";
 import { projectRoutes } from "./projects";
 import { tenantRoutes } from "./tenants";
@@ -38,10 +39,12 @@ export function controlPlaneApp() {
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
-    info: { title: "Tollgate control plane", version: "1" },
+    info: { title: "Tollgate API: control plane and data plane", version: "1" },
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Tollgate API reference" }));
+  app.get("/docs", docsPage);
+  app.get("/docs/reference.js", docsScript);
+  app.get("/docs/reference.css", docsStyle);
   app.get("/healthz", (c) => c.json({ ok: true }));
 
   app.route("/", dashboardRoutes());
@@ -60,5 +63,7 @@ export function controlPlaneApp() {
   app.route("/", auditRoutes());
   // These three route sets validate by hand (plain Hono handlers); their OpenAPI description is registered here.
   for (const route of [...killSwitchDocs, ...usageDocs, ...budgetDocs]) app.openAPIRegistry.registerPath(route);
+  // Served on project hostnames by the data-plane app; described here so one document covers the API.
+  for (const route of dataPlaneDocs) app.openAPIRegistry.registerPath(route);
   return app;
 }
