@@ -1,7 +1,5 @@
 import type { Context } from "hono";
-import { GatewayError } from "../errors";
 import type { DataPlaneEnv } from "../http/app-env";
-import { applyPiiPolicyToOutput } from "../guardrails/pii/shield";
 import { createPlaceholderRestorer, restorePlaceholders } from "../guardrails/pii/restore";
 import { budgetHeaders } from "../limits/budget-headers";
 import { callProvider } from "../providers/call";
@@ -20,6 +18,7 @@ import { estimatePromptTokens } from "../usage/token-count";
 import { payingTarget } from "./credentials";
 import { rememberTurn } from "./memory-append";
 import { chooseModel } from "./model-policy";
+import { scanWholeAnswer, streamOutputScan } from "./output-pii";
 import { costOf, remainingAfter, settleRequest } from "./settle";
 
 /**
@@ -83,9 +82,9 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
     // Memory keeps the answer as the provider wrote it (placeholders, not the restored values).
     const providerAnswer = completion.choices[0]?.message ? { ...completion.choices[0].message } : undefined;
     if (trace) trace.outputText = () => providerAnswer?.content ?? "";
+    scanWholeAnswer(c, completion);
     for (const choice of completion.choices) {
-      let text = choice.message.content ?? null;
-      if (text !== null && settings.pii_scan_output) text = scanOutput(c, text);
+      const text = choice.message.content ?? null;
       if (text !== null) choice.message.content = restorePlaceholders(text, placeholders);
     }
     // Settlement runs after the answer, batched with others (settle-queue.ts): the client does not wait for bookkeeping.
@@ -106,6 +105,9 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
   const stages: StreamStage[] = [collected.stage];
   if (providerPhase) stages.unshift(onFirstContent(() => (providerPhase.firstTokenMs = Date.now())));
   if (trace) trace.outputText = () => collected.text();
+  // Output PII runs on what the provider wrote, before placeholders become the user's own values again.
+  const outputScan = streamOutputScan(c);
+  if (outputScan) stages.push(outputScan.stage);
   if (Object.keys(placeholders).length > 0) {
     stages.push(
       mapContentDeltas(() => {
@@ -127,14 +129,21 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
   admission.settledBy = "handler";
   // Once the stream is over: output PII recorded, usage settled. The request log line waits for the same point.
   const ended = outcome.then((end) => {
-    const status = end.status === "completed" ? "ok" : end.status === "cancelled" ? "aborted" : "provider_error";
+    // Refused part-way by output PII: the stream ended with the error event; charged what was generated.
+    const refused = outputScan?.finish() === true;
+    if (refused) admission.guardrailEvents.push({ kind: "refusal", code: "pii_detected" });
+    const status = refused
+      ? "blocked"
+      : end.status === "completed"
+        ? "ok"
+        : end.status === "cancelled"
+          ? "aborted"
+          : "provider_error";
     endProviderPhase(providerPhase, {
       finishReasons: end.finishReason ? [end.finishReason] : [],
       usage: end.usage,
       ...(end.status === "failed" && { error: "provider_error" }),
     });
-    // A streamed answer has already been sent: PII the model emitted is recorded (types and counts), not rewritten.
-    if (settings.pii_scan_output) recordOutputPii(c, collected.text());
     settleRequest(
       c.executionCtx,
       c.env,
@@ -166,30 +175,4 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
     status: 200,
     headers: { ...SSE_HEADERS, ...budgetHeaders({ remaining: admission.remaining }) },
   });
-}
-
-/** PII the model emitted (SPEC output setting): recorded, and under enforce redacted or refused. */
-function scanOutput(c: Context<DataPlaneEnv>, text: string): string {
-  const result = recordOutputPii(c, text);
-  if (result.blocked)
-    throw new GatewayError("pii_detected", "The answer contained personal data this project does not allow.");
-  return result.text;
-}
-
-function recordOutputPii(c: Context<DataPlaneEnv>, text: string) {
-  const { settings, admission } = c.var;
-  const result = applyPiiPolicyToOutput(text, {
-    mode: settings.pii_mode,
-    action: settings.pii_action,
-    entities: settings.pii_entities,
-    detectors: { phoneRegions: settings.pii_phone_regions },
-  });
-  if (result.findings.length > 0 && settings.pii_mode !== "disabled") {
-    admission.guardrailEvents.push({
-      kind: "pii_output",
-      mode: settings.pii_mode,
-      findings: result.findings.map(({ type, count }) => ({ type, count })),
-    });
-  }
-  return result;
 }

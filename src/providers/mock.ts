@@ -17,6 +17,9 @@ import { ChatRequest, contentText, type ChatCompletion, type ChatCompletionChunk
  *  mock/fail-break                  a stream that breaks halfway through
  *  mock/tool-call                   calls the request's first tool (arguments `{"input":"<last user text>"}`)
  *                                   until a tool result follows, then replies "Tool said: <that result>"
+ *  mock/echo-unsplit, mock/tool-call-unsplit   as echo / tool-call, with every "|" removed from the user text:
+ *                                   lets a test have the model emit a value ("jane|@|example.com") that the
+ *                                   request's own PII scan cannot see (the output scan's tests)
  *
  * `POST /embeddings` answers with hashed, normalised vectors for any model name (embeddings/mock.ts);
  * the fail-* presets fail it the same way.
@@ -47,10 +50,17 @@ export function mockPreset(model: string): MockOptions {
   return {};
 }
 
-function lastUserText(request: ChatRequest): string {
+const UNSPLIT = "-unsplit";
+
+/** The preset a model name selects, without the `-unsplit` suffix. */
+const presetOf = (model: string) => (model.endsWith(UNSPLIT) ? model.slice(0, -UNSPLIT.length) : model);
+
+function lastUserText(request: ChatRequest, model = ""): string {
   for (let i = request.messages.length - 1; i >= 0; i--) {
     const message = request.messages[i];
-    if (message?.role === "user") return contentText(message.content);
+    if (message?.role !== "user") continue;
+    const text = contentText(message.content);
+    return model.endsWith(UNSPLIT) ? text.replaceAll("|", "") : text;
   }
   return "";
 }
@@ -58,16 +68,16 @@ function lastUserText(request: ChatRequest): string {
 /** The tool call `mock/tool-call` makes, or null once the conversation ends with a tool result (or has no tools). */
 export function mockToolCall(request: ChatRequest, model: string): { name: string; arguments: string } | null {
   const tool = request.tools?.[0];
-  if (model !== "tool-call" || !tool || request.messages.at(-1)?.role === "tool") return null;
-  return { name: tool.function.name, arguments: JSON.stringify({ input: lastUserText(request) }) };
+  if (presetOf(model) !== "tool-call" || !tool || request.messages.at(-1)?.role === "tool") return null;
+  return { name: tool.function.name, arguments: JSON.stringify({ input: lastUserText(request, model) }) };
 }
 
 export function mockReply(request: ChatRequest, model: string, options: MockOptions = {}): string {
   if (options.reply !== undefined) return options.reply;
   const last = request.messages.at(-1);
-  if (model === "tool-call" && last?.role === "tool") return `Tool said: ${contentText(last.content)}`;
-  const text = lastUserText(request);
-  return model === "echo" ? text : `This is a mock reply to: ${text}`;
+  if (presetOf(model) === "tool-call" && last?.role === "tool") return `Tool said: ${contentText(last.content)}`;
+  const text = lastUserText(request, model);
+  return presetOf(model) === "echo" ? text : `This is a mock reply to: ${text}`;
 }
 
 function usageOf(request: ChatRequest, reply: string, options: MockOptions) {

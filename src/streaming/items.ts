@@ -1,3 +1,4 @@
+import type { ErrorCode } from "../errors";
 import type { TokenUsage } from "../providers/adapter";
 import type { ChatCompletionChunk, FinishReason } from "../providers/openai-schema";
 
@@ -5,7 +6,10 @@ import type { ChatCompletionChunk, FinishReason } from "../providers/openai-sche
  * What flows between the streaming stages: OpenAI chunks, and at most one terminal error that the
  * serialiser writes as an OpenAI error event before `[DONE]`. Stages see parsed chunks, never bytes.
  */
-export type StreamItem = { type: "chunk"; chunk: ChatCompletionChunk } | { type: "error"; message: string };
+export type StreamItem =
+  | { type: "chunk"; chunk: ChatCompletionChunk }
+  /** `code` defaults to `provider_error`; a guardrail that ends the stream names its own (`pii_detected`). */
+  | { type: "error"; message: string; code?: ErrorCode };
 
 /**
  * A step between the upstream source and the serialiser: each item in gives the items to pass on (none, the
@@ -16,6 +20,8 @@ export type StreamItem = { type: "chunk"; chunk: ChatCompletionChunk } | { type:
 export interface StreamStage {
   push(item: StreamItem): StreamItem[];
   end(): StreamItem[];
+  /** True once the stage refused the rest of the answer: the stream then ends and the upstream is cancelled. */
+  halted?(): boolean;
 }
 
 /** Where a source puts what it produced: items, then `close` once after the last (a stream controller fits). */

@@ -47,10 +47,24 @@ export function streamChatCompletion(options: StreamChatOptions): {
         // A stage may pass nothing on for what the source produced: read on rather than return empty-handed.
         if (bytes || batch.closed || batch.received === before) break;
       }
+      // A stage refused the rest of the answer (output PII under block): end here and hang up on the upstream.
+      if (!batch.closed && stages.some((stage) => stage.halted?.())) {
+        batch.close();
+        bytes = concat(bytes, batch.take());
+        await source.cancel("refused by a stream stage");
+      }
       if (bytes) controller.enqueue(bytes);
       if (batch.closed) controller.close();
     },
     cancel: (reason) => source.cancel(reason),
   });
   return { body, outcome: source.outcome };
+}
+
+function concat(a: Uint8Array | undefined, b: Uint8Array | undefined): Uint8Array | undefined {
+  if (!a || !b) return a ?? b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }

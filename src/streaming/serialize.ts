@@ -1,4 +1,4 @@
-import { GatewayError, renderError } from "../errors";
+import { type ErrorCode, GatewayError, renderError } from "../errors";
 import type { ChatCompletionChunk } from "../providers/openai-schema";
 import type { ItemSink, StreamItem, StreamStage } from "./items";
 
@@ -16,8 +16,8 @@ function dataLine(payload: ChatCompletionChunk | object): string {
 }
 
 /** The OpenAI error event a broken stream ends with (the same envelope as an error response). */
-function errorLine(message: string): string {
-  return dataLine(renderError(new GatewayError("provider_error", message)).body);
+function errorLine(message: string, code: ErrorCode = "provider_error"): string {
+  return dataLine(renderError(new GatewayError(code, message)).body);
 }
 
 const DONE_LINE = "data: [DONE]\n\n";
@@ -69,6 +69,7 @@ export class SseBatch implements ItemSink {
   }
 
   private write(items: StreamItem[]): void {
-    for (const item of items) this.text += item.type === "chunk" ? dataLine(item.chunk) : errorLine(item.message);
+    for (const item of items)
+      this.text += item.type === "chunk" ? dataLine(item.chunk) : errorLine(item.message, item.code);
   }
 }

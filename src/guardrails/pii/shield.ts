@@ -110,7 +110,8 @@ function scansRole(role: string, policy: PiiPolicy): boolean {
   return !(policy.trustSystem === true && isSystemRole(role)) || policy.scanSystem;
 }
 
-function rewrite(
+/** `text` with each (sorted, disjoint) span replaced. */
+export function rewrite(
   text: string,
   spans: readonly PiiSpan[],
   replacement: (span: PiiSpan, value: string) => string,
