@@ -1,5 +1,6 @@
 import { GatewayError } from "../errors";
 import { validateBlocklist } from "../guardrails/sentinel/blocklist";
+import { checkBaseUrl } from "../providers/base-url-policy";
 import type { ProjectSettings, ProjectSettingsPatch } from "../settings/schema";
 
 /**
@@ -24,6 +25,7 @@ export async function validateSettingsPatch(
     });
   }
   if (patch.sentinel_blocklist !== undefined) checkBlocklist(patch.sentinel_blocklist);
+  if (patch.sentinel_classifier) checkClassifierUrl(patch.sentinel_classifier.url);
   return patch;
 }
 
@@ -39,5 +41,14 @@ function checkBlocklist(entries: readonly string[]): void {
   if (first === undefined) return;
   throw new GatewayError("invalid_request", `Blocklist entry ${first.index} is refused: ${first.reason}.`, {
     param: `sentinel_blocklist.${first.index}`,
+  });
+}
+
+/** The gateway POSTs prompts to this URL, so it gets the BYOK base_url rules: https to a public host only. */
+function checkClassifierUrl(url: string): void {
+  const verdict = checkBaseUrl(url, { allowPrivate: false });
+  if (verdict.ok) return;
+  throw new GatewayError("invalid_request", `sentinel_classifier.url ${verdict.reason}.`, {
+    param: "sentinel_classifier.url",
   });
 }

@@ -1,8 +1,10 @@
 import { createMiddleware } from "hono/factory";
 import { GatewayError } from "../errors";
-import type { DataPlaneEnv } from "../http/app-env";
+import type { DataPlaneEnv, GuardrailEvent } from "../http/app-env";
 import { applyPiiPolicy, describePiiBlock } from "../guardrails/pii/shield";
-import { describeInjectionBlock, inspectMessages } from "../guardrails/sentinel/inspect";
+import { describeInjectionBlock, inspectWithText, type MessagesVerdict } from "../guardrails/sentinel/inspect";
+import { applySecondStage, inBand } from "../guardrails/sentinel/second-stage";
+import { askClassifier, type FetchLike } from "./sentinel-classifier";
 import { trustsSystemMessages } from "../guardrails/trust";
 import { resolveModel } from "../providers/registry";
 import { findingCounts } from "../telemetry/gen-ai-span";
@@ -24,22 +26,39 @@ export function checkModelAllowed() {
   });
 }
 
-/** Sentinel over every client-sent text (see guardrails/trust.ts): shadow records the verdict and allows; enforce refuses with the families, never the prompt. */
-export function runSentinel() {
+/**
+ * Sentinel over every client-sent text (see guardrails/trust.ts): shadow records the verdict and allows;
+ * enforce refuses with the families, never the prompt. With `sentinel_classifier` set, a score in its band
+ * is decided by the external classifier (second-stage.ts), within its time budget.
+ */
+export function runSentinel(fetchImpl?: FetchLike) {
   return createMiddleware<DataPlaneEnv>(async function runSentinel(c, next) {
     const mode = c.get("settings").sentinel_mode;
     if (mode !== "disabled") {
       const startMs = Date.now();
-      const verdict = inspectMessages(c.get("chat").messages, {
+      const inspected = inspectWithText(c.get("chat").messages, {
         blocklist: c.get("settings").sentinel_blocklist,
         trustSystem: trustsSystemMessages(c.get("claims")),
       });
-      if (verdict.flagged) {
+      let verdict: MessagesVerdict = inspected.verdict;
+      let secondStage: SecondStageEvent | undefined;
+      const classifier = c.get("settings").sentinel_classifier;
+      if (classifier && inBand(verdict.score, classifier.band)) {
+        const request = {
+          text: inspected.worstText,
+          sentinel: { score: verdict.score, threshold: verdict.threshold, families: verdict.families },
+        };
+        const outcome = await askClassifier(classifier, request, fetchImpl);
+        verdict = { ...applySecondStage(verdict, outcome, classifier.on_failure), message: verdict.message };
+        secondStage = outcome.kind === "answered" ? (outcome.injection ? "injection" : "benign") : outcome.reason;
+      }
+      if (verdict.flagged || secondStage !== undefined) {
         c.get("admission").guardrailEvents.push({
           kind: "sentinel",
           mode,
           score: Math.round(verdict.score * 100) / 100,
           families: verdict.families,
+          ...(secondStage ? { second_stage: secondStage } : {}),
         });
       }
       const blocked = verdict.flagged && mode === "enforce";
@@ -59,6 +78,8 @@ export function runSentinel() {
     await next();
   });
 }
+
+type SecondStageEvent = NonNullable<Extract<GuardrailEvent, { kind: "sentinel" }>["second_stage"]>;
 
 /**
  * PII Shield on the request: shadow records types and counts; enforce masks (placeholders restored in the

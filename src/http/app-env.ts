@@ -87,6 +87,13 @@ export interface AdmissionState {
 export type GuardrailEvent =
   | { kind: "pii"; mode: "shadow" | "enforce"; action: string; findings: { type: string; count: number }[] }
   | { kind: "pii_output"; mode: "shadow" | "enforce"; findings: { type: string; count: number }[] }
-  | { kind: "sentinel"; mode: "shadow" | "enforce"; score: number; families: string[] }
+  | {
+      kind: "sentinel";
+      mode: "shadow" | "enforce";
+      score: number;
+      families: string[];
+      /** Set when the borderline band sent the prompt to the external classifier. */
+      second_stage?: "injection" | "benign" | "timeout" | "http_status" | "invalid_reply" | "network";
+    }
   /** Why a request admitted and then refused or failed was stopped (its error code). */
   | { kind: "refusal"; code: string };

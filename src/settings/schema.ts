@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PII_ENTITIES } from "../guardrails/pii/entities";
 import { DEFAULT_PHONE_REGIONS, isPhoneRegion } from "../guardrails/pii/phone-regions";
+import { ClassifierSettings } from "../guardrails/sentinel/second-stage";
 
 /**
  * Every project setting with its default and range (SPEC.md "Project settings"). The control-plane API,
@@ -59,6 +60,8 @@ const settingsShape = {
   pii_phone_regions: z.array(PhoneRegion).max(50),
   sentinel_mode: Mode,
   sentinel_blocklist: z.array(z.string().min(1).max(500)).max(200),
+  /** Optional second stage: borderline prompts go to an external classifier (docs/guardrails.md); null: off. */
+  sentinel_classifier: ClassifierSettings.nullable(),
   memory_enabled: z.boolean(),
   memory_window: z.number().int().min(0).max(100),
   /** What a request does when the memory store is down: fail with 503, or go on without memory. */
@@ -97,6 +100,7 @@ export const SETTING_DEFAULTS: ProjectSettings = {
   pii_phone_regions: [...DEFAULT_PHONE_REGIONS],
   sentinel_mode: "shadow",
   sentinel_blocklist: [],
+  sentinel_classifier: null,
   memory_enabled: false,
   memory_window: 10,
   memory_on_unavailable: "proceed",

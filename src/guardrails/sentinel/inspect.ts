@@ -22,19 +22,35 @@ export interface MessagesVerdict extends SentinelVerdict {
  * opted-in server caller's system messages are skipped.
  */
 export function inspectMessages(messages: readonly ChatMessageLike[], options: InspectOptions = {}): MessagesVerdict {
+  return inspectWithText(messages, options).verdict;
+}
+
+/**
+ * inspectMessages plus the text of the highest-scoring slot, for the optional second stage only: the
+ * verdict is what gets logged, the text never is.
+ */
+export function inspectWithText(
+  messages: readonly ChatMessageLike[],
+  options: InspectOptions = {},
+): { verdict: MessagesVerdict; worstText: string } {
   const scanTool = options.scanTool ?? true;
   const include = (role: string) => {
     if (role === "tool" || role === "function") return scanTool;
     return !(options.trustSystem === true && isSystemRole(role));
   };
   let worst: MessagesVerdict = { score: 0, threshold: THRESHOLD, flagged: false, families: [], message: null };
+  let worstText = "";
   const families = new Set<string>();
   for (const slot of textSlots(messages, include)) {
     const verdict = scoreInjection(slot.text, options);
     if (verdict.flagged) for (const family of verdict.families) families.add(family);
-    if (verdict.score > worst.score) worst = { ...verdict, message: slot.message };
+    if (verdict.score > worst.score) {
+      worst = { ...verdict, message: slot.message };
+      worstText = slot.text;
+    }
   }
-  return worst.flagged ? { ...worst, families: [...new Set([...worst.families, ...families])] } : worst;
+  const verdict = worst.flagged ? { ...worst, families: [...new Set([...worst.families, ...families])] } : worst;
+  return { verdict, worstText };
 }
 
 /** The client-facing message for a 400 `prompt_injection_detected`: family names only, never prompt text. */
