@@ -177,6 +177,26 @@ describe("a refused request", () => {
   });
 });
 
+describe("an embeddings request", () => {
+  it("is an embeddings span with a CLIENT provider span and its input tokens", async () => {
+    const res = await client.call("POST", gateway.projectUrl(keepsContent.project.slug, "/v1/embeddings"), {
+      token: keepsContent.token,
+      body: { model: "mock/tollgate-embed", input: ["one", "two"] },
+    });
+    expect(res.status).toBe(200);
+    const spans = await tracedSpans(res.headers.get("X-Request-Id"), ["embeddings mock/tollgate-embed"]);
+    expect(spans.request?.attributes).toMatchObject({
+      "gen_ai.operation.name": "embeddings",
+      "gen_ai.usage.output_tokens": 0,
+      "tollgate.admission.decision": "admitted",
+    });
+    expect(spans.request?.attributes["gen_ai.usage.input_tokens"]).toBeGreaterThan(0);
+    const provider = Object.values(spans).find((span) => span.kind === 3);
+    expect(provider?.name).toBe("embeddings tollgate-embed");
+    expect(provider?.attributes["gen_ai.provider.name"]).toBe("mock");
+  });
+});
+
 describe("content and identity", () => {
   it("carries prompt and completion text and the plain user id only for a project that keeps them", async () => {
     const res = await client.chat(keepsContent, {

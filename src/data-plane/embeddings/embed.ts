@@ -13,6 +13,8 @@ export interface EmbedInput {
   user?: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Sent on every upstream call: the trace's `traceparent` (src/telemetry/). */
+  headers?: Record<string, string>;
 }
 
 export interface Embedded {
@@ -67,6 +69,7 @@ async function embedBatch(input: EmbedInput, batch: EmbeddingBatch): Promise<Emb
     buildRequest: (target) => input.translator.toRequest(batch, target),
     timeoutMs: input.timeoutMs,
     ...(input.signal && { signal: input.signal }),
+    ...(input.headers && { headers: input.headers }),
     retry: { attempts: 2 },
   });
   const label = call.target.providerLabel;

@@ -5,6 +5,8 @@ import { budgetHeaders } from "../../limits/budget-headers";
 import { embeddingTranslatorFor } from "../../providers/embeddings/registry";
 import { contentText } from "../../providers/openai-schema";
 import { resolveModel } from "../../providers/registry";
+import { endProviderPhase, hostOf, traced } from "../../telemetry/provider-phase";
+import { providerTraceparent, startProviderPhase } from "../../telemetry/request-trace";
 import { payingTarget } from "../credentials";
 import { chooseModel } from "../model-policy";
 import { costOf, remainingAfter, settleRequest } from "../settle";
@@ -26,7 +28,9 @@ export async function createEmbeddings(c: Context<DataPlaneEnv>): Promise<Respon
       param: "model",
     });
   const target = await payingTarget(c.env, project.tenantId, c.get("credentials"), ref);
-  const { vectors, promptTokens } = await embedTexts({
+  const trace = c.get("trace");
+  const providerPhase = startProviderPhase(trace, Date.now());
+  const embedded = embedTexts({
     target,
     translator,
     texts: chat.messages.map((message) => contentText(message.content)),
@@ -34,12 +38,22 @@ export async function createEmbeddings(c: Context<DataPlaneEnv>): Promise<Respon
     ...(request.user !== undefined && { user: request.user }),
     timeoutMs: settings.upstream_timeout_ms,
     signal: c.req.raw.signal,
+    ...(trace && providerPhase && { headers: { traceparent: providerTraceparent(trace, providerPhase) } }),
   });
+  const { vectors, promptTokens } = await traced(providerPhase, embedded);
+  if (providerPhase) {
+    Object.assign(providerPhase, {
+      provider: target.adapter.id,
+      model: target.model,
+      serverAddress: hostOf(target.baseUrl),
+    });
+    endProviderPhase(providerPhase, { finishReasons: [], usage: { promptTokens, completionTokens: 0 } });
+  }
   admission.target = { provider: target.adapter.id, model: target.model };
   admission.usage = { promptTokens, completionTokens: 0 };
   admission.settledBy = "handler";
   const report = { status: "ok" as const, ...admission.usage, credentialFingerprint: target.fingerprint };
-  settleRequest(c.executionCtx, c.env, project.id, requestId, admission, report);
+  settleRequest(c.executionCtx, c.env, project.id, requestId, admission, report, trace);
   const cost = costOf(admission, report).microUsd;
   const remaining = remainingAfter(admission, { tokens: promptTokens, microUsd: cost });
   return c.json(
