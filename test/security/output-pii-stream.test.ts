@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { setupProject } from "../support/control-plane";
-import { parseOutput, textOf } from "../streaming/sse-helpers";
+import { parseOutput, textOf, toolArgumentsOf } from "../streaming/sse-helpers";
 import { chat, ledgerRows, settledReserved } from "./support";
 
 // Attack (issue #16 item 6): under enforce, output PII was only recorded for streams, so a model made to
@@ -33,15 +33,6 @@ async function rowOf(projectId: string) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error("no ledger row");
-}
-
-function toolArguments(text: string): string {
-  let joined = "";
-  for (const item of parseOutput(text))
-    if ("chunk" in item)
-      for (const choice of item.chunk.choices)
-        for (const call of choice.delta.tool_calls ?? []) joined += call.function?.arguments ?? "";
-  return joined;
 }
 
 describe("output PII under enforce holds in streams", () => {
@@ -81,7 +72,8 @@ describe("output PII under enforce holds in streams", () => {
     const res = await chat(project.slug, token, body("mock/tool-call-unsplit", { stream: true, tools }));
     const text = await res.text();
     expect(text).not.toContain(EMAIL);
-    if (action === "redact") expect(toolArguments(text)).toBe('{"input":"Write to [REDACTED_EMAIL] or call me"}');
+    if (action === "redact")
+      expect(toolArgumentsOf(parseOutput(text))).toBe('{"input":"Write to [REDACTED_EMAIL] or call me"}');
     else expect(parseOutput(text).some((item) => "error" in item && item.error.code === "pii_detected")).toBe(true);
   });
 

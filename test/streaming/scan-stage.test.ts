@@ -5,7 +5,7 @@ import type { ProviderAdapter } from "../../src/providers/adapter";
 import { adapterFor } from "../../src/providers/registry";
 import { streamChatCompletion } from "../../src/streaming";
 import { mapAnswerTexts } from "../../src/streaming/scan-stage";
-import { bodyFrom, parseOutput, readText, textOf } from "./sse-helpers";
+import { bodyFrom, parseOutput, readText, textOf, toolArgumentsOf } from "./sse-helpers";
 
 const openai = adapterFor("openai") as ProviderAdapter;
 const event = (delta: object, finish: string | null = null) =>
@@ -43,16 +43,6 @@ function eventByEvent(text: string): ReadableStream<Uint8Array> {
   );
 }
 
-/** The tool-call arguments the client reassembles from its deltas. */
-function argumentsOf(text: string): string {
-  let joined = "";
-  for (const item of parseOutput(text))
-    if ("chunk" in item)
-      for (const choice of item.chunk.choices)
-        for (const call of choice.delta.tool_calls ?? []) joined += call.function?.arguments ?? "";
-  return joined;
-}
-
 describe("the output PII stage", () => {
   it("redacts an email split across content chunks; the tail arrives with the finishing chunk", async () => {
     const { out, tally } = run(content("Write to jane.do", "e@example.com or call") + finish("stop"), "redact");
@@ -62,7 +52,7 @@ describe("the output PII stage", () => {
 
   it("redacts a card number split across streamed tool-call argument deltas", async () => {
     const { out } = run(args('{"card":"4111 11', "11 1111 ", '1111"}') + finish("tool_calls"), "redact");
-    expect(argumentsOf(await readText(out))).toBe('{"card":"[REDACTED_CREDIT_CARD]"}');
+    expect(toolArgumentsOf(parseOutput(await readText(out)))).toBe('{"card":"[REDACTED_CREDIT_CARD]"}');
   });
 
   it("block ends the stream with a pii_detected error event and [DONE], and cancels the upstream", async () => {

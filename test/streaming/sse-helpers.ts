@@ -58,3 +58,13 @@ export function textOf(out: SseOut[]): string {
     .map((o) => ("chunk" in o ? (o.chunk.choices.find((c) => c.index === 0)?.delta.content ?? "") : ""))
     .join("");
 }
+
+/** The tool-call arguments a client reassembles from the streamed deltas, across choices and calls. */
+export function toolArgumentsOf(out: SseOut[]): string {
+  let joined = "";
+  for (const item of out)
+    if ("chunk" in item)
+      for (const choice of item.chunk.choices)
+        for (const call of choice.delta.tool_calls ?? []) joined += call.function?.arguments ?? "";
+  return joined;
+}
