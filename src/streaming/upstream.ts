@@ -138,9 +138,11 @@ export function upstreamSource(options: UpstreamOptions): UpstreamSource {
       try {
         chunks = adapter.fromStreamEvent(event, state);
       } catch (err) {
+        // Like a whole upstream 5xx (providers/upstream-error.ts): the provider's own text is not shown, since
+        // it may echo the prompt, a key or an internal URL; the provider is named, the stream settles as failed.
         const message =
           err instanceof ProviderStreamError
-            ? `${providerLabel} reported an error mid-stream: ${err.message.slice(0, 300)}`
+            ? `${providerLabel} reported an error mid-stream.`
             : `${providerLabel} sent a malformed event stream.`;
         return (fail(sink, message), "closed");
       }

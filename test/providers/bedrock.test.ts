@@ -220,14 +220,15 @@ describe("bedrock ConverseStream", () => {
     expect(finishReasons(out)).toEqual(["tool_calls"]);
   });
 
-  it("reports a mid-stream exception with its type, and settles as failed", async () => {
+  it("reports a mid-stream exception without the provider's text, and settles as failed", async () => {
     const { out, outcome } = await streamFrames([
       ...text.slice(0, 2),
       exceptionFrame("modelStreamErrorException", "Model stream broke"),
     ]);
     expect(out.find((o) => "error" in o)).toMatchObject({
-      error: { message: expect.stringContaining("modelStreamErrorException: Model stream broke") },
+      error: { message: "AWS Bedrock reported an error mid-stream." },
     });
+    expect(JSON.stringify(out)).not.toContain("Model stream broke");
     expect(outcome.status).toBe("failed");
   });
 

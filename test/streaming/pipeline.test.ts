@@ -91,7 +91,7 @@ describe("streamChatCompletion", () => {
     [
       "a provider error event",
       'data: {"error":{"message":"server overloaded"}}\n\n',
-      /reported an error mid-stream: server overloaded/,
+      /^TestProvider reported an error mid-stream\.$/,
     ],
   ];
   it.each(failures)("ends %s with an error event and [DONE]", async (_name, upstream, message) => {
