@@ -12,6 +12,8 @@ import type {
   GateSnapshot,
   KillSwitchScope,
   ReadTicket,
+  ReserveDecision,
+  ReserveInput,
   SettleInput,
   SettleResult,
 } from "../src/limits/gate-types";
@@ -19,6 +21,7 @@ import { migrateAlerts } from "../src/usage/alerts";
 import { admit } from "./project-gate/admission";
 import { flushLedger, runAlarm } from "./project-gate/alarm-flush";
 import { GateConfiguration } from "./project-gate/configuration";
+import { reserveDeferred } from "./project-gate/deferred-reservation";
 import type { GateContext } from "./project-gate/context";
 import { RateWindows } from "./project-gate/rate-windows";
 import { settleMany } from "./project-gate/settlement";
@@ -89,6 +92,11 @@ export class ProjectGate extends DurableObject<Env> {
 
   async admit(input: AdmitInput): Promise<AdmitDecision> {
     return admit(this.gate, input);
+  }
+
+  /** The reservation a `deferBudget` admission owes once the response cache missed (docs/cache.md). */
+  async reserveDeferred(input: ReserveInput): Promise<ReserveDecision> {
+    return reserveDeferred(this.gate, input);
   }
 
   /** Idempotent by request id. Charges what the caller reports; a failed upstream call reports zeros. */

@@ -20,6 +20,11 @@ export const usageLedger = sqliteTable(
     latencyMs: integer("latency_ms").notNull(),
     /** ok | aborted | provider_error | … */
     status: text("status").notNull(),
+    /** 1 when the response cache answered: nothing was charged, the saved_* columns say what it saved. */
+    cached: integer("cached").notNull().default(0),
+    /** Tokens (prompt + completion) and micro-USD the cached answer cost when it was first made. */
+    savedTokens: integer("saved_tokens").notNull().default(0),
+    savedMicroUsd: integer("saved_micro_usd").notNull().default(0),
     /** JSON array of guardrail events (types and counts, never values). */
     guardrailEvents: text("guardrail_events").notNull(),
     /** UTC day `YYYY-MM-DD`, for daily series. */

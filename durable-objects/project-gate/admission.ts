@@ -1,17 +1,12 @@
-import { chooseModel } from "../../src/data-plane/model-policy";
-import { currentCounter, dearest, fits, microUsdFor, reserve, worstCaseTokens } from "../../src/limits/budget";
 import { localBudgets, poolsFor } from "../../src/limits/budget-lines";
-import { secondsUntilRollover } from "../../src/limits/periods";
 import * as store from "../../src/limits/gate-store";
 import type { AdmitDecision, AdmitInput } from "../../src/limits/gate-types";
 import { checkWindow, recordHit, removeHit, userRpmLimit } from "../../src/limits/sliding-window";
 import { mergeTier, type TierOverrides } from "../../src/settings/schema";
-import { microUsdPerMillion } from "../../src/usage/pricing";
-import { reasoningBeyondCap } from "../../src/usage/reasoning";
-import { systemPromptTokens } from "../../src/usage/token-count";
+import { checkLocalBudgets, reserveLines, unreservedLines, type WorstCase } from "./budget-check";
 import type { GateContext } from "./context";
 import { reservePools } from "./pools";
-import { releaseLocal, remainingOf, type ReservedLine, type StoredReservation } from "./reservation";
+import { releaseLocal, remainingOf, type StoredReservation } from "./reservation";
 import { tighter, WINDOW_MS, windowDenial } from "./rate-windows";
 
 /** A reservation not settled within this time belongs to an evicted worker; the alarm settles it as `abandoned`. */
@@ -60,41 +55,16 @@ export async function admit(gate: GateContext, input: AdmitInput): Promise<Admit
     return { ok: true, reservation, settings, rateLimit, remaining, credentials: snap.credentials };
   }
 
-  // Budgets: reserve the worst case, in tokens and (when the model is priced) in micro-USD.
-  // The estimate covers what the provider will bill: the client's messages, the system prompt injected after
-  // admission, every one of the `n` choices and reasoning the cap does not bound (docs/limits.md).
-  // A fallback model may answer instead, so the dearest and most reasoning of them all is what is reserved.
-  const modelRef = chooseModel(input.model ?? undefined, settings);
-  const fallbacks = input.embedding ? [] : settings.fallback_models;
-  const candidates = [modelRef, ...fallbacks];
-  const worst = input.embedding
-    ? { prompt: Math.max(0, Math.ceil(input.estimatedPromptTokens)), completion: 0 }
-    : worstCaseTokens(
-        input.estimatedPromptTokens + systemPromptTokens(settings.system_prompt),
-        {
-          maxTokens: input.maxTokens,
-          choices: input.choices,
-          reasoningTokens: Math.max(...candidates.map(reasoningBeyondCap)),
-        },
-        settings.max_tokens_cap,
-      );
-  const tokens = worst.prompt + worst.completion;
-  // A request without an explicit model runs on the project's (tier-merged) model: price that one.
-  const price = dearest([
-    input.priceMicroUsdPerMillion ?? microUsdPerMillion(modelRef),
-    ...fallbacks.map((ref) => microUsdPerMillion(ref)),
-  ]);
-  const microUsd = microUsdFor(worst.prompt, worst.completion, price);
-  const lines: ReservedLine[] = [];
-  for (const line of localBudgets(settings, input.userId)) {
-    const counter = currentCounter(gate.state.counter(line.key), line.period, now);
-    const amount = line.unit === "tokens" ? tokens : microUsd;
-    if (!fits(counter, line.limit, amount)) {
-      const reason = line.unit === "tokens" ? "tokens" : "budget";
-      return { ok: false, reason, budget: line.key, retryAfter: secondsUntilRollover(line.period, now), rateLimit };
-    }
-    lines.push({ ...line, periodKey: counter.period, amount });
+  // Budgets: reserve the worst case, in tokens and (when the model is priced) in micro-USD. A request the
+  // response cache may answer reserves nothing yet: a hit costs nothing, a miss reserves (reserveDeferred).
+  const deferred = input.deferBudget === true && settings.cache_mode === "enabled";
+  let worst: WorstCase = { tokens: 0, microUsd: 0, lines: unreservedLines(gate, settings, input.userId, now) };
+  if (!deferred) {
+    const checked = checkLocalBudgets(gate, settings, input.userId, input, now);
+    if (!checked.ok) return { ...checked, rateLimit };
+    worst = checked.worst;
   }
+  const { tokens, microUsd, lines } = worst;
 
   // Commit in this same synchronous turn: no other admit can interleave between check and reservation.
   recordHit(projectLog, now);
@@ -108,16 +78,14 @@ export async function admit(gate: GateContext, input: AdmitInput): Promise<Admit
     tokens,
     microUsd,
     lines,
-    pools: poolsFor(snap.tenantId, snap.sharedBudgets),
+    // A deferred request holds nothing at the shared pools until its miss reserves there too.
+    pools: deferred ? [] : poolsFor(snap.tenantId, snap.sharedBudgets),
     tenantId: snap.tenantId,
     projectId: snap.projectId,
     costCenter: snap.costCenter,
   };
   // In memory now, committed right after this turn: the reply is not held for the write (gate-state.ts).
-  for (const line of lines) {
-    const counter = currentCounter(gate.state.counter(line.key), line.period, now);
-    gate.state.setCounter(line.key, reserve(counter, line.amount));
-  }
+  reserveLines(gate, lines, now);
   gate.state.addReservation(input.requestId, now, reservation);
   gate.state.scheduleCommit();
 
@@ -136,6 +104,7 @@ export async function admit(gate: GateContext, input: AdmitInput): Promise<Admit
   return {
     ok: true,
     reservation: { requestId: input.requestId, userId: input.userId, tokens, microUsd, createdAt: now },
+    ...(deferred && { deferred: true }),
     settings,
     rateLimit,
     remaining: { tokens: local.tokens, microUsd: usdLeft.length > 0 ? Math.min(...usdLeft) : null },

@@ -1,14 +1,16 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { CACHE_HEADER, CACHE_TOOLS_HEADER, cacheEligibility } from "../cache/key";
 import { syncProjectGate } from "../control-plane/gate-sync";
 import { GatewayError } from "../errors";
 import type { DataPlaneEnv } from "../http/app-env";
 import { denialToError } from "../limits/admission-denial";
 import { projectGate } from "../limits/gate-client";
-import type { AdmitDecision, AdmitInput, PayingCredentials } from "../limits/gate-types";
+import type { AdmitDecision, AdmitInput, BudgetInput, PayingCredentials } from "../limits/gate-types";
 import { resolveModel } from "../providers/registry";
 import { SessionId } from "../memory/key";
 import { recordPhase } from "../telemetry/request-trace";
+import type { ChatRequest } from "../providers/openai-schema";
 import { microUsdPerMillion } from "../usage/pricing";
 import { estimatePromptTokens } from "../usage/token-count";
 import { chooseModel, isDefaultAlias } from "./model-policy";
@@ -21,27 +23,22 @@ import { settleRequest, statusForError } from "./settle";
  * settlement (streams settle when they end), this middleware settles it after the response, charging
  * nothing for a request refused or failed before any token was generated.
  */
-export function admitRequest() {
+export function admitRequest(options: { cached?: boolean } = {}) {
   return createMiddleware<DataPlaneEnv>(async function admitRequest(c, next) {
     const { chat, claims, project } = c.var;
     const sessionId = readSessionId(c.req.header("X-Session-Id"));
-    const requestedModel = chat.model && !isDefaultAlias(chat.model) ? chat.model : null;
-    const explicit = requestedModel?.includes("/") ? resolveModel(requestedModel) : null;
-    // Both caps given: the larger is reserved (a provider reading the other one could generate that much).
-    const completions = Math.max(chat.max_completion_tokens ?? 0, chat.max_tokens ?? 0) || undefined;
+    const budget = budgetInput(chat);
+    // Only a route with the cache step (`cached`) may leave its reservation to it (docs/cache.md).
+    const cacheable = options.cached === true && cacheEligibility(chat, cacheHeaders(c)).eligible;
     const input: AdmitInput = {
       requestId: c.get("requestId"),
       userId: claims.uid,
       ...(claims.tier !== undefined && { tier: claims.tier }),
       ...(claims.akid !== undefined && { apiKeyId: claims.akid }),
-      provider: explicit?.provider.id ?? "",
-      model: requestedModel,
-      estimatedPromptTokens: estimatePromptTokens(chat.messages, chat.tools),
-      ...(completions !== undefined && { maxTokens: completions }),
-      ...(chat.n != null && { choices: chat.n }),
+      provider: budget.explicit?.provider.id ?? "",
+      ...budget.input,
       ...(c.var.embeddings && { embedding: true as const }),
-      // Without an explicit model the gate prices the project's (tier-merged) model itself.
-      ...(explicit && { priceMicroUsdPerMillion: microUsdPerMillion(`${explicit.provider.id}/${explicit.model}`) }),
+      ...(cacheable && { deferBudget: true }),
     };
     const admittingAt = Date.now();
     const decision = await admitAtGate(c, input);
@@ -63,6 +60,7 @@ export function admitRequest() {
       sessionId,
       guardrailEvents: [],
       newMessages: chat.messages,
+      ...(decision.deferred && { deferred: true }),
     });
     // hono's every() composes the later steps without an error handler, so their throws pass through here
     // and never reach code after `await next()`: the finally is what settles a refused or failed request.
@@ -145,6 +143,37 @@ function traceAdmission(c: Context<DataPlaneEnv>, startMs: number, decision: Adm
       "tollgate.admission.reserved_tokens": decision.ok ? decision.reservation.tokens : undefined,
     },
   });
+}
+
+/**
+ * What the worst case is computed from: the prompt estimate, the completion cap, `n`, and the explicit model's
+ * price (without one the gate prices the project's, tier-merged, model itself).
+ */
+export function budgetInput(chat: ChatRequest): { input: BudgetInput; explicit: ReturnType<typeof resolveModel> } {
+  const requestedModel = chat.model && !isDefaultAlias(chat.model) ? chat.model : null;
+  const explicit = requestedModel?.includes("/") ? resolveModel(requestedModel) : null;
+  // Both caps given: the larger is reserved (a provider reading the other one could generate that much).
+  const completions = Math.max(chat.max_completion_tokens ?? 0, chat.max_tokens ?? 0) || undefined;
+  return {
+    explicit,
+    input: {
+      model: requestedModel,
+      estimatedPromptTokens: estimatePromptTokens(chat.messages, chat.tools),
+      ...(completions !== undefined && { maxTokens: completions }),
+      ...(chat.n != null && { choices: chat.n }),
+      // Without an explicit model the gate prices the project's (tier-merged) model itself.
+      ...(explicit && { priceMicroUsdPerMillion: microUsdPerMillion(`${explicit.provider.id}/${explicit.model}`) }),
+    },
+  };
+}
+
+/** The request headers that decide whether the response cache may answer (docs/cache.md). */
+export function cacheHeaders(c: Context<DataPlaneEnv>) {
+  return {
+    cacheControl: c.req.header("Cache-Control"),
+    cache: c.req.header(CACHE_HEADER),
+    cacheTools: c.req.header(CACHE_TOOLS_HEADER),
+  };
 }
 
 const NO_CREDENTIALS: PayingCredentials = { keys: [], tenantHasByok: false };

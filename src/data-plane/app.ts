@@ -7,6 +7,7 @@ import type { DataPlaneEnv } from "../http/app-env";
 import { handleError } from "../http/error-handler";
 import { requestId } from "../http/request-id";
 import { requestLog } from "../http/request-log";
+import { cacheStatusHeader } from "./cache-step";
 import { chatCompletions } from "./chat-handler";
 import { createEmbeddings } from "./embeddings/handler";
 import { projectModels } from "./model-list";
@@ -23,6 +24,9 @@ export function dataPlaneApp() {
   app.use("*", requestLog());
   app.onError(handleError);
 
+  // Every inference answer says what the response cache did (docs/cache.md); routes the cache does not serve say BYPASS.
+  for (const path of ["/v1/chat/completions", "/v1/responses", "/v1/embeddings", "/v1/messages"])
+    app.use(path, cacheStatusHeader());
   app.post("/v1/chat/completions", every(...inferencePipeline()), chatCompletions);
   app.post("/v1/responses", every(...inferencePipeline("responses")), createResponse);
   app.post("/v1/messages", every(...inferencePipeline("messages")), createMessage);

@@ -4,6 +4,7 @@ import { createPlaceholderRestorer, restorePlaceholders } from "../guardrails/pi
 import { budgetHeaders } from "../limits/budget-headers";
 import { callProvider } from "../providers/call";
 import { readCompletion } from "../providers/complete";
+import type { ChatCompletionChunk } from "../providers/openai-schema";
 import {
   collectAssistantText,
   mapContentDeltas,
@@ -11,10 +12,13 @@ import {
   SSE_HEADERS,
   streamChatCompletion,
   type StreamStage,
+  tapChunks,
 } from "../streaming";
 import { endProviderPhase, hostOf, traced } from "../telemetry/provider-phase";
 import { providerTraceparent, startProviderPhase } from "../telemetry/request-trace";
 import { estimatePromptTokens } from "../usage/token-count";
+import { recordOutputPii, scanOutput } from "./answer-output";
+import { serveCachedAnswer } from "./cache-hit";
 import { payingTarget } from "./credentials";
 import { rememberTurn } from "./memory-append";
 import { chooseModel } from "./model-policy";
@@ -27,6 +31,8 @@ import { costOf, remainingAfter, settleRequest } from "./settle";
  */
 export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Response> {
   const { chat, settings, admission, project, requestId } = c.var;
+  const cache = c.var.cache;
+  if (cache?.status === "HIT") return serveCachedAnswer(c, cache.entry);
   const primary = await payingTarget(c.env, project.tenantId, c.get("credentials"), chooseModel(chat.model, settings));
   const fallbacks = await Promise.all(
     settings.fallback_models.map((ref) => payingTarget(c.env, project.tenantId, c.get("credentials"), ref)),
@@ -79,6 +85,8 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
     });
     // Known before the output scan: an answer refused afterwards is still charged what the provider generated.
     admission.usage = { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens };
+    // The cache keeps the answer as the provider gave it: each hit applies its own output policy and restore.
+    const asGiven = cache?.status === "MISS" ? structuredClone(completion) : undefined;
     // Memory keeps the answer as the provider wrote it (placeholders, not the restored values).
     const providerAnswer = completion.choices[0]?.message ? { ...completion.choices[0].message } : undefined;
     if (trace) trace.outputText = () => providerAnswer?.content ?? "";
@@ -92,6 +100,7 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
     const report = { status: "ok" as const, ...admission.usage, credentialFingerprint: paidBy.fingerprint };
     settleRequest(c.executionCtx, c.env, project.id, requestId, admission, report, trace);
     if (providerAnswer) c.executionCtx.waitUntil(rememberTurn(c, providerAnswer).catch(() => undefined));
+    if (asGiven && cache?.status === "MISS") cache.store({ kind: "whole", completion: asGiven }, admission.usage);
     const cost = costOf(admission, report).microUsd;
     const remaining = remainingAfter(admission, {
       tokens: usage.promptTokens + usage.completionTokens,
@@ -103,6 +112,9 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
   // The collector sits before the restore stage: memory keeps what the provider wrote.
   const collected = collectAssistantText();
   const stages: StreamStage[] = [collected.stage];
+  // First of all stages: the cache keeps the chunks as the provider gave them.
+  const chunks: ChatCompletionChunk[] = [];
+  if (cache?.status === "MISS") stages.unshift(tapChunks((chunk) => chunks.push(chunk)));
   if (providerPhase) stages.unshift(onFirstContent(() => (providerPhase.firstTokenMs = Date.now())));
   if (trace) trace.outputText = () => collected.text();
   // Output PII runs on what the provider wrote, before placeholders become the user's own values again.
@@ -171,6 +183,13 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
       })
       .catch(() => undefined),
   );
+  // Only a stream that completed is kept: a cut-short or failed one would replay the failure.
+  if (cache?.status === "MISS")
+    ended
+      .then((end) => {
+        if (end.status === "completed") cache.store({ kind: "stream", chunks }, end.usage);
+      })
+      .catch(() => undefined);
   return new Response(body, {
     status: 200,
     headers: { ...SSE_HEADERS, ...budgetHeaders({ remaining: admission.remaining }) },

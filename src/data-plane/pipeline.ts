@@ -6,6 +6,7 @@ import { resolveProject } from "../routing/resolve-project";
 import { admitRequest } from "./admission";
 import { authenticateUser } from "./authenticate";
 import { parseChatRequest } from "./chat-request";
+import { lookupCache } from "./cache-step";
 import { injectContext } from "./context-step";
 import { checkModelAllowed, runSentinel, shieldPii } from "./guardrail-steps";
 import { parseEmbeddingsRequest } from "./embeddings/parse";
@@ -51,12 +52,13 @@ export function inferencePipeline(api: InferenceApi = "chat"): MiddlewareHandler
   return [
     ...entryChecks(api),
     parse(),
-    admitRequest(), // kill switches → revocation → project RPM → user RPM → token and dollar budgets
+    admitRequest({ cached: generates }), // kill switches → revocation → project RPM → user RPM → token and dollar budgets
     enforceOrigin(), // the live CORS allowlist returned by admission
     checkModelAllowed(),
     ...(generates ? [runSentinel()] : []),
     shieldPii({ restorable: generates }),
     ...(generates ? [injectContext()] : []), // memory, then the system prompt first
     awaitIpCheck(), // the shared per-IP verdict (Redis), started at entry: its round trip overlapped the steps above
+    ...(generates ? [lookupCache()] : []), // the request as the provider would see it; a hit answers here
   ];
 }

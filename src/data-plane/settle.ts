@@ -10,6 +10,8 @@ export interface UsageReport {
   promptTokens: number;
   completionTokens: number;
   credentialFingerprint?: string | null;
+  /** Answered by the response cache: nothing charged (the tokens above are 0), what it saved recorded. */
+  cached?: { savedTokens: number; savedMicroUsd: number };
 }
 
 /**
@@ -56,6 +58,7 @@ export function settlementFor(requestId: string, admission: AdmissionState, repo
     sessionId: admission.sessionId,
     guardrailEvents: admission.guardrailEvents,
     credentialFingerprint: report.credentialFingerprint ?? null,
+    ...(report.cached && { cached: report.cached }),
     userId: admission.userId,
     admittedAt: admission.startedAt,
   };

@@ -1,6 +1,7 @@
 import type { IpVerdict } from "../limits/ip-ratelimit";
 import type { ProjectJwtClaims } from "../auth/jwt-claims";
 import type { EmbeddingsRequest } from "../data-plane/embeddings/request";
+import type { CachedAnswer, CachedAnswerBody } from "../cache/answer";
 import type { PayingCredentials, Remaining } from "../limits/gate-types";
 import type { RateLimitState } from "../limits/rate-limit-state";
 import type { ChatRequest } from "../providers/openai-schema";
@@ -47,6 +48,8 @@ export interface DataPlaneEnv {
     responses: ResponsesState | undefined;
     /** The sealed BYOK keys that may pay for this project, as admission returned them (no D1 read). */
     credentials: PayingCredentials;
+    /** What the response cache did for this request (docs/cache.md); unset until the cache step ran. */
+    cache: CacheState | undefined;
   };
 }
 
@@ -56,6 +59,17 @@ export interface ResponsesState {
   /** Leading chat messages that are this request's `instructions`, not conversation (0 or 1). */
   instructionMessages: number;
 }
+
+/** The response cache's part in one request: the answer header, and on a miss where to store the answer. */
+export type CacheState =
+  | { status: "BYPASS" }
+  /** The handler answers from `entry` instead of calling the provider (and renders it as its API does). */
+  | { status: "HIT"; entry: CachedAnswer }
+  | {
+      status: "MISS";
+      /** Keeps an answer the provider gave in full, with its token counts (in waitUntil; never fails the request). */
+      store: (answer: CachedAnswerBody, usage: { promptTokens: number; completionTokens: number }) => void;
+    };
 
 /** What one admitted request carries from admission to settlement. */
 export interface AdmissionState {
@@ -76,6 +90,8 @@ export interface AdmissionState {
   newMessages: ChatRequest["messages"];
   /** Placeholder → original, when PII masking rewrote the request; restored in the answer. */
   placeholders?: Readonly<Record<string, string>>;
+  /** Admitted with nothing reserved, for the response cache to answer; a miss must reserve before the call. */
+  deferred?: boolean;
   /** Set by the handler when it takes over settlement (it will settle when the stream ends). */
   settledBy?: "handler";
   /** A whole (non-streamed) answer's token counts, for the request log line. */

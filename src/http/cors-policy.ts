@@ -46,6 +46,10 @@ export const CORS_ALLOWED_HEADERS = [
   ),
   "X-Stainless-Helper",
   "X-Stainless-Helper-Method",
+  // Response cache controls (docs/cache.md).
+  "Cache-Control",
+  "X-Tollgate-Cache",
+  "X-Tollgate-Cache-Tools",
 ].join(", ");
 export const CORS_EXPOSED_HEADERS = [
   "X-Request-Id",
@@ -56,6 +60,7 @@ export const CORS_EXPOSED_HEADERS = [
   "X-Tollgate-Cost-Usd",
   "X-Tollgate-Budget-Remaining-Tokens",
   "X-Tollgate-Budget-Remaining-Usd",
+  "X-Tollgate-Cache",
 ].join(", ");
 /** Browsers may cache a preflight this long; the actual request is re-checked against live settings anyway. */
 export const CORS_MAX_AGE_SECONDS = 600;

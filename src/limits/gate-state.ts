@@ -67,6 +67,13 @@ export class GateState {
     this.unwritten.set(requestId, { createdAt, body });
   }
 
+  /** A reservation changed after admission (a deferred one, reserved on a cache miss), wherever it is held. */
+  replaceReservation(requestId: string, body: unknown): void {
+    const pending = this.unwritten.get(requestId);
+    if (pending) pending.body = body;
+    else store.updateReservation(this.sql, requestId, body);
+  }
+
   removeReservation(requestId: string): void {
     if (!this.unwritten.delete(requestId)) store.deleteReservation(this.sql, requestId);
   }

@@ -209,3 +209,8 @@ export function pendingPoolSettlements(sql: SqlStorage): PoolSettlement[] {
 export function dropPoolSettlement(sql: SqlStorage, s: PoolSettlement): void {
   sql.exec(`DELETE FROM pool_outbox WHERE request_id = ? AND pool = ?`, s.requestId, s.pool);
 }
+
+/** Replaces the body of a stored reservation (a deferred one, reserved after a cache miss). */
+export function updateReservation(sql: SqlStorage, requestId: string, body: unknown): void {
+  sql.exec(`UPDATE reservations SET body = ? WHERE request_id = ?`, JSON.stringify(body), requestId);
+}

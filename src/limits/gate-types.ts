@@ -73,12 +73,8 @@ export interface ReadTicket {
   ticket: number;
 }
 
-export interface AdmitInput {
-  requestId: string;
-  userId: string;
-  tier?: string;
-  apiKeyId?: string;
-  provider: string;
+/** What the worst case of a request is computed from (admission, or the reservation after a cache miss). */
+export interface BudgetInput {
   /** Requested model, or null for the project's `provider_model`. */
   model: string | null;
   /** The client's messages and tool schemas; the gate adds the project's `system_prompt` it injects. */
@@ -93,6 +89,20 @@ export interface AdmitInput {
    */
   embedding?: true;
   priceMicroUsdPerMillion?: PricePerMillion;
+}
+
+export interface AdmitInput extends BudgetInput {
+  requestId: string;
+  userId: string;
+  tier?: string;
+  apiKeyId?: string;
+  provider: string;
+  /**
+   * The client allows the response cache to answer (no bypass header, no tools without opt-in). When the
+   * project's cache is on, the gate then admits without reserving any budget (`deferred` in the decision):
+   * a hit costs nothing, and a miss reserves with `reserveDeferred` before the provider is called.
+   */
+  deferBudget?: boolean;
   /**
    * A route that calls no provider (`/v1/models`, `/v1/memory/:session`): kill switches, suspension,
    * revocation, tier and both RPM windows apply and the RPM slot is taken; budgets are neither checked nor
@@ -102,6 +112,18 @@ export interface AdmitInput {
   /** Epoch ms; injected by tests, defaults to Date.now(). */
   now?: number;
 }
+
+/** The reservation a deferred admission still owes, made after a cache miss. */
+export interface ReserveInput extends BudgetInput {
+  requestId: string;
+  /** The JWT's tier, whose overrides applied at admission. */
+  tier?: string;
+  now?: number;
+}
+
+export type ReserveDecision =
+  | { ok: true; reservation: Reservation; remaining: Remaining }
+  | Extract<AdmitDecision, { ok: false }>;
 
 export interface Reservation {
   requestId: string;
@@ -133,6 +155,8 @@ export type AdmitDecision =
   | {
       ok: true;
       reservation: Reservation;
+      /** Nothing was reserved yet: the response cache may answer; a miss calls `reserveDeferred`. */
+      deferred?: true;
       settings: ProjectSettings;
       rateLimit: RateLimitState;
       remaining: Remaining;
@@ -169,6 +193,8 @@ export interface SettleInput {
   guardrailEvents: readonly unknown[];
   credentialFingerprint?: string | null;
   priceVersion?: string | null;
+  /** Answered by the response cache (charged nothing): what the original answer cost, for the ledger row. */
+  cached?: { savedTokens: number; savedMicroUsd: number };
   /**
    * Who and when (epoch ms) it was admitted: with these, a settle whose reservation the gate no longer has —
    * an object restart inside the write-behind window — still charges the request and writes its ledger row.

@@ -55,3 +55,14 @@ async function importRing(secret: string): Promise<MasterKeyRing> {
 function misconfigured(reason: string): GatewayError {
   return new GatewayError("misconfigured", `Gateway misconfigured: BYOK_MASTER_KEYS ${reason}.`);
 }
+
+/**
+ * The active (first) master key's raw bytes and version, for keys derived from it (webhook secrets, the
+ * response-cache keys); null when the secret is missing or malformed. Never echoed.
+ */
+export function activeMasterKeyBytes(secret: string | undefined): { version: string; raw: Uint8Array } | null {
+  const match = ENTRY.exec(secret?.split(",")[0]?.trim() ?? "");
+  const [, version, rawText] = match ?? [];
+  const raw = rawText === undefined ? null : base64ToBytes(rawText);
+  return version !== undefined && raw?.length === 32 ? { version, raw } : null;
+}

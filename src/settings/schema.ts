@@ -72,6 +72,16 @@ const settingsShape = {
   trace_content: z.boolean(),
   /** How the end user's id appears on spans: a per-project SHA-256 pseudonym, or as sent in the JWT's `uid`. */
   trace_user_ids: z.enum(["hashed", "plain"]),
+  /** Exact-match response cache (docs/cache.md): off unless a project turns it on. */
+  cache_mode: z.enum(["disabled", "enabled"]),
+  /** How long a cached answer is served: 1 second to 30 days. */
+  cache_ttl_s: z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400),
+  /** `user`: an answer is only ever served back to the user it was made for; `project`: to any user of the project. */
+  cache_scope: z.enum(["user", "project"]),
 };
 
 export const ProjectSettings = z.object(settingsShape).strict();
@@ -108,6 +118,9 @@ export const SETTING_DEFAULTS: ProjectSettings = {
   store_tool_calls: false,
   trace_content: false,
   trace_user_ids: "hashed",
+  cache_mode: "disabled",
+  cache_ttl_s: 3_600,
+  cache_scope: "user",
 };
 
 /** A partial update: only the named fields change; unknown fields are rejected. */

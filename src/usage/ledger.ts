@@ -22,8 +22,13 @@ export async function insertLedgerRows(db: Database, rows: readonly LedgerRow[])
     columns.map(([, column]) => sql.identifier(column.name)),
     sql`, `,
   );
+  // A row queued before a column existed lacks it: a numeric column default fills in (its value is the schema's).
   const values = sql.join(
-    columns.map(([key]) => sql.raw(`json_extract(value, '$.${key}')`)),
+    columns.map(([key, column]) =>
+      typeof column.default === "number"
+        ? sql.raw(`coalesce(json_extract(value, '$.${key}'), ${column.default})`)
+        : sql.raw(`json_extract(value, '$.${key}')`),
+    ),
     sql`, `,
   );
   await db.run(
@@ -52,6 +57,8 @@ export interface LedgerOutcome {
   latencyMs: number;
   status: string;
   guardrailEvents: readonly unknown[];
+  /** Answered by the response cache: what the answer cost when it was made (nothing is charged now). */
+  cached?: { savedTokens: number; savedMicroUsd: number } | null;
 }
 
 /** The row for one settled request; `day` is the UTC day the request was admitted. */
@@ -72,6 +79,9 @@ export function ledgerRow(context: LedgerContext, outcome: LedgerOutcome): Ledge
     credentialFingerprint: outcome.credentialFingerprint ?? null,
     latencyMs: Math.max(0, Math.round(outcome.latencyMs)),
     status: outcome.status,
+    cached: outcome.cached ? 1 : 0,
+    savedTokens: Math.max(0, Math.round(outcome.cached?.savedTokens ?? 0)),
+    savedMicroUsd: Math.max(0, Math.round(outcome.cached?.savedMicroUsd ?? 0)),
     guardrailEvents: JSON.stringify(outcome.guardrailEvents),
     day: new Date(context.createdAt).toISOString().slice(0, 10),
     createdAt: context.createdAt,

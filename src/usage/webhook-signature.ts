@@ -1,6 +1,6 @@
 import { stringsEqual } from "../auth/constant-time";
 import { toHex } from "../auth/hex";
-import { base64ToBytes } from "../secrets/base64";
+import { activeMasterKeyBytes } from "../secrets/master-keys";
 
 /**
  * Budget-alert webhooks are signed so a receiver can tell them from a forgery: anyone who learns the URL
@@ -16,11 +16,10 @@ import { base64ToBytes } from "../secrets/base64";
 export const SIGNATURE_HEADER = "X-Tollgate-Signature";
 
 export async function webhookSigningSecret(env: { BYOK_MASTER_KEYS?: string }, tenantId: string): Promise<string> {
-  const active = env.BYOK_MASTER_KEYS?.split(",")[0]?.trim() ?? "";
-  const raw = base64ToBytes(active.slice(active.indexOf(":") + 1));
+  const active = activeMasterKeyBytes(env.BYOK_MASTER_KEYS);
   // loadConfig has validated the secret before any request reached a Durable Object; never echo it.
-  if (raw?.length !== 32) throw new Error("BYOK_MASTER_KEYS is missing or malformed");
-  const mac = await hmac(raw, `tollgate-webhook-v1:${tenantId}`);
+  if (!active) throw new Error("BYOK_MASTER_KEYS is missing or malformed");
+  const mac = await hmac(active.raw, `tollgate-webhook-v1:${tenantId}`);
   return `whsec_${toHex(mac)}`;
 }
 

@@ -16,6 +16,7 @@ describe("the data-plane pipeline", () => {
       "shieldPii", // PII
       "injectContext", // memory, system prompt
       "awaitIpCheck", // the shared per-IP verdict started at entry, awaited before the provider call
+      "lookupCache", // response cache: after everything that shapes the request, before the provider
     ]);
   });
 
@@ -28,12 +29,12 @@ describe("the data-plane pipeline", () => {
     expect(other).toEqual(chat.map((name) => (name === "parseChatRequest" ? parse : name)));
   });
 
-  it("gives embeddings the same checks minus Sentinel and context: no model follows or answers the text", () => {
+  it("gives embeddings the same checks minus Sentinel, context and the response cache: no model follows or answers the text", () => {
     const chat = inferencePipeline().map((step) => step.name);
     const embeddings = inferencePipeline("embeddings").map((step) => step.name);
     expect(embeddings).toEqual(
       chat
-        .filter((name) => name !== "runSentinel" && name !== "injectContext")
+        .filter((name) => !["runSentinel", "injectContext", "lookupCache"].includes(name))
         .map((name) => (name === "parseChatRequest" ? "parseEmbeddingsRequest" : name)),
     );
   });

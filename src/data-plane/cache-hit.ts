@@ -1,0 +1,44 @@
+import type { Context } from "hono";
+import type { CachedAnswer } from "../cache/answer";
+import { asThisRequest, replayStream } from "../cache/replay";
+import type { DataPlaneEnv } from "../http/app-env";
+import { budgetHeaders } from "../limits/budget-headers";
+import { SSE_HEADERS } from "../streaming";
+import { costMicroUsd } from "../usage/pricing";
+import { answerStages, finishCompletion, settleStream, settleWhole } from "./answer-output";
+import type { UsageReport } from "./settle";
+
+/**
+ * Answers from the response cache as the chat handler answers from a provider (answer-output.ts): output
+ * policy, this request's PII restored, memory, settlement. Nothing was reserved; the ledger row charges 0
+ * and records the tokens and dollars the answer cost when it was made.
+ */
+export function serveCachedAnswer(c: Context<DataPlaneEnv>, entry: CachedAnswer): Response {
+  const { admission, requestId } = c.var;
+  admission.target = entry.target;
+  const saved = costMicroUsd({ ...entry.target, ...entry.usage }).microUsd;
+  const report: UsageReport = {
+    status: "ok",
+    promptTokens: 0,
+    completionTokens: 0,
+    cached: { savedTokens: entry.usage.promptTokens + entry.usage.completionTokens, savedMicroUsd: saved },
+  };
+  const meta = {
+    id: `chatcmpl-${requestId.slice(4)}`,
+    created: Math.floor(Date.now() / 1000),
+    model: `${entry.target.provider}/${entry.target.model}`,
+  };
+  const headers = budgetHeaders({ remaining: admission.remaining, chargedMicroUsd: 0 });
+  if (entry.answer.kind === "whole") {
+    admission.usage = { promptTokens: 0, completionTokens: 0 };
+    const completion = asThisRequest(entry.answer.completion, meta);
+    const providerAnswer = finishCompletion(c, completion);
+    settleWhole(c, report, providerAnswer);
+    return c.json(completion, 200, headers);
+  }
+  const { stages, collected } = answerStages(c);
+  const usage = { ...entry.usage, source: "provider" as const };
+  const { body, outcome } = replayStream(entry.answer.chunks, meta, stages, usage);
+  void settleStream(c, outcome, collected.text, () => report);
+  return new Response(body, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+}
