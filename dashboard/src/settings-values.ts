@@ -44,6 +44,8 @@ export function readSettingsForm(form: HTMLFormElement): { patch: Patch; model: 
     sentinel_mode: text("sentinel_mode") as Settings["sentinel_mode"],
     sentinel_blocklist: lines("sentinel_blocklist"),
     memory_enabled: data.get("memory_enabled") !== null,
+    cache_mode: data.get("cache_enabled") !== null ? "enabled" : "disabled",
+    cache_scope: text("cache_scope") as Settings["cache_scope"],
     model_allowlist: allowlist.length ? allowlist : null,
     system_prompt: text("system_prompt") || null,
   };
@@ -54,6 +56,7 @@ export function readSettingsForm(form: HTMLFormElement): { patch: Patch; model: 
     "project_tokens_per_day",
     "memory_window",
     "retention_days",
+    "cache_ttl_s",
   ] as const) {
     const value = number(name);
     if (value !== undefined) patch[name] = value;

@@ -34,6 +34,9 @@ export interface Settings {
   memory_enabled: boolean;
   memory_window: number;
   retention_days: number;
+  cache_mode: "disabled" | "enabled";
+  cache_ttl_s: number;
+  cache_scope: "user" | "project";
 }
 export type Mode = "disabled" | "shadow" | "enforce";
 
@@ -68,6 +71,10 @@ export interface UsageSums {
   completion_tokens: number;
   total_tokens: number;
   cost_usd: number | string;
+  /** Response-cache hits among the requests, their share, and what they saved (docs/cache.md). */
+  cache_hits: number;
+  cache_hit_rate: number;
+  saved_usd: number | string;
 }
 export type UsageGroup = UsageSums & Record<string, unknown>;
 export type UsagePoint = UsageSums & { day: string };

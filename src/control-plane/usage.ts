@@ -136,6 +136,11 @@ const Sums = zo.object({
   total_tokens: zo.number().int(),
   cost_micro_usd: zo.number().int(),
   cost_usd: zo.string().describe("Decimal dollars, six places"),
+  cache_hits: zo.number().int().describe("Requests the response cache answered (charged 0)"),
+  saved_tokens: zo.number().int().describe("Tokens the cached answers cost when they were made"),
+  saved_micro_usd: zo.number().int(),
+  saved_usd: zo.string().describe("Dollars the cache saved, six places"),
+  cache_hit_rate: zo.number().min(0).max(1).describe("cache_hits ÷ requests"),
 });
 const UsageSums = Sums.openapi("UsageSums");
 const groupKeys = Object.fromEntries(Object.keys(GROUP_COLUMNS).map((key) => [key, zo.string().nullable().optional()]));
@@ -220,7 +225,13 @@ export const usageDocs = [
 ];
 
 function view(t: UsageTotals) {
-  return { ...t, total_tokens: t.prompt_tokens + t.completion_tokens, cost_usd: microToUsd(t.cost_micro_usd) };
+  return {
+    ...t,
+    total_tokens: t.prompt_tokens + t.completion_tokens,
+    cost_usd: microToUsd(t.cost_micro_usd),
+    saved_usd: microToUsd(t.saved_micro_usd),
+    cache_hit_rate: t.requests > 0 ? t.cache_hits / t.requests : 0,
+  };
 }
 
 type FilterQuery = z.infer<typeof Filters>;

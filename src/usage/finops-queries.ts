@@ -30,6 +30,10 @@ export interface UsageTotals {
   prompt_tokens: number;
   completion_tokens: number;
   cost_micro_usd: number;
+  /** Requests the response cache answered, and what they would have cost (docs/cache.md). */
+  cache_hits: number;
+  saved_tokens: number;
+  saved_micro_usd: number;
 }
 
 const totals = {
@@ -37,6 +41,9 @@ const totals = {
   prompt_tokens: sql<number>`coalesce(sum(${usageLedger.promptTokens}), 0)`.mapWith(Number),
   completion_tokens: sql<number>`coalesce(sum(${usageLedger.completionTokens}), 0)`.mapWith(Number),
   cost_micro_usd: sql<number>`coalesce(sum(${usageLedger.costMicroUsd}), 0)`.mapWith(Number),
+  cache_hits: sql<number>`coalesce(sum(${usageLedger.cached}), 0)`.mapWith(Number),
+  saved_tokens: sql<number>`coalesce(sum(${usageLedger.savedTokens}), 0)`.mapWith(Number),
+  saved_micro_usd: sql<number>`coalesce(sum(${usageLedger.savedMicroUsd}), 0)`.mapWith(Number),
 };
 
 function where(filter: UsageFilter): SQL | undefined {
@@ -67,7 +74,17 @@ export async function usageByGroup(db: Database, filter: UsageFilter, groupBy: G
 
 export async function usageTotal(db: Database, filter: UsageFilter): Promise<UsageTotals> {
   const row = await db.select(totals).from(usageLedger).where(where(filter)).get();
-  return row ?? { requests: 0, prompt_tokens: 0, completion_tokens: 0, cost_micro_usd: 0 };
+  return (
+    row ?? {
+      requests: 0,
+      prompt_tokens: 0,
+      completion_tokens: 0,
+      cost_micro_usd: 0,
+      cache_hits: 0,
+      saved_tokens: 0,
+      saved_micro_usd: 0,
+    }
+  );
 }
 
 /** Daily series, optionally split by a dimension; days without usage are absent (the client fills gaps). */
@@ -111,6 +128,9 @@ export const CSV_COLUMNS = [
   "cost_micro_usd",
   "latency_ms",
   "status",
+  "cached",
+  "saved_tokens",
+  "saved_micro_usd",
 ] as const;
 
 /**
@@ -136,6 +156,9 @@ export function ledgerCsv(rows: readonly LedgerSelect[]): string {
       r.costMicroUsd,
       r.latencyMs,
       r.status,
+      r.cached,
+      r.savedTokens,
+      r.savedMicroUsd,
     ];
     lines.push(cells.map(csvCell).join(","));
   }

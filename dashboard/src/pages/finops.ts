@@ -80,12 +80,14 @@ function breakdownTable(title: string, by: string, rows: UsageGroup[], projectNa
       : h("code", {}, key);
   return table(
     title,
-    [by.replace("_", " "), "Requests", "Tokens", "Cost"],
+    [by.replace("_", " "), "Requests", "Tokens", "Cost", "Cache hits", "Saved"],
     rows.map((row) => [
       row[by] == null ? "—" : label(String(row[by])),
       row.requests,
       row.total_tokens,
       formatUsd(row.cost_usd),
+      `${row.cache_hits} (${Math.round(row.cache_hit_rate * 100)}%)`,
+      formatUsd(row.saved_usd),
     ]),
     "no usage in this range.",
   );

@@ -129,6 +129,23 @@ export function renderSettingsForm(project: Project, settings: Settings): HTMLEl
     h(
       "fieldset",
       {},
+      h("legend", {}, "Response cache"),
+      h(
+        "div",
+        { class: "row" },
+        h(
+          "label",
+          { class: "inline" },
+          h("input", { type: "checkbox", name: "cache_enabled", checked: settings.cache_mode === "enabled" }),
+          " Answer exact repeats from the cache",
+        ),
+        field("TTL (seconds)", num("cache_ttl_s", settings.cache_ttl_s, { min: 1, max: 2_592_000, step: 1 })),
+        field("Shared by", select("cache_scope", ["user", "project"], settings.cache_scope)),
+      ),
+    ),
+    h(
+      "fieldset",
+      {},
       h("legend", {}, "Model and prompt"),
       field(
         "Model (provider/model)",
