@@ -11,6 +11,15 @@ export function hasChromium(): boolean {
   return existsSync(CHROMIUM_PATH);
 }
 
+/** Whether browser tests can run: CI installs chromium and must run them; only a developer machine may skip. */
+export function chromiumForTests(): boolean {
+  const available = hasChromium();
+  if (!available && process.env.CI === "true")
+    throw new Error("CI=true but /usr/bin/chromium is not installed (apt-get install -y chromium)");
+  if (!available) console.warn("chromium not installed (apt-get install -y chromium): browser tests skipped");
+  return available;
+}
+
 /** Headless Chromium, offline: no sandbox (containers), no background traffic, `*.localhost` → 127.0.0.1. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
