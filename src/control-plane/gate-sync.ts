@@ -8,8 +8,12 @@ import type { GateSnapshot } from "../limits/gate-types";
  * very next request sees the change (SPEC: no caching delay for settings, revocations, suspensions).
  * Returns the snapshot pushed (null for an unknown project).
  */
-export async function syncProjectGate(env: Env, projectId: string): Promise<GateSnapshot | null> {
-  return configureGate(env, database(env), projectId);
+export async function syncProjectGate(
+  env: Env,
+  projectId: string,
+  placement: { locationHint?: DurableObjectLocationHint } = {},
+): Promise<GateSnapshot | null> {
+  return configureGate(env, database(env), projectId, placement);
 }
 
 /**

@@ -161,7 +161,8 @@ export function projectRoutes() {
     const config = loadConfig(c.env);
     const dnsStatus = provisionHostnames(projectHostnames(config, project.slug));
     const provisioned = (await updateProject(database(c.env), project.id, { dnsStatus })) ?? project;
-    await syncProjectGate(c.env, project.id);
+    // The first call creates the gate, so this is where its location hint counts (docs/scale.md).
+    await syncProjectGate(c.env, project.id, { locationHint: settings.gate_location_hint ?? undefined });
     await recordAudit(c, {
       tenantId,
       action: "project.create",

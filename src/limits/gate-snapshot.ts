@@ -109,8 +109,9 @@ export async function configureGate(
   env: Pick<Env, "PROJECT_GATE">,
   db: Database,
   projectId: string,
+  placement: { locationHint?: DurableObjectLocationHint } = {},
 ): Promise<GateSnapshot | null> {
-  const gate = projectGate(env, projectId);
+  const gate = projectGate(env, projectId, placement);
   for (let attempt = 0; attempt < CONFIGURE_ATTEMPTS; attempt++) {
     const ticket = await gate.readTicket();
     const snapshot = await loadGateSnapshot(db, projectId);

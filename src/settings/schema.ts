@@ -68,6 +68,11 @@ const settingsShape = {
   memory_on_unavailable: z.enum(["fail", "proceed"]),
   retention_days: z.number().int().min(1).max(3_650),
   store_tool_calls: z.boolean(),
+  /**
+   * Where Cloudflare should create the project's gate (Durable Object `locationHint`): near the project's users
+   * rather than near whoever created the project. Honoured once, when the gate is first created; null: no hint.
+   */
+  gate_location_hint: z.enum(["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"]).nullable(),
   /** OpenTelemetry export (docs/observability.md): prompt and completion text on spans, only while content is kept. */
   trace_content: z.boolean(),
   /** How the end user's id appears on spans: a per-project SHA-256 pseudonym, or as sent in the JWT's `uid`. */
@@ -116,6 +121,7 @@ export const SETTING_DEFAULTS: ProjectSettings = {
   memory_on_unavailable: "proceed",
   retention_days: 30,
   store_tool_calls: false,
+  gate_location_hint: null,
   trace_content: false,
   trace_user_ids: "hashed",
   cache_mode: "disabled",
