@@ -50,15 +50,13 @@ function interceptEmbeddingUpstreams(): Seen[] {
 async function ledgerRow(projectId: string) {
   for (let attempt = 0; attempt < 60; attempt++) {
     await env.PROJECT_GATE.get(env.PROJECT_GATE.idFromName(projectId)).flushLedger();
-    const row = await env.DB.prepare("SELECT * FROM usage_ledger WHERE project_id = ?")
-      .bind(projectId)
-      .first<{
-        provider: string;
-        model: string;
-        prompt_tokens: number;
-        cost_micro_usd: number;
-        credential_fingerprint: string;
-      }>();
+    const row = await env.DB.prepare("SELECT * FROM usage_ledger WHERE project_id = ?").bind(projectId).first<{
+      provider: string;
+      model: string;
+      prompt_tokens: number;
+      cost_micro_usd: number;
+      credential_fingerprint: string;
+    }>();
     if (row) return row;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -79,7 +79,9 @@ describe("store", () => {
   });
 
   it("under PII masking keeps the masked form: the client saw its value, the store holds the placeholder", async () => {
-    const { project, token } = await setupProject({ settings: { ...POLLING, pii_mode: "enforce", pii_action: "mask" } });
+    const { project, token } = await setupProject({
+      settings: { ...POLLING, pii_mode: "enforce", pii_action: "mask" },
+    });
     const input = "Write to jane.doe@example.com today";
     const created = await create(project.slug, token, { model: "mock/echo", input });
     expect(created.output_text).toBe(input);

@@ -20,7 +20,7 @@ describe("settlement queue", () => {
       }),
     );
     const { ctx, waiting } = fakeContext();
-    for (const id of admitted) queueSettlement(ctx, env, projectId, settleInput(id));
+    for (const id of admitted) void queueSettlement(ctx, env, projectId, settleInput(id));
     expect(waiting).toHaveLength(2); // the first batch closed at 100; the rest opened a second
     await Promise.all(waiting);
     const { flushed } = await gate.flushLedger();
@@ -38,7 +38,7 @@ describe("settlement queue", () => {
       ids.set(projectId, decision.reservation.requestId);
     }
     const { ctx, waiting } = fakeContext();
-    for (const [projectId, id] of ids) queueSettlement(ctx, env, projectId, settleInput(id));
+    for (const [projectId, id] of ids) void queueSettlement(ctx, env, projectId, settleInput(id));
     expect(waiting).toHaveLength(2);
     await Promise.all(waiting);
     expect((await a.gate.flushLedger()).flushed).toBe(1);
