@@ -17,7 +17,6 @@ import {
 import { endProviderPhase, hostOf, traced } from "../telemetry/provider-phase";
 import { providerTraceparent, startProviderPhase } from "../telemetry/request-trace";
 import { estimatePromptTokens } from "../usage/token-count";
-import { recordOutputPii, scanOutput } from "./answer-output";
 import { serveCachedAnswer } from "./cache-hit";
 import { payingTarget } from "./credentials";
 import { rememberTurn } from "./memory-append";
