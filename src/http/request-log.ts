@@ -2,10 +2,10 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { GatewayError } from "../errors";
 import { microToUsd } from "../limits/budget-headers";
-import { exportRequestTelemetry } from "../telemetry/export-request";
+import { exportRequestTelemetry, type LoggedRequest } from "../telemetry/export-request";
 import { startRequestTrace } from "../telemetry/request-trace";
 import { costMicroUsd } from "../usage/pricing";
-import type { AdmissionState, DataPlaneEnv, GuardrailEvent, ProjectClaims, ProjectRef } from "./app-env";
+import type { AdmissionState, DataPlaneEnv, ProjectClaims, ProjectRef } from "./app-env";
 
 /**
  * One structured line per data-plane request, composed when the response is ready and written just after it
@@ -21,24 +21,10 @@ import type { AdmissionState, DataPlaneEnv, GuardrailEvent, ProjectClaims, Proje
  * with `streamed: true`, its tokens, their cost and any output-PII events; `latency_ms` stays the time until
  * the response started. The same record becomes the request's OpenTelemetry span (src/telemetry/).
  */
-export interface RequestLogLine {
+export interface RequestLogLine extends LoggedRequest {
   level: "info" | "warn";
   msg: "request";
-  request_id: string | null;
-  method: string;
-  path: string;
-  tenant_id: string | null;
-  project_id: string | null;
-  user_id: string | null;
-  model: string | null;
-  status: number;
-  error_code: string | null;
   latency_ms: number;
-  streamed: boolean;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  cost_usd: string | null;
-  guardrail_events: GuardrailEvent[];
 }
 
 export function requestLog(options: { write?: (line: string) => void; now?: () => number } = {}) {
