@@ -1,8 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEMO_MODEL } from "../../scripts/lib/dev-banner";
-import { startGateway, type RunningGateway } from "./support/gateway";
-import { GatewayClient, type ProjectSetup } from "./support/gateway-client";
+import { useDevProject } from "./support/dev-project";
 
 /**
  * The Anthropic Messages API from the real `@anthropic-ai/sdk`, with NO custom fetch, against the gateway started
@@ -12,25 +11,9 @@ import { GatewayClient, type ProjectSetup } from "./support/gateway-client";
 const prompt = "Say hello";
 const mockAnswer = `This is a mock reply to: ${prompt}`;
 
-let gateway: RunningGateway;
-let client: GatewayClient;
-let setup: ProjectSetup;
-let baseURL: string;
+const dev = useDevProject({ userPrefix: "ant" });
 
-beforeAll(async () => {
-  gateway = await startGateway({ devPathRouting: true });
-  client = new GatewayClient(gateway);
-  setup = await client.setupProject();
-  baseURL = gateway.projectBaseUrl(setup.project.slug);
-});
-
-afterAll(async () => {
-  await gateway?.stop();
-});
-
-/** A JWT for a new end user per test, so the per-user requests-per-minute limit never binds. */
-const userToken = () => client.mint(setup.apiKey, `ant-${crypto.randomUUID().slice(0, 8)}`);
-const sdk = async () => new Anthropic({ baseURL, apiKey: await userToken(), maxRetries: 0 });
+const sdk = async () => new Anthropic({ baseURL: dev().rootUrl, apiKey: await dev().freshUserToken(), maxRetries: 0 });
 const hello = { model: DEMO_MODEL, max_tokens: 256, messages: [{ role: "user" as const, content: prompt }] };
 
 const tools: Anthropic.Tool[] = [
@@ -54,7 +37,12 @@ describe("messages.create", () => {
   });
 
   it("works with the JWT as authToken (Authorization: Bearer) too", async () => {
-    const bearer = new Anthropic({ baseURL, apiKey: null, authToken: await userToken(), maxRetries: 0 });
+    const bearer = new Anthropic({
+      baseURL: dev().rootUrl,
+      apiKey: null,
+      authToken: await dev().freshUserToken(),
+      maxRetries: 0,
+    });
     const message = await bearer.messages.create(hello);
     expect(message.content).toEqual([{ type: "text", text: mockAnswer }]);
   });
@@ -132,7 +120,7 @@ describe("a tool round trip", () => {
 
 describe("errors, as the SDK's own error classes", () => {
   it("a bad JWT is an AuthenticationError with Anthropic's error type and our code", async () => {
-    const bad = new Anthropic({ baseURL, apiKey: "not-a-jwt.at-all.really", maxRetries: 0 });
+    const bad = new Anthropic({ baseURL: dev().rootUrl, apiKey: "not-a-jwt.at-all.really", maxRetries: 0 });
     const error = await bad.messages.create(hello).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(Anthropic.AuthenticationError);
     expect(error).toMatchObject({
@@ -142,8 +130,8 @@ describe("errors, as the SDK's own error classes", () => {
   });
 
   it("a JWT for another project is a PermissionDeniedError", async () => {
-    const other = await client.setupProject();
-    const wrong = new Anthropic({ baseURL, apiKey: other.token, maxRetries: 0 });
+    const other = await dev().client.setupProject();
+    const wrong = new Anthropic({ baseURL: dev().rootUrl, apiKey: other.token, maxRetries: 0 });
     const error = await wrong.messages.create(hello).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(Anthropic.PermissionDeniedError);
     expect(error).toMatchObject({ status: 403, error: { error: { type: "permission_error", code: "wrong_project" } } });

@@ -6,10 +6,9 @@ import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { ChatOpenAI } from "@langchain/openai";
 import { generateText, type LanguageModel, streamText } from "ai";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_MODEL, SDK_EXAMPLES } from "../../scripts/lib/dev-banner";
-import { startGateway, type RunningGateway } from "./support/gateway";
-import { GatewayClient, type ProjectSetup } from "./support/gateway-client";
+import { useDevProject } from "./support/dev-project";
 
 /**
  * The SDKs a newcomer reaches for, from Node, with NO custom fetch, against the gateway started the way
@@ -20,31 +19,14 @@ const ALLOWED_ORIGIN = "http://localhost:5173";
 const prompt = "Say hello";
 const mockAnswer = `This is a mock reply to: ${prompt}`;
 
-let gateway: RunningGateway;
-let client: GatewayClient;
-let setup: ProjectSetup;
-let baseURL: string;
-
-beforeAll(async () => {
-  gateway = await startGateway({ devPathRouting: true });
-  client = new GatewayClient(gateway);
-  setup = await client.setupProject({ settings: { cors_origins: [ALLOWED_ORIGIN] } });
-  baseURL = `${gateway.projectBaseUrl(setup.project.slug)}/v1`;
-});
-
-/** A JWT for a new end user: each SDK gets its own user, so the per-user requests-per-minute limit never binds. */
-const userToken = () => client.mint(setup.apiKey, `sdk-${crypto.randomUUID().slice(0, 8)}`);
-
-afterAll(async () => {
-  await gateway?.stop();
-});
+const dev = useDevProject({ userPrefix: "sdk", settings: { cors_origins: [ALLOWED_ORIGIN] } });
 
 describe("openai", () => {
   let token: string;
   beforeAll(async () => {
-    token = await userToken();
+    token = await dev().freshUserToken();
   });
-  const sdk = () => new OpenAI({ baseURL, apiKey: token, maxRetries: 0 });
+  const sdk = () => new OpenAI({ baseURL: dev().baseURL, apiKey: token, maxRetries: 0 });
 
   it("completes a chat call", async () => {
     const completion = await sdk().chat.completions.create({
@@ -79,8 +61,8 @@ describe("openai", () => {
   });
 
   it("is refused, as an SDK error, with a JWT for another project", async () => {
-    const other = await client.setupProject();
-    const wrongKey = new OpenAI({ baseURL, apiKey: other.token, maxRetries: 0 });
+    const other = await dev().client.setupProject();
+    const wrongKey = new OpenAI({ baseURL: dev().baseURL, apiKey: other.token, maxRetries: 0 });
     await expect(
       wrongKey.chat.completions.create({ model: DEMO_MODEL, messages: [{ role: "user", content: prompt }] }),
     ).rejects.toMatchObject({ status: 403, code: "wrong_project" });
@@ -88,8 +70,8 @@ describe("openai", () => {
 
   it("gets 404 project_not_found for a slug no project has", async () => {
     const nowhere = new OpenAI({
-      baseURL: `${gateway.apiUrl}/p/nobody-here-000/v1`,
-      apiKey: setup.token,
+      baseURL: `${dev().gateway.apiUrl}/p/nobody-here-000/v1`,
+      apiKey: dev().setup.token,
       maxRetries: 0,
     });
     await expect(nowhere.models.list()).rejects.toMatchObject({ status: 404, code: "project_not_found" });
@@ -99,13 +81,16 @@ describe("openai", () => {
 describe("the Vercel AI SDK", () => {
   let token: string;
   beforeAll(async () => {
-    token = await userToken();
+    token = await dev().freshUserToken();
   });
   const providers: [string, () => LanguageModel][] = [
-    ["@ai-sdk/openai .chat(model)", () => createOpenAI({ baseURL, apiKey: token }).chat(DEMO_MODEL)],
+    ["@ai-sdk/openai .chat(model)", () => createOpenAI({ baseURL: dev().baseURL, apiKey: token }).chat(DEMO_MODEL)],
     [
       "@ai-sdk/openai-compatible",
-      () => createOpenAICompatible({ name: "tollgate", baseURL, apiKey: token, includeUsage: true })(DEMO_MODEL),
+      () =>
+        createOpenAICompatible({ name: "tollgate", baseURL: dev().baseURL, apiKey: token, includeUsage: true })(
+          DEMO_MODEL,
+        ),
     ],
   ];
 
@@ -132,9 +117,10 @@ describe("the Vercel AI SDK", () => {
 describe("@langchain/openai ChatOpenAI", () => {
   let token: string;
   beforeAll(async () => {
-    token = await userToken();
+    token = await dev().freshUserToken();
   });
-  const chat = () => new ChatOpenAI({ model: DEMO_MODEL, apiKey: token, configuration: { baseURL }, maxRetries: 0 });
+  const chat = () =>
+    new ChatOpenAI({ model: DEMO_MODEL, apiKey: token, configuration: { baseURL: dev().baseURL }, maxRetries: 0 });
 
   it("invokes", async () => {
     const reply = await chat().invoke(prompt);
@@ -161,7 +147,7 @@ describe("the examples `npm run dev` prints", () => {
     async (_, lines) => {
       const { stdout } = await run(process.execPath, ["--input-type=module", "-e", lines.join("\n")], {
         cwd: REPO, // bare imports resolve from here, as from a newcomer's project with the packages installed
-        env: { PATH: process.env.PATH, OPENAI_BASE_URL: baseURL, OPENAI_API_KEY: await userToken() },
+        env: { PATH: process.env.PATH, OPENAI_BASE_URL: dev().baseURL, OPENAI_API_KEY: await dev().freshUserToken() },
         timeout: 30_000,
       });
       expect(lines).toHaveLength(5);
@@ -172,7 +158,7 @@ describe("the examples `npm run dev` prints", () => {
 
 describe("the loopback form is the project hostname by another name", () => {
   const preflight = (url: string, origin: string) =>
-    client.call("OPTIONS", url, {
+    dev().client.call("OPTIONS", url, {
       headers: {
         Origin: origin,
         "Access-Control-Request-Method": "POST",
@@ -184,8 +170,8 @@ describe("the loopback form is the project hostname by another name", () => {
     ["an allowed origin", ALLOWED_ORIGIN],
     ["another origin", "https://evil.example"],
   ])("answers a preflight from %s exactly as the Host form does", async (_, origin) => {
-    const loopback = await preflight(`${baseURL}/chat/completions`, origin);
-    const hosted = await preflight(gateway.projectUrl(setup.project.slug, "/v1/chat/completions"), origin);
+    const loopback = await preflight(`${dev().baseURL}/chat/completions`, origin);
+    const hosted = await preflight(dev().gateway.projectUrl(dev().setup.project.slug, "/v1/chat/completions"), origin);
     expect(loopback.status).toBe(hosted.status);
     for (const header of [
       "Access-Control-Allow-Origin",
@@ -199,14 +185,18 @@ describe("the loopback form is the project hostname by another name", () => {
   it("refuses a call from a disallowed origin with the same error as the Host form", async () => {
     const body = { model: DEMO_MODEL, messages: [{ role: "user", content: prompt }] };
     const headers = { Origin: "https://evil.example" };
-    const loopback = await client.call("POST", `${baseURL}/chat/completions`, { token: setup.token, body, headers });
-    const hosted = await client.chat(setup, body, headers);
+    const loopback = await dev().client.call("POST", `${dev().baseURL}/chat/completions`, {
+      token: dev().setup.token,
+      body,
+      headers,
+    });
+    const hosted = await dev().client.chat(dev().setup, body, headers);
     expect(hosted.status).toBeGreaterThanOrEqual(400);
     expect([loopback.status, loopback.json?.error?.code]).toEqual([hosted.status, hosted.json?.error?.code]);
   });
 
   it("still serves the control plane on the API host beside it", async () => {
-    const res = await client.call("GET", `${gateway.apiUrl}/healthz`);
+    const res = await dev().client.call("GET", `${dev().gateway.apiUrl}/healthz`);
     expect(res.status).toBe(200);
   });
 });

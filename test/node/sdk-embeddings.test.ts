@@ -1,10 +1,9 @@
 import { createOpenAI } from "@ai-sdk/openai";
 import { embed, embedMany } from "ai";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { MOCK_EMBEDDING_DIMENSIONS, mockEmbedding } from "../../src/providers/embeddings/mock";
-import { startGateway, type RunningGateway } from "./support/gateway";
-import { GatewayClient, type ProjectSetup } from "./support/gateway-client";
+import { useDevProject } from "./support/dev-project";
 
 /**
  * `POST /v1/embeddings` from the real clients, with NO custom fetch, against the gateway started the way
@@ -13,24 +12,7 @@ import { GatewayClient, type ProjectSetup } from "./support/gateway-client";
  */
 const MODEL = "mock/tollgate-embed";
 
-let gateway: RunningGateway;
-let client: GatewayClient;
-let setup: ProjectSetup;
-let baseURL: string;
-
-beforeAll(async () => {
-  gateway = await startGateway({ devPathRouting: true });
-  client = new GatewayClient(gateway);
-  setup = await client.setupProject();
-  baseURL = `${gateway.projectBaseUrl(setup.project.slug)}/v1`;
-});
-
-afterAll(async () => {
-  await gateway?.stop();
-});
-
-/** A JWT for a new end user, so the per-user requests-per-minute limit never binds. */
-const userToken = () => client.mint(setup.apiKey, `emb-${crypto.randomUUID().slice(0, 8)}`);
+const dev = useDevProject({ userPrefix: "emb" });
 
 function expectCloseTo(actual: readonly number[], expected: readonly number[]) {
   expect(actual).toHaveLength(expected.length);
@@ -46,7 +28,7 @@ function decodeFloat32(base64: string): number[] {
 describe("openai embeddings.create", () => {
   let sdk: OpenAI;
   beforeAll(async () => {
-    sdk = new OpenAI({ baseURL, apiKey: await userToken(), maxRetries: 0 });
+    sdk = new OpenAI({ baseURL: dev().baseURL, apiKey: await dev().freshUserToken(), maxRetries: 0 });
   });
 
   it("embeds one text (the SDK asks for base64 by default and decodes it)", async () => {
@@ -90,7 +72,7 @@ describe("openai embeddings.create", () => {
 describe("the Vercel AI SDK embed / embedMany with @ai-sdk/openai", () => {
   let provider: ReturnType<typeof createOpenAI>;
   beforeAll(async () => {
-    provider = createOpenAI({ baseURL, apiKey: await userToken() });
+    provider = createOpenAI({ baseURL: dev().baseURL, apiKey: await dev().freshUserToken() });
   });
 
   it("embeds one value through openai.embedding(model)", async () => {

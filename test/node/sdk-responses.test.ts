@@ -2,11 +2,10 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { generateText, stepCountIs, streamText, tool } from "ai";
 import OpenAI from "openai";
 import { zodTextFormat } from "openai/helpers/zod";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { DEMO_MODEL } from "../../scripts/lib/dev-banner";
-import { startGateway, type RunningGateway } from "./support/gateway";
-import { GatewayClient, type ProjectSetup } from "./support/gateway-client";
+import { useDevProject } from "./support/dev-project";
 
 /**
  * The Responses API from the real clients, with NO custom fetch, against the gateway started the way
@@ -16,27 +15,13 @@ import { GatewayClient, type ProjectSetup } from "./support/gateway-client";
 const prompt = "Say hello";
 const mockAnswer = `This is a mock reply to: ${prompt}`;
 
-let gateway: RunningGateway;
-let client: GatewayClient;
-let setup: ProjectSetup;
-let baseURL: string;
-
-beforeAll(async () => {
-  gateway = await startGateway({ devPathRouting: true });
-  client = new GatewayClient(gateway);
-  setup = await client.setupProject();
-  baseURL = `${gateway.projectBaseUrl(setup.project.slug)}/v1`;
-});
-
-afterAll(async () => {
-  await gateway?.stop();
-});
+const dev = useDevProject({ userPrefix: "rsp" });
 
 /** A JWT for a new end user per test, so the per-user requests-per-minute limit never binds. */
 const sdk = async () =>
   new OpenAI({
-    baseURL,
-    apiKey: await client.mint(setup.apiKey, `rsp-${crypto.randomUUID().slice(0, 8)}`),
+    baseURL: dev().baseURL,
+    apiKey: await dev().freshUserToken(),
     maxRetries: 0,
   });
 
@@ -175,10 +160,7 @@ describe("openai responses streaming", () => {
 });
 
 describe("the Vercel AI SDK default provider openai(model) (Responses API)", () => {
-  const model = async () =>
-    createOpenAI({ baseURL, apiKey: await client.mint(setup.apiKey, `ai-${crypto.randomUUID().slice(0, 8)}`) })(
-      DEMO_MODEL,
-    );
+  const model = async () => createOpenAI({ baseURL: dev().baseURL, apiKey: await dev().freshUserToken() })(DEMO_MODEL);
 
   it("generateText", async () => {
     const result = await generateText({ model: await model(), prompt, maxRetries: 0 });
@@ -212,8 +194,8 @@ describe("the Vercel AI SDK default provider openai(model) (Responses API)", () 
       },
     });
     const openai = createOpenAI({
-      baseURL,
-      apiKey: await client.mint(setup.apiKey, `ai-${crypto.randomUUID().slice(0, 8)}`),
+      baseURL: dev().baseURL,
+      apiKey: await dev().freshUserToken(),
     });
     const result = await generateText({
       model: openai("mock/tool-call"),
