@@ -7,6 +7,7 @@ import type { ChatCompletion, ChatCompletionChunk } from "../providers/openai-sc
 import { collectAssistantText, mapContentDeltas, type StreamOutcome, type StreamStage, tapChunks } from "../streaming";
 import { rememberTurn } from "./memory-append";
 import { settleRequest, type UsageReport } from "./settle";
+import type { RequestTrace } from "../telemetry/request-trace";
 
 /**
  * What every answer goes through after the provider (or the response cache) produced it, so a cached
@@ -62,21 +63,21 @@ export function answerStages(c: Context<DataPlaneEnv>, observe?: (chunk: ChatCom
 }
 
 /**
- * Once a streamed answer is over: output PII recorded, usage settled (the report from how it ended), the
- * turn remembered when it completed. The request log line waits for the same point.
+ * Once a streamed answer is over: usage settled (the report from how it ended, which is the caller's place for
+ * whatever else the end decides), the turn remembered when it completed. The request log line waits for the
+ * same point. Live answers and cache replays both end here.
  */
 export function settleStream(
   c: Context<DataPlaneEnv>,
   outcome: Promise<StreamOutcome>,
   collectedText: () => string,
   reportFor: (end: StreamOutcome) => UsageReport,
+  trace?: RequestTrace,
 ): Promise<StreamOutcome> {
-  const { settings, admission, project, requestId } = c.var;
+  const { admission, project, requestId } = c.var;
   admission.settledBy = "handler";
   const ended = outcome.then((end) => {
-    // A streamed answer has already been sent: PII the model emitted is recorded (types and counts), not rewritten.
-    if (settings.pii_scan_output) recordOutputPii(c, collectedText());
-    settleRequest(c.executionCtx, c.env, project.id, requestId, admission, reportFor(end));
+    settleRequest(c.executionCtx, c.env, project.id, requestId, admission, reportFor(end), trace);
     return end;
   });
   admission.streamUsage = ended.then(

@@ -5,7 +5,7 @@ import type { DataPlaneEnv } from "../http/app-env";
 import { budgetHeaders } from "../limits/budget-headers";
 import { SSE_HEADERS } from "../streaming";
 import { costMicroUsd } from "../usage/pricing";
-import { answerStages, finishCompletion, settleStream, settleWhole } from "./answer-output";
+import { answerStages, finishCompletion, recordOutputPii, settleStream, settleWhole } from "./answer-output";
 import type { UsageReport } from "./settle";
 
 /**
@@ -39,6 +39,10 @@ export function serveCachedAnswer(c: Context<DataPlaneEnv>, entry: CachedAnswer)
   const { stages, collected } = answerStages(c);
   const usage = { ...entry.usage, source: "provider" as const };
   const { body, outcome } = replayStream(entry.answer.chunks, meta, stages, usage);
-  void settleStream(c, outcome, collected.text, () => report);
+  void settleStream(c, outcome, collected.text, () => {
+    // A replayed answer has already been sent: PII it holds is recorded (types and counts), not rewritten.
+    if (c.var.settings.pii_scan_output) recordOutputPii(c, collected.text());
+    return report;
+  });
   return new Response(body, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
 }

@@ -22,6 +22,7 @@ import { payingTarget } from "./credentials";
 import { rememberTurn } from "./memory-append";
 import { chooseModel } from "./model-policy";
 import { scanWholeAnswer, streamOutputScan } from "./output-pii";
+import { settleStream } from "./answer-output";
 import { costOf, remainingAfter, settleRequest } from "./settle";
 
 /**
@@ -137,50 +138,35 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
     idleTimeoutMs: settings.upstream_timeout_ms,
     stages,
   });
-  admission.settledBy = "handler";
-  // Once the stream is over: output PII recorded, usage settled. The request log line waits for the same point.
-  const ended = outcome.then((end) => {
-    // Refused part-way by output PII: the stream ended with the error event; charged what was generated.
-    const refused = outputScan?.finish() === true;
-    if (refused) admission.guardrailEvents.push({ kind: "refusal", code: "pii_detected" });
-    const status = refused
-      ? "blocked"
-      : end.status === "completed"
-        ? "ok"
-        : end.status === "cancelled"
-          ? "aborted"
-          : "provider_error";
-    endProviderPhase(providerPhase, {
-      finishReasons: end.finishReason ? [end.finishReason] : [],
-      usage: end.usage,
-      ...(end.status === "failed" && { error: "provider_error" }),
-    });
-    settleRequest(
-      c.executionCtx,
-      c.env,
-      project.id,
-      requestId,
-      admission,
-      {
+  // Once the stream is over: usage settled, the turn remembered (settleStream); the end decides the report.
+  const ended = settleStream(
+    c,
+    outcome,
+    () => collected.text(),
+    (end) => {
+      // Refused part-way by output PII: the stream ended with the error event; charged what was generated.
+      const refused = outputScan?.finish() === true;
+      if (refused) admission.guardrailEvents.push({ kind: "refusal", code: "pii_detected" });
+      const status = refused
+        ? "blocked"
+        : end.status === "completed"
+          ? "ok"
+          : end.status === "cancelled"
+            ? "aborted"
+            : "provider_error";
+      endProviderPhase(providerPhase, {
+        finishReasons: end.finishReason ? [end.finishReason] : [],
+        usage: end.usage,
+        ...(end.status === "failed" && { error: "provider_error" }),
+      });
+      return {
         status,
         promptTokens: end.usage.promptTokens,
         completionTokens: end.usage.completionTokens,
         credentialFingerprint: paidBy.fingerprint,
-      },
-      trace,
-    );
-    return end;
-  });
-  admission.streamUsage = ended.then(
-    (end) => ({ promptTokens: end.usage.promptTokens, completionTokens: end.usage.completionTokens }),
-    () => null,
-  );
-  c.executionCtx.waitUntil(
-    ended
-      .then(async (end) => {
-        if (end.status === "completed") await rememberTurn(c, { role: "assistant", content: collected.text() });
-      })
-      .catch(() => undefined),
+      };
+    },
+    trace,
   );
   // Only a stream that completed is kept: a cut-short or failed one would replay the failure.
   if (cache?.status === "MISS")
