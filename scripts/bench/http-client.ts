@@ -21,6 +21,8 @@ export interface Timed {
   /** ms from sending to the first body byte (for SSE: the first event). */
   firstByteMs: number;
   totalMs: number;
+  /** The gateway's `X-Tollgate-Cache` header, when it sent one. */
+  cache?: string;
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -54,6 +56,7 @@ export function send(
             body: Buffer.concat(parts).toString("utf8"),
             firstByteMs: firstByteMs < 0 ? totalMs : firstByteMs,
             totalMs,
+            cache: res.headers["x-tollgate-cache"] as string | undefined,
           });
         });
         res.on("error", reject);
