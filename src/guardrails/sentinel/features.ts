@@ -8,20 +8,20 @@
 export const BUCKET_BITS = 16;
 export const BUCKETS = 1 << BUCKET_BITS;
 const MASK = BUCKETS - 1;
-const FNV_PRIME = 0x01000193;
-const CHAR_SEED = 0x811c9dc5;
-const WORD_SEED = 0x9e3779b1;
-const BIGRAM_SEED = 0x85ebca6b;
+export const FNV_PRIME = 0x01000193;
+export const CHAR_SEED = 0x811c9dc5;
+export const WORD_SEED = 0x9e3779b1;
+export const BIGRAM_SEED = 0x85ebca6b;
 
 /** Final avalanche: FNV's low bits are weak, and buckets are the low bits. */
-function mix(hash: number): number {
+export function mix(hash: number): number {
   let h = hash ^ (hash >>> 16);
   h = Math.imul(h, 0x7feb352d);
   h ^= h >>> 15;
   return h & MASK;
 }
 
-function isWordCode(code: number): boolean {
+export function isWordCode(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 0xc0 && code !== 0x2028);
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BUCKET_BITS, BUCKETS, forEachFeature } from "./features";
+import { BIGRAM_SEED, BUCKET_BITS, BUCKETS, CHAR_SEED, FNV_PRIME, isWordCode, mix, WORD_SEED } from "./features";
 import weightsFile from "./model-weights.json";
 
 /**
@@ -61,40 +61,112 @@ function decodeWeights(base64: string, scale: number): Float32Array {
   return weights;
 }
 
-let sums = new Float64Array(4096);
-let counts = new Float64Array(4096);
+/** Running feature sums at every STRIDE boundary (window starts and ends), grown when a text needs more. */
+let checkpointSums = new Float64Array(64);
+let checkpointCounts = new Float64Array(64);
 
-/** Highest window probability of normalised text (as from normaliseToScratch). */
+/**
+ * Highest window probability of normalised text (as from normaliseToScratch). The features of
+ * features.ts are hashed inline here, in one pass that keeps running totals and records them at each
+ * STRIDE boundary: no callback per feature, no per-position arrays. features.ts stays the definition
+ * (the trainer uses it); test/node/sentinel-model-equivalence.test.ts holds the two to the same scores.
+ */
 export function modelProbability(codes: Uint16Array, model: LearnedModel = SHIPPED_MODEL): number {
   const { weights, bias } = model;
   const length = codes.length;
-  if (sums.length < length + 1) {
-    sums = new Float64Array((length + 1) * 2);
-    counts = new Float64Array((length + 1) * 2);
+  const boundaries = Math.floor(length / STRIDE) + 2;
+  if (checkpointSums.length < boundaries) {
+    checkpointSums = new Float64Array(boundaries * 2);
+    checkpointCounts = new Float64Array(boundaries * 2);
   }
-  sums.fill(0, 0, length + 1);
-  counts.fill(0, 0, length + 1);
+  let sum = 0;
+  let count = 0;
   let distinct = 0;
-  forEachFeature(codes, (bucket, position) => {
-    if (distinct < MIN_DISTINCT_FEATURES && featureSeen[bucket] === 0) {
-      featureSeen[bucket] = 1;
-      marked[distinct++] = bucket;
+  let word = WORD_SEED;
+  let wordLength = 0;
+  let previousWord = -1;
+  let nextBoundary = 0;
+  let boundary = 0;
+  for (let i = 0; i < length; i++) {
+    if (i === nextBoundary) {
+      checkpointSums[boundary] = sum;
+      checkpointCounts[boundary++] = count;
+      nextBoundary += STRIDE;
     }
-    sums[position + 1] = (sums[position + 1] ?? 0) + (weights[bucket] ?? 0);
-    counts[position + 1] = (counts[position + 1] ?? 0) + 1;
-  });
-  for (let i = 0; i < distinct; i++) featureSeen[marked[i] ?? 0] = 0;
-  if (distinct < MIN_DISTINCT_FEATURES) return 0;
-  for (let i = 1; i <= length; i++) {
-    sums[i] = (sums[i] ?? 0) + (sums[i - 1] ?? 0);
-    counts[i] = (counts[i] ?? 0) + (counts[i - 1] ?? 0);
+    const code = codes[i] as number;
+    // Character 3-, 4- and 5-grams starting at i (features.ts: FNV over the codes, length folded in).
+    if (i + 2 < length) {
+      let h = Math.imul(CHAR_SEED ^ code, FNV_PRIME);
+      h = Math.imul(h ^ (codes[i + 1] as number), FNV_PRIME);
+      h = Math.imul(h ^ (codes[i + 2] as number), FNV_PRIME);
+      let bucket = mix(h + 3);
+      sum += weights[bucket] as number;
+      count++;
+      if (distinct < MIN_DISTINCT_FEATURES) distinct = markDistinct(bucket, distinct);
+      if (i + 3 < length) {
+        h = Math.imul(h ^ (codes[i + 3] as number), FNV_PRIME);
+        bucket = mix(h + 4);
+        sum += weights[bucket] as number;
+        count++;
+        if (distinct < MIN_DISTINCT_FEATURES) distinct = markDistinct(bucket, distinct);
+        if (i + 4 < length) {
+          h = Math.imul(h ^ (codes[i + 4] as number), FNV_PRIME);
+          bucket = mix(h + 5);
+          sum += weights[bucket] as number;
+          count++;
+          if (distinct < MIN_DISTINCT_FEATURES) distinct = markDistinct(bucket, distinct);
+        }
+      }
+    }
+    if (isWordCode(code)) {
+      word = Math.imul(word ^ code, FNV_PRIME);
+      wordLength++;
+      continue;
+    }
+    if (wordLength > 0) {
+      // Word unigram and bigram, counted at the delimiter's position.
+      let bucket = mix(word);
+      sum += weights[bucket] as number;
+      count++;
+      if (distinct < MIN_DISTINCT_FEATURES) distinct = markDistinct(bucket, distinct);
+      if (previousWord !== -1) {
+        bucket = mix(Math.imul(previousWord ^ BIGRAM_SEED, FNV_PRIME) ^ word);
+        sum += weights[bucket] as number;
+        count++;
+        if (distinct < MIN_DISTINCT_FEATURES) distinct = markDistinct(bucket, distinct);
+      }
+      previousWord = word;
+    }
+    word = WORD_SEED;
+    wordLength = 0;
   }
+  // The text's last word is emitted past the end, so no window counts it; it still counts as evidence.
+  if (wordLength > 0 && distinct < MIN_DISTINCT_FEATURES) {
+    distinct = markDistinct(mix(word), distinct);
+    if (previousWord !== -1 && distinct < MIN_DISTINCT_FEATURES)
+      distinct = markDistinct(mix(Math.imul(previousWord ^ BIGRAM_SEED, FNV_PRIME) ^ word), distinct);
+  }
+  for (let k = 0; k < distinct; k++) featureSeen[marked[k] as number] = 0;
+  if (distinct < MIN_DISTINCT_FEATURES) return 0;
+  const totalSum = sum;
+  const totalCount = count;
   let best = Number.NEGATIVE_INFINITY;
-  for (let start = 0; ; start += STRIDE) {
+  for (let start = 0, index = 0; ; start += STRIDE, index++) {
+    const endIndex = index + 2;
     const end = Math.min(length, start + WINDOW);
-    const n = (counts[end] ?? 0) - (counts[start] ?? 0);
-    if (n > 0) best = Math.max(best, bias + ((sums[end] ?? 0) - (sums[start] ?? 0)) / Math.sqrt(n));
-    if (end >= length) break;
+    const atEnd = end === length;
+    const n = (atEnd ? totalCount : (checkpointCounts[endIndex] as number)) - (checkpointCounts[index] as number);
+    const windowSum = (atEnd ? totalSum : (checkpointSums[endIndex] as number)) - (checkpointSums[index] as number);
+    if (n > 0) best = Math.max(best, bias + windowSum / Math.sqrt(n));
+    if (atEnd) break;
   }
   return best === Number.NEGATIVE_INFINITY ? 0 : 1 / (1 + Math.exp(-best));
+}
+
+/** Records a bucket among the first MIN_DISTINCT_FEATURES distinct ones; returns the new distinct count. */
+function markDistinct(bucket: number, distinct: number): number {
+  if (featureSeen[bucket] !== 0) return distinct;
+  featureSeen[bucket] = 1;
+  marked[distinct] = bucket;
+  return distinct + 1;
 }

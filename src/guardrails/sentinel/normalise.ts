@@ -226,6 +226,14 @@ function isAsciiPunctuation(code: number): boolean {
   return code < 128 && !isSpace(code) && !isLetter(code) && !isDigit(code) && !(code >= 65 && code <= 90);
 }
 
+/** PLAIN[code]: copied unchanged by `compact` always (digits, A–Z), or when it follows a letter (a–z). */
+const PLAIN = new Uint8Array(128);
+const PLAIN_ALWAYS = 1;
+const PLAIN_AFTER_LETTER = 2;
+for (let code = 48; code <= 57; code++) PLAIN[code] = PLAIN_ALWAYS;
+for (let code = 65; code <= 90; code++) PLAIN[code] = PLAIN_ALWAYS;
+for (let code = LOWER_A; code <= LOWER_Z; code++) PLAIN[code] = PLAIN_AFTER_LETTER;
+
 /**
  * Steps 5–6 in one pass. Letter spacing: a letter not preceded by a letter, then `sep letter` at least
  * twice with one repeated separator, ending on a letter not followed by a letter; when the last letter
@@ -236,6 +244,13 @@ function compact(codes: Uint16Array, out: Uint16Array): Uint16Array {
   let i = 0;
   while (i < codes.length) {
     const code = at(codes, i);
+    // Fast path, most of any text: a digit, or a letter inside a word, is copied as it is.
+    const plain = code < 128 ? (PLAIN[code] ?? 0) : 0;
+    if (plain === PLAIN_ALWAYS || (plain === PLAIN_AFTER_LETTER && i > 0 && isLetter(at(codes, i - 1)))) {
+      out[length++] = code;
+      i++;
+      continue;
+    }
     if (isSpace(code)) {
       let newline = false;
       while (i < codes.length && isSpace(at(codes, i))) newline = codes[i++] === NEWLINE || newline;
@@ -274,15 +289,19 @@ function spacedRunEnd(codes: Uint16Array, start: number): number {
   if (width === 0) return 0;
   const gapAllowed = !isSpace(at(codes, start + 1));
   const step = width + 1;
-  const inRun = (code: number) => isLetter(code) || (gapAllowed && code === SPACE);
   let k = start + step;
   let repeats = 0;
-  while (inRun(at(codes, k)) && sameSeparator(codes, start + 1, k + 1, width, gapAllowed)) {
+  while (inRun(at(codes, k), gapAllowed) && sameSeparator(codes, start + 1, k + 1, width, gapAllowed)) {
     k += step;
     repeats++;
   }
   if (isLetter(at(codes, k)) && !isLetter(at(codes, k + 1))) return repeats >= 1 ? k + 1 : 0;
   return repeats >= 2 ? k - width : 0;
+}
+
+/** A letter, or (in a punctuation-separated run) a space standing for a word gap. */
+function inRun(code: number, gapAllowed: boolean): boolean {
+  return isLetter(code) || (gapAllowed && code === SPACE);
 }
 
 /** Bounds-checked read (-1 past the end, which matches no class): out-of-range typed-array reads make V8 deoptimise the loop. */
