@@ -1,7 +1,7 @@
 import type { GatewayError } from "../errors";
 import type { AdmissionState } from "../http/app-env";
 import type { Remaining, SettleInput, SettleStatus } from "../limits/gate-types";
-import { recordPhase, type RequestTrace } from "../telemetry/request-trace";
+import { markSettled, type RequestTrace } from "../telemetry/request-trace";
 import { costMicroUsd } from "../usage/pricing";
 import { queueSettlement } from "./settle-queue";
 
@@ -30,14 +30,15 @@ export function settleRequest(
   trace?: RequestTrace,
 ): void {
   const startMs = Date.now();
-  const sent = queueSettlement(ctx, env, projectId, settlementFor(requestId, admission, report));
-  if (!trace) return;
-  trace.settled = sent.then(() =>
-    recordPhase(trace, {
-      name: "settlement",
-      startMs,
-      attributes: { "tollgate.settle.status": report.status },
-    }),
+  const status = report.status;
+  if (trace) trace.settlement = { done: false };
+  queueSettlement(
+    ctx,
+    env,
+    projectId,
+    settlementFor(requestId, admission, report),
+    trace &&
+      (() => markSettled(trace, { name: "settlement", startMs, attributes: { "tollgate.settle.status": status } })),
   );
 }
 

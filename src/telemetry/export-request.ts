@@ -7,6 +7,7 @@ import { inputMessages, outputMessages } from "./gen-ai-content";
 import { operationFor, requestSpans, type TracedRequest } from "./gen-ai-span";
 import type { MetricSample } from "./metrics";
 import { parseOtlpHeaders } from "./otlp-headers";
+import { untilSettled } from "./request-trace";
 
 /** What the request log line already holds; the span is built from it rather than collected again. */
 export interface LoggedRequest {
@@ -70,7 +71,7 @@ export async function exportRequestTelemetry(
     const exporter = exporterConfig(loadConfig(c.env));
     const trace = c.get("trace");
     if (!exporter || !trace) return;
-    if (trace.settled) await Promise.race([trace.settled, sleep(SETTLEMENT_WAIT_MS)]);
+    await untilSettled(trace, SETTLEMENT_WAIT_MS);
     const sample = metricSample(line, trace.startMs, endMs, trace.provider?.firstTokenMs);
     const spans = trace.sampled ? requestSpans(await tracedRequest(c, line, endMs)) : [];
     await enqueue(exporter, spans, sample);
@@ -140,8 +141,4 @@ export function metricSample(
     outputTokens: line.completion_tokens,
     costUsd: line.cost_usd === null ? null : Number(line.cost_usd),
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -21,8 +21,8 @@ export interface RequestTrace {
   provider?: ProviderPhase;
   /** The answer as the provider wrote it (masked PII stays masked), for `trace_content`. */
   outputText?: () => string;
-  /** Resolves once this request's settlement reached the gate (or failed); never rejects. */
-  settled?: Promise<void>;
+  /** Set when the request was queued for settlement; `done` once its batch reached the gate (or failed). */
+  settlement?: { done: boolean; wake?: () => void };
 }
 
 export interface Phase {
@@ -79,6 +79,40 @@ export function recordPhase(
     events: [],
     error: phase.error ?? null,
   });
+}
+
+/**
+ * Records the settlement span and wakes an exporter waiting in `untilSettled`. Called by whichever request
+ * sent the settle batch (settle-queue.ts), so it touches plain fields only and resolves nothing but a wait
+ * this trace's own request still holds open.
+ */
+export function markSettled(trace: RequestTrace, phase: Parameters<typeof recordPhase>[1]): void {
+  recordPhase(trace, phase);
+  const settlement = trace.settlement ?? { done: false };
+  trace.settlement = settlement;
+  settlement.done = true;
+  const wake = settlement.wake;
+  settlement.wake = undefined;
+  wake?.();
+}
+
+/**
+ * Waits, at most `ms`, until the request's settlement was sent. The wait's promise is this request's own and
+ * is never resolved after it gave up (the timer clears `wake` before resolving), so no other request settles a
+ * promise of this one after it ended.
+ */
+export async function untilSettled(trace: RequestTrace, ms: number): Promise<void> {
+  const settlement = trace.settlement;
+  if (!settlement || settlement.done) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await new Promise<void>((resolve) => {
+    settlement.wake = resolve;
+    timer = setTimeout(() => {
+      settlement.wake = undefined;
+      resolve();
+    }, ms);
+  });
+  clearTimeout(timer);
 }
 
 /** Opens the provider call's span; its id is the parent the provider sees in `traceparent`. */

@@ -20,9 +20,13 @@ describe("settlement queue", () => {
       }),
     );
     const { ctx, waiting } = fakeContext();
-    for (const id of admitted) void queueSettlement(ctx, env, projectId, settleInput(id));
+    const told: string[] = [];
+    for (const id of admitted) queueSettlement(ctx, env, projectId, settleInput(id), () => told.push(id));
     expect(waiting).toHaveLength(2); // the first batch closed at 100; the rest opened a second
+    expect(told).toEqual([]); // nobody is told before their batch went out
     await Promise.all(waiting);
+    // Every request, the openers and those that joined, is told once that its batch reached the gate.
+    expect(told.sort()).toEqual([...admitted].sort());
     const { flushed } = await gate.flushLedger();
     expect(flushed).toBe(150);
   });
@@ -38,7 +42,7 @@ describe("settlement queue", () => {
       ids.set(projectId, decision.reservation.requestId);
     }
     const { ctx, waiting } = fakeContext();
-    for (const [projectId, id] of ids) void queueSettlement(ctx, env, projectId, settleInput(id));
+    for (const [projectId, id] of ids) queueSettlement(ctx, env, projectId, settleInput(id));
     expect(waiting).toHaveLength(2);
     await Promise.all(waiting);
     expect((await a.gate.flushLedger()).flushed).toBe(1);

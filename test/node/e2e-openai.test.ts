@@ -167,3 +167,41 @@ describe("streaming through the gateway", () => {
     expect(upstream).toMatchObject({ cancelledByClient: true, finished: false });
   });
 });
+
+describe("settlement batches shared by requests (settle-queue.ts)", () => {
+  const CROSS_REQUEST_WARNING = "different request context";
+
+  it("leaves one log line and one ledger row per request, and no request's continuation is cancelled", async () => {
+    // Limits above the burst, so every request is admitted and has to settle.
+    const project = await client.setupProject({ settings: { rpm_limit: 1_000, user_rpm_fraction: 1 } });
+    const ask = async () => {
+      const res = await client.chat(project, {
+        model: "mock/tollgate-mock",
+        messages: [{ role: "user", content: question }],
+      });
+      expect(res.status).toBe(200);
+      const id = res.headers.get("X-Request-Id");
+      if (!id) throw new Error("no X-Request-Id");
+      return id;
+    };
+    const logsBefore = gateway.logs.length;
+    // Back to back and concurrent: both join a batch another request opened (25 ms window), the case in which a
+    // promise of the opener's was once handed to the joiners and workerd cancelled their continuations.
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push(await ask());
+    ids.push(...(await Promise.all(Array.from({ length: 8 }, ask))));
+
+    const logLine = (id: string) => gateway.logs.some((line) => line.includes(`"request_id":"${id}"`));
+    await waitFor(() => ids.every(logLine), { timeoutMs: 15_000, what: "a request log line per request" });
+    let rows: Record<string, unknown>[] = [];
+    const deadline = Date.now() + 30_000;
+    const list = ids.map((id) => `'${id}'`).join(",");
+    while (rows.length < ids.length && Date.now() < deadline) {
+      // The gate flushes ledger rows to D1 from its alarm, about two seconds after settling.
+      await new Promise((wake) => setTimeout(wake, 1_000));
+      rows = await gateway.queryD1(`SELECT request_id FROM usage_ledger WHERE request_id IN (${list})`);
+    }
+    expect(rows.map((row) => row.request_id).sort()).toEqual([...ids].sort());
+    expect(gateway.logs.slice(logsBefore).filter((line) => line.includes(CROSS_REQUEST_WARNING))).toEqual([]);
+  }, 120_000);
+});
