@@ -1,18 +1,29 @@
 import type { ChatRequest } from "../providers/openai-schema";
 
 /**
- * What identifies one cached answer, before hashing: the project, who may read it (one user, or the whole
- * project), the provider/model that will answer, and the request as the provider would see it, i.e. after
- * guardrails (masked PII is in it as placeholders) and context (memory and system prompt are in it).
+ * An embeddings request as the provider would embed it: the texts after PII Shield, and the fields that change
+ * the answer (`encoding_format` changes the bytes the client gets, so it is part of the key too).
  */
-export interface CacheKeyInput {
+export interface EmbeddingsKeyRequest {
+  input: string[];
+  dimensions?: number | undefined;
+  encoding_format: "float" | "base64";
+}
+
+/**
+ * What identifies one cached answer, before hashing: the API, the project, who may read it (one user, or the
+ * whole project), the provider/model that will answer, and the request as the provider would see it, i.e.
+ * after guardrails (masked PII is in it as placeholders) and context (memory and system prompt are in it).
+ */
+export type KeyedRequest = { api: "chat"; request: ChatRequest } | { api: "embeddings"; request: EmbeddingsKeyRequest };
+
+export type CacheKeyInput = KeyedRequest & {
   projectId: string;
   scope: "user" | "project";
   userId: string;
   /** `provider/model` the request resolved to (so `default` and the explicit name share an entry). */
   target: string;
-  request: ChatRequest;
-}
+};
 
 /**
  * Fields that never change what the provider answers: the model (replaced by the resolved target), the
@@ -30,6 +41,8 @@ export function cacheKeyText(input: CacheKeyInput): string {
   const request = Object.fromEntries(Object.entries(input.request).filter(([field]) => !IGNORED_FIELDS.has(field)));
   return canonicalJson({
     v: 1,
+    // A chat request and an embeddings request never share an entry, whatever their fields.
+    api: input.api,
     project: input.projectId,
     // A project-scoped entry names no user, so every user of the project reads the same one.
     user: input.scope === "user" ? input.userId : null,

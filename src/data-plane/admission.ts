@@ -27,7 +27,7 @@ export function admitRequest(options: { cached?: boolean } = {}) {
   return createMiddleware<DataPlaneEnv>(async function admitRequest(c, next) {
     const { chat, claims, project } = c.var;
     const sessionId = readSessionId(c.req.header("X-Session-Id"));
-    const budget = budgetInput(chat);
+    const budget = budgetInput(chat, { embedding: c.var.embeddings !== undefined });
     // Only a route with the cache step (`cached`) may leave its reservation to it (docs/cache.md).
     const cacheable = options.cached === true && cacheEligibility(chat, cacheHeaders(c)).eligible;
     const input: AdmitInput = {
@@ -37,7 +37,6 @@ export function admitRequest(options: { cached?: boolean } = {}) {
       ...(claims.akid !== undefined && { apiKeyId: claims.akid }),
       provider: budget.explicit?.provider.id ?? "",
       ...budget.input,
-      ...(c.var.embeddings && { embedding: true as const }),
       ...(cacheable && { deferBudget: true }),
     };
     const admittingAt = Date.now();
@@ -147,9 +146,12 @@ function traceAdmission(c: Context<DataPlaneEnv>, startMs: number, decision: Adm
 
 /**
  * What the worst case is computed from: the prompt estimate, the completion cap, `n`, and the explicit model's
- * price (without one the gate prices the project's, tier-merged, model itself).
+ * price (without one the gate prices the project's, tier-merged, model itself). An embedding reserves its input only.
  */
-export function budgetInput(chat: ChatRequest): { input: BudgetInput; explicit: ReturnType<typeof resolveModel> } {
+export function budgetInput(
+  chat: ChatRequest,
+  options: { embedding: boolean },
+): { input: BudgetInput; explicit: ReturnType<typeof resolveModel> } {
   const requestedModel = chat.model && !isDefaultAlias(chat.model) ? chat.model : null;
   const explicit = requestedModel?.includes("/") ? resolveModel(requestedModel) : null;
   // Both caps given: the larger is reserved (a provider reading the other one could generate that much).
@@ -161,6 +163,7 @@ export function budgetInput(chat: ChatRequest): { input: BudgetInput; explicit: 
       estimatedPromptTokens: estimatePromptTokens(chat.messages, chat.tools),
       ...(completions !== undefined && { maxTokens: completions }),
       ...(chat.n != null && { choices: chat.n }),
+      ...(options.embedding && { embedding: true as const }),
       // Without an explicit model the gate prices the project's (tier-merged) model itself.
       ...(explicit && { priceMicroUsdPerMillion: microUsdPerMillion(`${explicit.provider.id}/${explicit.model}`) }),
     },

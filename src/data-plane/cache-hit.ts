@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { CachedAnswer } from "../cache/answer";
 import { asThisRequest, replayStream } from "../cache/replay";
+import { GatewayError } from "../errors";
 import type { DataPlaneEnv } from "../http/app-env";
 import { budgetHeaders } from "../limits/budget-headers";
 import { SSE_HEADERS } from "../streaming";
@@ -15,14 +16,7 @@ import type { UsageReport } from "./settle";
  */
 export function serveCachedAnswer(c: Context<DataPlaneEnv>, entry: CachedAnswer): Response {
   const { admission, requestId } = c.var;
-  admission.target = entry.target;
-  const saved = costMicroUsd({ ...entry.target, ...entry.usage }).microUsd;
-  const report: UsageReport = {
-    status: "ok",
-    promptTokens: 0,
-    completionTokens: 0,
-    cached: { savedTokens: entry.usage.promptTokens + entry.usage.completionTokens, savedMicroUsd: saved },
-  };
+  const report = hitReport(c, entry);
   const meta = {
     id: `chatcmpl-${requestId.slice(4)}`,
     created: Math.floor(Date.now() / 1000),
@@ -36,6 +30,8 @@ export function serveCachedAnswer(c: Context<DataPlaneEnv>, entry: CachedAnswer)
     settleWhole(c, report, providerAnswer);
     return c.json(completion, 200, headers);
   }
+  if (entry.answer.kind !== "stream")
+    throw new GatewayError("internal_error", "The chat route was given an embeddings cache entry.");
   const { stages, collected } = answerStages(c);
   const usage = { ...entry.usage, source: "provider" as const };
   const { body, outcome } = replayStream(entry.answer.chunks, meta, stages, usage);
@@ -45,4 +41,19 @@ export function serveCachedAnswer(c: Context<DataPlaneEnv>, entry: CachedAnswer)
     return report;
   });
   return new Response(body, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+}
+
+/**
+ * A hit's ledger report (any API): answered by the entry's provider/model, nothing charged, and what the
+ * answer cost when it was made (tokens, and dollars at today's price table) recorded as saved.
+ */
+export function hitReport(c: Context<DataPlaneEnv>, entry: CachedAnswer): UsageReport {
+  c.var.admission.target = entry.target;
+  const saved = costMicroUsd({ ...entry.target, ...entry.usage }).microUsd;
+  return {
+    status: "ok",
+    promptTokens: 0,
+    completionTokens: 0,
+    cached: { savedTokens: entry.usage.promptTokens + entry.usage.completionTokens, savedMicroUsd: saved },
+  };
 }

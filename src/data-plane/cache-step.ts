@@ -1,12 +1,14 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { CACHE_HEADER, cacheEligibility, cacheKeyText } from "../cache/key";
+import type { CachedAnswerBody } from "../cache/answer";
+import { CACHE_HEADER, cacheEligibility, cacheKeyText, type KeyedRequest } from "../cache/key";
 import { cacheKeys, entryName } from "../cache/seal";
 import { readEntry, writeEntry } from "../cache/store";
 import type { DataPlaneEnv } from "../http/app-env";
 import { denialToError } from "../limits/admission-denial";
 import { projectGate } from "../limits/gate-client";
 import { budgetInput, cacheHeaders } from "./admission";
+import { contentText } from "../providers/openai-schema";
 
 /**
  * The response cache (docs/cache.md), after every guardrail and the context: the key is the request as the
@@ -29,12 +31,13 @@ export function lookupCache() {
         scope: settings.cache_scope,
         userId: claims.uid,
         target: `${provider}/${model}`,
-        request: chat,
+        ...keyRequest(c),
       });
       const name = await entryName(keys, keyText);
       // A store that cannot be read is a miss: the cache never fails a request.
       const entry = await readEntry(keys, name, now).catch(() => null);
-      if (entry) {
+      // The key names the API and `stream`, so the kind always fits; one that did not would be a miss, not a crash.
+      if (entry && entry.answer.kind === answerKind(c)) {
         // The route's handler answers from the entry, so /v1/responses and /v1/messages render it as their own.
         c.set("cache", { status: "HIT", entry });
         return next();
@@ -55,6 +58,20 @@ export function lookupCache() {
   });
 }
 
+/** The request part of the key: the chat request, or for embeddings the texts PII Shield left and their options. */
+function keyRequest(c: Context<DataPlaneEnv>): KeyedRequest {
+  const { chat, embeddings } = c.var;
+  if (!embeddings) return { api: "chat", request: chat };
+  const input = chat.messages.map((message) => contentText(message.content));
+  const { dimensions, encoding_format } = embeddings;
+  return { api: "embeddings", request: { input, dimensions, encoding_format } };
+}
+
+function answerKind(c: Context<DataPlaneEnv>): CachedAnswerBody["kind"] {
+  if (c.var.embeddings) return "embeddings";
+  return c.var.chat.stream ? "stream" : "whole";
+}
+
 /**
  * `X-Tollgate-Cache: HIT | MISS | BYPASS` on every answer of an inference route, errors included (this wraps
  * the route from outside, where the error is already a response). BYPASS when the cache step never ran.
@@ -71,11 +88,11 @@ export function cacheStatusHeader() {
  * as it now stands (context included). A refusal is the same 429 admission would have given.
  */
 async function reserveAfterMiss(c: Context<DataPlaneEnv>): Promise<void> {
-  const { admission, claims, chat } = c.var;
+  const { admission, claims, chat, embeddings } = c.var;
   const decision = await projectGate(c.env, c.var.project.id).reserveDeferred({
     requestId: c.var.requestId,
     ...(claims.tier !== undefined && { tier: claims.tier }),
-    ...budgetInput(chat).input,
+    ...budgetInput(chat, { embedding: embeddings !== undefined }).input,
   });
   if (!decision.ok) throw denialToError(decision);
   admission.reserved = { tokens: decision.reservation.tokens, microUsd: decision.reservation.microUsd };

@@ -52,13 +52,13 @@ export function inferencePipeline(api: InferenceApi = "chat"): MiddlewareHandler
   return [
     ...entryChecks(api),
     parse(),
-    admitRequest({ cached: generates }), // kill switches → revocation → project RPM → user RPM → token and dollar budgets
+    admitRequest({ cached: true }), // kill switches → revocation → project RPM → user RPM → token and dollar budgets
     enforceOrigin(), // the live CORS allowlist returned by admission
     checkModelAllowed(),
     ...(generates ? [runSentinel()] : []),
     shieldPii({ restorable: generates }),
     ...(generates ? [injectContext()] : []), // memory, then the system prompt first
     awaitIpCheck(), // the shared per-IP verdict (Redis), started at entry: its round trip overlapped the steps above
-    ...(generates ? [lookupCache()] : []), // the request as the provider would see it; a hit answers here
+    lookupCache(), // the request as the provider would see it; a hit answers here (embeddings too: docs/cache.md)
   ];
 }

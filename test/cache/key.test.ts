@@ -1,15 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { type CacheKeyInput, cacheEligibility, cacheKeyText, canonicalJson } from "../../src/cache/key";
 
-const base: CacheKeyInput = {
+type ChatKeyInput = Extract<CacheKeyInput, { api: "chat" }>;
+const base: ChatKeyInput = {
+  api: "chat",
   projectId: "prj_1",
   scope: "user",
   userId: "alice",
   target: "mock/tollgate-mock",
   request: { messages: [{ role: "user", content: "hi" }], temperature: 0.2 },
 };
-const key = (change: Partial<CacheKeyInput> = {}) => cacheKeyText({ ...base, ...change });
-const withRequest = (request: Record<string, unknown>) => key({ request: request as CacheKeyInput["request"] });
+const key = (change: Partial<ChatKeyInput> = {}) => cacheKeyText({ ...base, ...change });
+const withRequest = (request: Record<string, unknown>) => key({ request: request as ChatKeyInput["request"] });
+const embeddingsKey = (request: Partial<Extract<CacheKeyInput, { api: "embeddings" }>["request"]> = {}) =>
+  cacheKeyText({
+    ...base,
+    api: "embeddings",
+    target: "mock/tollgate-embed",
+    request: { input: ["hi"], encoding_format: "float", ...request },
+  });
 
 describe("cache key canonicalisation", () => {
   it("sorts object keys at every depth and drops null and absent members", () => {
@@ -57,6 +66,24 @@ describe("cache key canonicalisation", () => {
   it("leaves the user out of a project-scoped key, so every user of the project shares it", () => {
     expect(key({ scope: "project", userId: "alice" })).toBe(key({ scope: "project", userId: "bob" }));
     expect(key({ scope: "project" })).not.toBe(key({ scope: "user" }));
+  });
+});
+
+describe("embeddings cache keys", () => {
+  it("never share an entry with a chat request, and differ in every field that changes the vectors or their bytes", () => {
+    expect(embeddingsKey()).toBe(embeddingsKey({ dimensions: undefined }));
+    expect(embeddingsKey()).not.toBe(cacheKeyText({ ...base, target: "mock/tollgate-embed" }));
+    const different: [string, string][] = [
+      ["text", embeddingsKey({ input: ["hi!"] })],
+      ["a second text", embeddingsKey({ input: ["hi", "hi"] })],
+      ["dimensions", embeddingsKey({ dimensions: 64 })],
+      ["encoding_format", embeddingsKey({ encoding_format: "base64" })],
+    ];
+    for (const [what, text] of different) expect(text, what).not.toBe(embeddingsKey());
+    // Order of texts is meaning: data[i] answers input[i].
+    expect(
+      cacheKeyText({ ...base, api: "embeddings", request: { input: ["a", "b"], encoding_format: "float" } }),
+    ).not.toBe(cacheKeyText({ ...base, api: "embeddings", request: { input: ["b", "a"], encoding_format: "float" } }));
   });
 });
 

@@ -1,6 +1,7 @@
-import { env, SELF } from "cloudflare:test";
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, createKey, createProject, createTenant, mint, projectUrl, setupProject } from "../support/control-plane";
+import { type LedgerRow, ledger } from "../support/ledger";
 
 const chatUrl = (slug: string) => projectUrl(slug, "/v1/chat/completions");
 const ask = (text: string, extra: Record<string, unknown> = {}) => ({
@@ -9,33 +10,6 @@ const ask = (text: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 const CACHED = { cache_mode: "enabled" };
-
-interface LedgerRow {
-  request_id: string;
-  status: string;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cost_micro_usd: number;
-  cached: number;
-  saved_tokens: number;
-  saved_micro_usd: number;
-}
-
-/** The project's ledger rows once `count` have been flushed to D1, oldest first. */
-async function ledger(projectId: string, count: number): Promise<LedgerRow[]> {
-  const gate = env.PROJECT_GATE.get(env.PROJECT_GATE.idFromName(projectId));
-  let rows: LedgerRow[] = [];
-  for (let attempt = 0; attempt < 80 && rows.length < count; attempt++) {
-    await gate.flushLedger();
-    rows = (
-      await env.DB.prepare("SELECT * FROM usage_ledger WHERE project_id = ? ORDER BY created_at, request_id")
-        .bind(projectId)
-        .all<LedgerRow>()
-    ).results;
-    if (rows.length < count) await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return rows;
-}
 
 async function stream(slug: string, token: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await SELF.fetch(chatUrl(slug), {

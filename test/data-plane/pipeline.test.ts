@@ -29,12 +29,12 @@ describe("the data-plane pipeline", () => {
     expect(other).toEqual(chat.map((name) => (name === "parseChatRequest" ? parse : name)));
   });
 
-  it("gives embeddings the same checks minus Sentinel, context and the response cache: no model follows or answers the text", () => {
+  it("gives embeddings the same checks minus Sentinel and context (no model follows the text), response cache included", () => {
     const chat = inferencePipeline().map((step) => step.name);
     const embeddings = inferencePipeline("embeddings").map((step) => step.name);
     expect(embeddings).toEqual(
       chat
-        .filter((name) => !["runSentinel", "injectContext", "lookupCache"].includes(name))
+        .filter((name) => !["runSentinel", "injectContext"].includes(name))
         .map((name) => (name === "parseChatRequest" ? "parseEmbeddingsRequest" : name)),
     );
   });
