@@ -1,5 +1,6 @@
 import { loadConfig } from "../env";
 import { loadSigningKeys } from "../auth/signing-keys";
+import { capRequestBody } from "../http/body-limit";
 import { handleError } from "../http/error-handler";
 import { requestId } from "../http/request-id";
 import { authenticateActor } from "./actor";
@@ -21,10 +22,17 @@ import { tenantRoutes } from "./tenants";
 import { tierRoutes } from "./tiers";
 import { GatewayError } from "../errors";
 
+/**
+ * Control-plane bodies are settings, keys and names: the largest valid one (a full settings object with a 20,000
+ * character system prompt and 200 blocklist entries) is far below this. Read, under the cap, before authentication.
+ */
+export const MAX_CONTROL_BODY_BYTES = 1024 * 1024;
+
 /** The control plane on the API host: tenants, projects, keys, tiers, mint, JWKS, OpenAPI. */
 export function controlPlaneApp() {
   const app = controlRouter();
   app.use("*", requestId());
+  app.use("*", capRequestBody(MAX_CONTROL_BODY_BYTES));
   app.onError(handleError);
   app.notFound(() => {
     throw new GatewayError("not_found", "No such endpoint.");

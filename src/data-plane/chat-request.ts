@@ -3,9 +3,10 @@ import { createMiddleware } from "hono/factory";
 import type { z } from "zod";
 import { GatewayError } from "../errors";
 import type { DataPlaneEnv } from "../http/app-env";
+import { readJsonCapped } from "../http/body-limit";
 import { ChatRequest } from "../providers/openai-schema";
 
-/** Bodies above this are refused before parsing; a chat request with long context is well under it. */
+/** Bodies above this many bytes are refused while reading; a chat request with long context is well under it. */
 export const MAX_CHAT_BODY_BYTES = 4 * 1024 * 1024;
 
 /** Parses the OpenAI chat body with zod; bad input is a 400 `invalid_request` naming the field, nothing else happens. */
@@ -16,17 +17,9 @@ export function parseChatRequest() {
   });
 }
 
-/** The request body as JSON, refused with 413 above the size cap and 400 when it is not JSON. */
-export async function readJsonBody(c: Context<DataPlaneEnv>): Promise<unknown> {
-  const declared = Number(c.req.header("Content-Length") ?? "0");
-  if (declared > MAX_CHAT_BODY_BYTES) throw new GatewayError("payload_too_large", "The request body is too large.");
-  const text = await c.req.text();
-  if (text.length > MAX_CHAT_BODY_BYTES) throw new GatewayError("payload_too_large", "The request body is too large.");
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new GatewayError("invalid_request", "The request body is not valid JSON.");
-  }
+/** The request body as JSON: 413 once more than the cap is read (src/http/body-limit.ts), 400 when it is not JSON. */
+export function readJsonBody(c: Context<DataPlaneEnv>): Promise<unknown> {
+  return readJsonCapped(c.req.raw, MAX_CHAT_BODY_BYTES);
 }
 
 /** `json` parsed by `schema`, or a 400 `invalid_request` whose `param` is the path of the first bad field. */
