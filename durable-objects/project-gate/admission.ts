@@ -50,7 +50,14 @@ export async function admit(gate: GateContext, input: AdmitInput): Promise<Admit
   if (input.withoutReservation) {
     recordHit(projectLog, now);
     if (userLog) recordHit(userLog, now);
-    const reservation = { requestId: input.requestId, userId: input.userId, tokens: 0, microUsd: 0, createdAt: now };
+    const reservation = {
+      requestId: input.requestId,
+      userId: input.userId,
+      tokens: 0,
+      completionTokens: 0,
+      microUsd: 0,
+      createdAt: now,
+    };
     const remaining = remainingOf(gate, localBudgets(settings, input.userId), now);
     return { ok: true, reservation, settings, rateLimit, remaining, credentials: snap.credentials };
   }
@@ -58,7 +65,12 @@ export async function admit(gate: GateContext, input: AdmitInput): Promise<Admit
   // Budgets: reserve the worst case, in tokens and (when the model is priced) in micro-USD. A request the
   // response cache may answer reserves nothing yet: a hit costs nothing, a miss reserves (reserveDeferred).
   const deferred = input.deferBudget === true && settings.cache_mode === "enabled";
-  let worst: WorstCase = { tokens: 0, microUsd: 0, lines: unreservedLines(gate, settings, input.userId, now) };
+  let worst: WorstCase = {
+    tokens: 0,
+    completionTokens: 0,
+    microUsd: 0,
+    lines: unreservedLines(gate, settings, input.userId, now),
+  };
   if (!deferred) {
     const checked = checkLocalBudgets(gate, settings, input.userId, input, now);
     if (!checked.ok) return { ...checked, rateLimit };
@@ -103,7 +115,14 @@ export async function admit(gate: GateContext, input: AdmitInput): Promise<Admit
   const usdLeft = [local.microUsd, pools.remainingMicroUsd].filter((v): v is number => v !== null);
   return {
     ok: true,
-    reservation: { requestId: input.requestId, userId: input.userId, tokens, microUsd, createdAt: now },
+    reservation: {
+      requestId: input.requestId,
+      userId: input.userId,
+      tokens,
+      completionTokens: worst.completionTokens,
+      microUsd,
+      createdAt: now,
+    },
     ...(deferred && { deferred: true }),
     settings,
     rateLimit,

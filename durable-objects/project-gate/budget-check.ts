@@ -12,6 +12,8 @@ import type { ReservedLine } from "./reservation";
 
 export interface WorstCase {
   tokens: number;
+  /** Of `tokens`, the completion part. */
+  completionTokens: number;
   microUsd: number;
   lines: ReservedLine[];
 }
@@ -64,7 +66,7 @@ export function checkLocalBudgets(
     }
     lines.push({ ...line, periodKey: counter.period, amount });
   }
-  return { ok: true, worst: { tokens, microUsd, lines } };
+  return { ok: true, worst: { tokens, completionTokens: worst.completion, microUsd, lines } };
 }
 
 /** Reserves checked lines in memory (same turn as the check, so no other admit interleaves). */

@@ -46,7 +46,14 @@ export async function reserveDeferred(gate: GateContext, input: ReserveInput): P
   const usdLeft = [local.microUsd, pools.remainingMicroUsd].filter((v): v is number => v !== null);
   return {
     ok: true,
-    reservation: { requestId: input.requestId, userId: held.userId, tokens, microUsd, createdAt: held.createdAt },
+    reservation: {
+      requestId: input.requestId,
+      userId: held.userId,
+      tokens,
+      completionTokens: checked.worst.completionTokens,
+      microUsd,
+      createdAt: held.createdAt,
+    },
     remaining: { tokens: local.tokens, microUsd: usdLeft.length > 0 ? Math.min(...usdLeft) : null },
   };
 }

@@ -51,7 +51,11 @@ export function admitRequest(options: { cached?: boolean } = {}) {
       userId: claims.uid,
       costCenter: decision.costCenter ?? null,
       remaining: decision.remaining,
-      reserved: { tokens: decision.reservation.tokens, microUsd: decision.reservation.microUsd },
+      reserved: {
+        tokens: decision.reservation.tokens,
+        completionTokens: decision.reservation.completionTokens,
+        microUsd: decision.reservation.microUsd,
+      },
       target: {
         provider: target?.provider.id ?? "unknown",
         model: target?.model ?? chooseModel(chat.model, decision.settings),

@@ -95,7 +95,11 @@ async function reserveAfterMiss(c: Context<DataPlaneEnv>): Promise<void> {
     ...budgetInput(chat, { embedding: embeddings !== undefined }).input,
   });
   if (!decision.ok) throw denialToError(decision);
-  admission.reserved = { tokens: decision.reservation.tokens, microUsd: decision.reservation.microUsd };
+  admission.reserved = {
+    tokens: decision.reservation.tokens,
+    completionTokens: decision.reservation.completionTokens,
+    microUsd: decision.reservation.microUsd,
+  };
   admission.remaining = decision.remaining;
   admission.deferred = false;
 }

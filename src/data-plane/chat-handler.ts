@@ -53,6 +53,7 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
       request: upstreamRequest,
       timeoutMs: settings.upstream_timeout_ms,
       signal: c.req.raw.signal,
+      ...(chat.stream && { readOnAfterAbort: true }),
       retry: { attempts: settings.fallback_models.length > 0 ? 2 : 1 },
       fallbacks,
       ...(trace && providerPhase && { headers: { traceparent: providerTraceparent(trace, providerPhase) } }),
@@ -136,6 +137,8 @@ export async function chatCompletions(c: Context<DataPlaneEnv>): Promise<Respons
     includeUsage: chat.stream_options?.include_usage === true,
     promptTokensEstimate: promptEstimate,
     idleTimeoutMs: settings.upstream_timeout_ms,
+    // A client that hangs up is charged what the provider bills, not the text it saw (docs/limits.md).
+    afterAbort: { reservedCompletionTokens: admission.reserved.completionTokens },
     stages,
   });
   // Once the stream is over: usage settled, the turn remembered (settleStream); the end decides the report.

@@ -80,7 +80,8 @@ export interface AdmissionState {
   costCenter?: string | null;
   /** Budget left after this request's worst-case reservation, and that reservation. */
   remaining: Remaining;
-  reserved: { tokens: number; microUsd: number };
+  /** `completionTokens`: of `tokens`, the completion part (what a client abort without usage is charged). */
+  reserved: { tokens: number; completionTokens: number; microUsd: number };
   /** The provider/model this request will call (request's model or the project's). */
   target: { provider: string; model: string };
   sessionId: string | null;

@@ -129,6 +129,8 @@ export interface Reservation {
   requestId: string;
   userId: string;
   tokens: number;
+  /** Of `tokens`, the completion (max completion × n, reasoning included): what an abort without usage is charged. */
+  completionTokens: number;
   microUsd: number;
   createdAt: number;
 }

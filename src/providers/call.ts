@@ -18,6 +18,11 @@ interface CallSettings extends CallTarget {
   timeoutMs: number;
   /** The client's abort signal: aborting it aborts the upstream request, and nothing is retried. */
   signal?: AbortSignal;
+  /**
+   * Once the upstream answered, the client's abort no longer reaches its body: a stream reads on for the
+   * provider's usage after the client hung up (src/streaming/upstream.ts `AbortBound`).
+   */
+  readOnAfterAbort?: boolean;
   /** Attempts per target for 429/5xx/connection failures (1 = no retry). Timeouts are not retried. */
   retry?: { attempts: number; delayMs?: number };
   /** Tried in order once the primary target's attempts are exhausted on a retryable failure. */
@@ -77,8 +82,12 @@ async function attempt(target: CallTarget, options: CallOptions): Promise<Attemp
   try {
     const headers = options.headers ? { ...init.headers, ...options.headers } : init.headers;
     const response = await (target.fetch ?? fetch)(url, { ...init, headers, signal: controller.signal });
-    // On success the listener stays: a client abort must still reach the upstream body while it is read.
-    if (response.ok) return { ok: true, response };
+    // On success the listener stays, unless the caller reads on after an abort: a client abort must otherwise
+    // still reach the upstream body while it is read.
+    if (response.ok) {
+      if (options.readOnAfterAbort) options.signal?.removeEventListener("abort", onClientAbort);
+      return { ok: true, response };
+    }
     options.signal?.removeEventListener("abort", onClientAbort);
     return { ok: false, error: await errorFor(target, response), retryable: RETRYABLE_STATUSES.has(response.status) };
   } catch {

@@ -3,4 +3,4 @@ export type { StreamItem, StreamOutcome, StreamStage } from "./items";
 export { streamChatCompletion, type StreamChatOptions } from "./pipeline";
 export { SSE_HEADERS } from "./serialize";
 export { collectAssistantText, mapContentDeltas, onFirstContent, tapChunks, type DeltaMapper } from "./stages";
-export { upstreamChunks } from "./upstream";
+export { DRAIN_AFTER_ABORT_MS, upstreamChunks } from "./upstream";

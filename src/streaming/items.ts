@@ -33,12 +33,13 @@ export interface ItemSink {
 /**
  * How a stream ended, for settling usage once it is over: `completed` (the provider's terminal event
  * arrived), `cancelled` (the client went away) or `failed` (upstream broke, stalled, or sent malformed
- * SSE). Usage is the provider's when it reported one, otherwise counted from the streamed text.
+ * SSE). Usage is the provider's when it reported one, otherwise counted from the streamed text; after a client
+ * abort that found no usage, the prompt and the whole reserved completion (`reserved`).
  */
 export interface StreamOutcome {
   status: "completed" | "cancelled" | "failed";
   finishReason: FinishReason | null;
-  usage: TokenUsage & { source: "provider" | "estimated" };
+  usage: TokenUsage & { source: "provider" | "estimated" | "reserved" };
   /** Why a failed stream failed, already safe to show (names the provider, no secrets). */
   error?: string;
 }

@@ -1,7 +1,7 @@
 import { newStreamState, type CompletionMeta, type ProviderAdapter } from "../providers/adapter";
 import type { StreamOutcome, StreamStage } from "./items";
 import { SseBatch } from "./serialize";
-import { upstreamSource } from "./upstream";
+import { type AbortBound, upstreamSource } from "./upstream";
 
 export interface StreamChatOptions {
   /** The upstream response body (SSE in the provider's own format). */
@@ -13,6 +13,8 @@ export interface StreamChatOptions {
   includeUsage: boolean;
   promptTokensEstimate: number;
   idleTimeoutMs?: number;
+  /** Read on after a client abort for the provider's usage, within this bound (upstream.ts `AbortBound`). */
+  afterAbort?: AbortBound;
   /** Applied in order between the source and the serialiser (PII restore, memory tap, …). */
   stages?: StreamStage[];
 }
@@ -34,6 +36,7 @@ export function streamChatCompletion(options: StreamChatOptions): {
     promptTokensEstimate: options.promptTokensEstimate,
     includeUsage: options.includeUsage,
     ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    ...(options.afterAbort && { afterAbort: options.afterAbort }),
   });
   const stages = options.stages ?? [];
   const body = new ReadableStream<Uint8Array>({
@@ -51,7 +54,7 @@ export function streamChatCompletion(options: StreamChatOptions): {
       if (!batch.closed && stages.some((stage) => stage.halted?.())) {
         batch.close();
         bytes = concat(bytes, batch.take());
-        await source.cancel("refused by a stream stage");
+        await source.stop("refused by a stream stage");
       }
       if (bytes) controller.enqueue(bytes);
       if (batch.closed) controller.close();

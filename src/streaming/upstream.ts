@@ -16,7 +16,27 @@ export interface UpstreamOptions {
   includeUsage: boolean;
   /** Fail the stream when the provider sends nothing for this long (it would otherwise hang). */
   idleTimeoutMs?: number;
+  /** With it, a client cancel reads on for the provider's usage (see `AbortBound`); without, it hangs up at once. */
+  afterAbort?: AbortBound;
 }
+
+/**
+ * How long a stream whose client hung up is still read for the provider's usage. Providers bill what they
+ * generated after the hang-up, and a client could otherwise hang up to pay for the visible text only. Below
+ * the 30 s a Worker's waitUntil may run after its response.
+ */
+export const DRAIN_AFTER_ABORT_MS = 15_000;
+
+/** What bounds reading on after a client abort (docs/limits.md, "Client aborts"). */
+export interface AbortBound {
+  /** The completion admission reserved (max completion × n): charged when no usage arrives within the bound. */
+  reservedCompletionTokens: number;
+  /** Defaults to DRAIN_AFTER_ABORT_MS. */
+  maxMs?: number;
+}
+
+/** Where what arrives after a client abort goes: nowhere. */
+const DISCARD: ItemSink = { enqueue: () => undefined, close: () => undefined };
 
 class Stalled extends Error {}
 
@@ -38,8 +58,13 @@ export interface UpstreamSource {
    * after a keep-alive ping). Empty-handed only once the stream was cancelled.
    */
   pull(sink: ItemSink): Promise<void>;
-  /** The client went away: cancels the upstream body. */
+  /**
+   * The client went away. With `afterAbort`, reads on in the background for the provider's usage (the outcome
+   * waits for it); without, cancels the upstream body at once.
+   */
   cancel(reason?: unknown): Promise<void>;
+  /** The gateway ends the stream itself (a stage refused the rest): cancels the upstream body at once. */
+  stop(reason?: unknown): Promise<void>;
   outcome: Promise<StreamOutcome>;
 }
 
@@ -75,8 +100,11 @@ export function upstreamSource(options: UpstreamOptions): UpstreamSource {
   let resolveOutcome!: (outcome: StreamOutcome) => void;
   const outcome = new Promise<StreamOutcome>((resolve) => (resolveOutcome = resolve));
   let ended = false;
+  /** Set once the client hung up and the stream is read on for the provider's usage. */
+  let aborted = false;
 
   function settle(status: StreamOutcome["status"], error?: string): StreamOutcome["usage"] {
+    if (aborted) return settleAborted(status === "completed");
     const estimated = estimateTokens(generated);
     const reported = state.usage;
     // A cut-short stream may carry only the provider's opening count; never settle for less than was seen.
@@ -93,6 +121,58 @@ export function upstreamSource(options: UpstreamOptions): UpstreamSource {
       resolveOutcome({ status, finishReason: state.finishReason, usage, ...(error ? { error } : {}) });
     }
     return usage;
+  }
+
+  /**
+   * After a client abort: the provider's usage when the stream completed with one, else the prompt (reported, or
+   * estimated) and the whole reserved completion, since the provider may have generated and billed all of it.
+   */
+  function settleAborted(completedWithUsage: boolean): StreamOutcome["usage"] {
+    const reported = state.usage;
+    const usage: StreamOutcome["usage"] =
+      completedWithUsage && reported
+        ? { promptTokens: reported.promptTokens, completionTokens: reported.completionTokens, source: "provider" }
+        : {
+            promptTokens: reported?.promptTokens ?? options.promptTokensEstimate,
+            completionTokens: options.afterAbort?.reservedCompletionTokens ?? estimateTokens(generated),
+            source: "reserved",
+          };
+    if (!ended) {
+      ended = true;
+      resolveOutcome({ status: "cancelled", finishReason: state.finishReason, usage });
+    }
+    return usage;
+  }
+
+  /**
+   * Reads on, output discarded, until the stream ends (its usage charged), or the time or the reserved
+   * completion runs out (the upstream cancelled, the reservation charged). Runs in the request's waitUntil,
+   * which awaits the outcome.
+   */
+  async function drainAfterAbort(bound: AbortBound, reason: unknown): Promise<void> {
+    aborted = true;
+    const timer = setTimeout(() => {
+      settleAborted(false);
+      reader.cancel(reason).catch(() => {});
+    }, bound.maxMs ?? DRAIN_AFTER_ABORT_MS);
+    // A character adds at most one token, so the estimate (a scan of the whole text) is only redone once the
+    // text has grown by what is still missing to the reservation.
+    let checkAt = 0;
+    try {
+      await pulling;
+      while (!ended) {
+        if (generated.length >= checkAt) {
+          const missing = bound.reservedCompletionTokens - estimateTokens(generated);
+          if (missing <= 0) break;
+          checkAt = generated.length + missing;
+        }
+        await source.pull(DISCARD);
+      }
+    } finally {
+      clearTimeout(timer);
+      if (!ended) settleAborted(false);
+      reader.cancel(reason).catch(() => {});
+    }
   }
 
   function fail(sink: ItemSink, message: string) {
@@ -169,36 +249,52 @@ export function upstreamSource(options: UpstreamOptions): UpstreamSource {
     }
   }
 
-  return {
-    outcome,
-    async pull(sink) {
-      try {
-        for (;;) {
-          const { done, value } = await read();
-          if (done) {
-            parser.reset({ consume: true }); // a last event without its blank line still counts
-            if (drain(sink) === "closed") return;
-            // Some family members close without [DONE] after a finish_reason; that is still a clean end.
-            if (state.finishReason !== null) return complete(sink);
-            return fail(sink, `${providerLabel} ended the stream before the response was complete.`);
-          }
-          parser.feed(decoder.decode(value, { stream: true }));
-          const drained = drain(sink);
-          if (drained === "closed" || drained > 0) return;
+  async function pull(sink: ItemSink): Promise<void> {
+    try {
+      for (;;) {
+        const { done, value } = await read();
+        if (done) {
+          parser.reset({ consume: true }); // a last event without its blank line still counts
+          if (drain(sink) === "closed") return;
+          // Some family members close without [DONE] after a finish_reason; that is still a clean end.
+          if (state.finishReason !== null) return complete(sink);
+          return fail(sink, `${providerLabel} ended the stream before the response was complete.`);
         }
-      } catch (err) {
-        if (ended) return;
-        fail(
-          sink,
-          err instanceof Stalled
-            ? `${providerLabel} stopped sending data.`
-            : `${providerLabel} connection broke mid-stream.`,
-        );
+        parser.feed(decoder.decode(value, { stream: true }));
+        const drained = drain(sink);
+        if (drained === "closed" || drained > 0) return;
       }
+    } catch (err) {
+      if (ended) return;
+      fail(
+        sink,
+        err instanceof Stalled
+          ? `${providerLabel} stopped sending data.`
+          : `${providerLabel} connection broke mid-stream.`,
+      );
+    }
+  }
+  /** The pull under way: a reader allows one pending read, so reading on after an abort waits for it. */
+  let pulling: Promise<void> = Promise.resolve();
+
+  const source: UpstreamSource = {
+    outcome,
+    pull(sink) {
+      pulling = pull(sink);
+      return pulling;
     },
     cancel(reason) {
+      if (options.afterAbort && !ended) {
+        // Not awaited: the client is gone and must not wait; the outcome (in waitUntil) waits for it.
+        void drainAfterAbort(options.afterAbort, reason);
+        return Promise.resolve();
+      }
+      return source.stop(reason);
+    },
+    stop(reason) {
       settle("cancelled");
       return reader.cancel(reason).catch(() => {});
     },
   };
+  return source;
 }

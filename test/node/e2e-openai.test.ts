@@ -121,11 +121,11 @@ describe("the official openai SDK, pointed at a project hostname with a minted J
 });
 
 describe("streaming through the gateway", () => {
-  const streamRequest = (signal?: AbortSignal) =>
+  const streamRequest = (signal?: AbortSignal, extra: Record<string, unknown> = {}) =>
     localFetch(gateway.projectUrl(byokProject.project.slug, "/v1/chat/completions"), {
       method: "POST",
       headers: { Authorization: `Bearer ${byokProject.token}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ messages: [{ role: "user", content: question }], stream: true }),
+      body: JSON.stringify({ messages: [{ role: "user", content: question }], stream: true, ...extra }),
       signal,
     });
 
@@ -149,11 +149,31 @@ describe("streaming through the gateway", () => {
   });
 
   // workerd learns that a client left only when it next writes to it, so after the abort the fake resumes
-  // and trickles the rest of a long answer; the gateway must hang up on it before that answer ends.
-  it("closes the upstream connection when the client aborts mid-stream", async () => {
-    const hold = fake.holdNextStream({ paceMs: 150, extraChunks: 60 });
+  // and trickles the rest of the answer. The gateway reads on (output discarded) for the provider's usage, since
+  // the provider bills what it generates after a hang-up (docs/limits.md, "Client aborts").
+  it("reads the upstream to its usage after the client aborts mid-stream", async () => {
+    const hold = fake.holdNextStream({ paceMs: 100, extraChunks: 30 });
     const abort = new AbortController();
     const response = await streamRequest(abort.signal);
+    const reader = response.body!.getReader();
+    await readSseUntil(reader, (events) => events.some((event) => event.content));
+    const upstream = await hold.stream;
+
+    abort.abort();
+    hold.release();
+    await waitFor(() => upstream.cancelledByClient || upstream.finished, {
+      timeoutMs: 20_000,
+      what: "the fake upstream to finish or be hung up on",
+    });
+    expect(upstream).toMatchObject({ cancelledByClient: false, finished: true });
+  });
+
+  // Bounded by the reservation: once the discarded text reaches max_tokens, the whole reserved completion is
+  // charged and the gateway hangs up instead of reading on.
+  it("hangs up on the upstream once what it generated after the abort reaches the reservation", async () => {
+    const hold = fake.holdNextStream({ paceMs: 100, extraChunks: 60 });
+    const abort = new AbortController();
+    const response = await streamRequest(abort.signal, { max_tokens: 5 });
     const reader = response.body!.getReader();
     await readSseUntil(reader, (events) => events.some((event) => event.content));
     const upstream = await hold.stream;
