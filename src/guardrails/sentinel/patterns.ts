@@ -54,6 +54,14 @@ const PRIOR =
   "(?:previous|prior|above|earlier|preceding|former|foregoing|initial|original|old|existing|system|all|any|your|these|those|the)";
 const DIRECTIVES =
   "(?:instructions?|directions?|directives?|prompts?|rules|guidelines|guidance|programming|commands?|orders|tasks?|training|constraints|restrictions|polic(?:y|ies)|safety|filters?|guardrails|context|ones)";
+/**
+ * "Please disregard the instructions in my previous email", "ignore the steps I sent yesterday": the
+ * writer withdrawing their own earlier message is ordinary correspondence, not an override. Only the
+ * writer's own (my/our, "I sent") counts: "the instructions in the user's message" stays suspicious.
+ */
+const OWN_MESSAGE =
+  "(?:e-?mails?|mails?|messages?|letters?|notes?|memos?|replies|reply|texts?|posts?|comments?|tickets?|drafts?|documents?|files?|attachments?)";
+const NOT_OWN_MESSAGE = `(?! (?:(?:in|from|of) (?:my|our) (?:${W} ){0,2}${OWN_MESSAGE}\\b|i (?:sent|gave|wrote|posted|shared|typed|listed|mentioned)\\b))`;
 const REVEAL_WORDS = [
   "repeat",
   "print",
@@ -97,7 +105,7 @@ export const PATTERNS: readonly InjectionPattern[] = [
     "instruction_override",
     "ignore-directives",
     1.0,
-    `\\b${ATTENTION} (?:${PRIOR} ){0,3}(?:${W} )?${DIRECTIVES}\\b`,
+    `\\b${ATTENTION} (?:${PRIOR} ){0,3}(?:${W} )?${DIRECTIVES}\\b${NOT_OWN_MESSAGE}`,
     ATTENTION_CUES,
   ),
   p(
