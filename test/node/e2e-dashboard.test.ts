@@ -174,7 +174,16 @@ describe.skipIf(!haveChromium)("the dashboard in Chromium", () => {
     await shot("try-it");
   });
 
-  it("shows the request in the FinOps chart and breakdowns, with budget bars", async () => {
+  it("answers a repeated request from the response cache once the project turns it on", async () => {
+    await client.expect(200, "PATCH", `/v1/projects/${project.id}/settings`, tenant.admin, { cache_mode: "enabled" });
+    const asker = { project, token: await client.mint(plaintextKey, "cache-tester") };
+    const body = { model: "mock/tollgate-mock", messages: [{ role: "user", content: "Asked twice" }] };
+    const first = await client.chat(asker, body);
+    const second = await client.chat(asker, body);
+    expect([first.headers.get("X-Tollgate-Cache"), second.headers.get("X-Tollgate-Cache")]).toEqual(["MISS", "HIT"]);
+  });
+
+  it("shows the requests and the cache hit in the FinOps chart and breakdowns, with budget bars", async () => {
     await page.goto(`${dashboard}#/finops`);
     const chart = page.getByTestId("spend-chart");
     // Usage settles just after the stream ends (waitUntil): press Show until the day's tokens are in.
@@ -191,7 +200,22 @@ describe.skipIf(!haveChromium)("the dashboard in Chromium", () => {
     const byProject = page.getByRole("region", { name: "By project" });
     await byProject.waitFor();
     const row = byProject.locator("tr", { hasText: project.id });
-    expect(await row.locator("td").nth(1).textContent()).toBe("1");
+    // The try-it stream, the cache miss and its hit: their rows may reach D1 a flush apart, so press Show again.
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole("button", { name: "Show" }).click();
+          return row
+            .locator("td")
+            .nth(4)
+            .textContent({ timeout: 5_000 })
+            .catch(() => null);
+        },
+        { timeout: 20_000, interval: 500 },
+      )
+      .toBe("1 (33%)");
+    expect(await row.locator("td").nth(1).textContent()).toBe("3");
+    expect(await row.locator("td").nth(5).textContent()).toMatch(/^\$0\.0\d*[1-9]\d*$/);
     expect(await page.getByRole("region", { name: "Top users" }).textContent()).toContain("dashboard-tester");
     await page.locator(".budget .bar").first().waitFor();
     const download = page.waitForEvent("download");
