@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mockEmbedding } from "../../src/providers/embeddings/mock";
-import {
-  API,
-  call,
-  createKey,
-  createProject,
-  createTenant,
-  mint,
-  projectUrl,
-  setupProject,
-} from "../support/control-plane";
+import { API, call, projectOfTwoUsers, projectUrl, setupProject } from "../support/control-plane";
 import { type LedgerRow, ledger } from "../support/ledger";
 
 const MODEL = "mock/tollgate-embed";
@@ -59,11 +50,7 @@ describe("the response cache on /v1/embeddings", () => {
       ["user", "MISS"],
       ["project", "HIT"],
     ] as const) {
-      const tenant = await createTenant();
-      const project = await createProject(tenant.admin, { ...CACHED, cache_scope: scope });
-      const key = await createKey(tenant.admin, project.id);
-      const alice = (await mint(key.key, { user_id: "alice" })).json.token as string;
-      const bob = (await mint(key.key, { user_id: "bob" })).json.token as string;
+      const { project, alice, bob } = await projectOfTwoUsers({ ...CACHED, cache_scope: scope });
       expect(status(await embed(project.slug, alice, body))).toBe("MISS");
       expect(status(await embed(project.slug, bob, body)), scope).toBe(expected);
     }

@@ -1,6 +1,15 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, createKey, createProject, createTenant, mint, projectUrl, setupProject } from "../support/control-plane";
+import {
+  call,
+  createKey,
+  createProject,
+  createTenant,
+  mint,
+  projectOfTwoUsers,
+  projectUrl,
+  setupProject,
+} from "../support/control-plane";
 import { type LedgerRow, ledger } from "../support/ledger";
 
 const chatUrl = (slug: string) => projectUrl(slug, "/v1/chat/completions");
@@ -65,11 +74,7 @@ describe("the response cache over HTTP", () => {
       ["user", "MISS"],
       ["project", "HIT"],
     ] as const) {
-      const tenant = await createTenant();
-      const project = await createProject(tenant.admin, { ...CACHED, cache_scope: scope });
-      const key = await createKey(tenant.admin, project.id);
-      const alice = (await mint(key.key, { user_id: "alice" })).json.token as string;
-      const bob = (await mint(key.key, { user_id: "bob" })).json.token as string;
+      const { project, alice, bob } = await projectOfTwoUsers({ ...CACHED, cache_scope: scope });
       await call("POST", chatUrl(project.slug), { token: alice, body: ask("private question") });
       const res = await call("POST", chatUrl(project.slug), { token: bob, body: ask("private question") });
       expect(res.headers.get("X-Tollgate-Cache"), scope).toBe(expected);

@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, createKey, createProject, createTenant, mint, projectUrl } from "../support/control-plane";
+import { call, projectOfTwoUsers, projectUrl } from "../support/control-plane";
 
 /**
  * /v1/responses answered by the response cache: each hit is its own response (fresh `resp_` id and
@@ -11,11 +11,8 @@ const responses = (slug: string, id = "") => projectUrl(slug, `/v1/responses${id
 const SETTINGS = { cache_mode: "enabled", cache_scope: "project", rpm_limit: 1000, user_rpm_fraction: 1 };
 
 async function usersOfOneProject() {
-  const tenant = await createTenant();
-  const project = await createProject(tenant.admin, SETTINGS);
-  const key = await createKey(tenant.admin, project.id);
-  const token = async (userId: string) => (await mint(key.key, { user_id: userId })).json.token as string;
-  return { slug: project.slug, alice: await token("alice"), bob: await token("bob") };
+  const { project, alice, bob } = await projectOfTwoUsers(SETTINGS);
+  return { slug: project.slug, alice, bob };
 }
 
 async function create(slug: string, token: string, body: Record<string, unknown>) {

@@ -93,3 +93,12 @@ export async function setupProject(
   if (minted.status !== 200) throw new Error(`mint failed: ${minted.status} ${minted.text}`);
   return { tenant, project, key, token: minted.json.token as string };
 }
+
+/** One project with Alice and Bob as end users, each holding their own JWT (for isolation tests). */
+export async function projectOfTwoUsers(settings: Record<string, unknown>) {
+  const tenant = await createTenant();
+  const project = await createProject(tenant.admin, settings);
+  const key = await createKey(tenant.admin, project.id);
+  const token = async (userId: string) => (await mint(key.key, { user_id: userId })).json.token as string;
+  return { tenant, project, alice: await token("alice"), bob: await token("bob") };
+}
