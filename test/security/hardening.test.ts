@@ -73,13 +73,14 @@ describe("GET /v1/models tells an end user nothing about who pays", () => {
 describe("BYOK base_url under the deployed policy", () => {
   /** The Worker as deployed: BYOK_ALLOW_PRIVATE_BASE_URL is a dev-only switch (wrangler.toml sets it for `npm run dev`). */
   async function putDeployed(tenant: { id: string; admin: string }, baseUrl: string) {
+    // An incoming request in production carries `cf`; tests have none, which the entry never reads.
     const request = new Request(`${API}/auth/v1/tenants/${tenant.id}/providers/openai`, {
       method: "PUT",
       headers: { Authorization: `Bearer ${tenant.admin}`, "Content-Type": "application/json" },
       body: JSON.stringify({ api_key: BYOK_KEY, base_url: baseUrl }),
-    });
+    }) as Request<unknown, IncomingRequestCfProperties>;
     const ctx = createExecutionContext();
-    const res = await worker.fetch(request, { ...env, BYOK_ALLOW_PRIVATE_BASE_URL: "false" }, ctx);
+    const res = await worker.fetch(request, { ...env, BYOK_ALLOW_PRIVATE_BASE_URL: "false" } as Env, ctx);
     await waitOnExecutionContext(ctx);
     return res;
   }
