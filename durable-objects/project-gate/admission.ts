@@ -7,7 +7,7 @@ import { checkLocalBudgets, reserveLines, unreservedLines, type WorstCase } from
 import type { GateContext } from "./context";
 import { reservePools } from "./pools";
 import { releaseLocal, remainingOf, type StoredReservation } from "./reservation";
-import { tighter, WINDOW_MS, windowDenial } from "./rate-windows";
+import { projectWindowKey, tighter, WINDOW_MS, windowDenial } from "./rate-windows";
 
 /** A reservation not settled within this time belongs to an evicted worker; the alarm settles it as `abandoned`. */
 export const ABANDON_AFTER_MS = 10 * 60_000;
@@ -38,8 +38,8 @@ export async function admit(gate: GateContext, input: AdmitInput): Promise<Admit
     throw new Error(`request id ${input.requestId} was already admitted`);
   }
 
-  // Rate limits. A tier with its own rpm_limit gets its own project-wide window, so the override means something.
-  const projectLog = gate.windows.log(`project:${input.tier ?? ""}`, now);
+  // Rate limits: one project window, except for a tier that overrides rpm_limit (rate-windows.ts).
+  const projectLog = gate.windows.log(projectWindowKey(input.tier, overrides), now);
   const projectCheck = checkWindow(projectLog, settings.rpm_limit, WINDOW_MS, now);
   if (!projectCheck.ok) return windowDenial("rpm", projectCheck);
   const userLimit = userRpmLimit(settings.rpm_limit, settings.user_rpm_fraction);

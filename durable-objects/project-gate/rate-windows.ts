@@ -1,6 +1,7 @@
 import type { AdmitDecision } from "../../src/limits/gate-types";
 import type { RateLimitState } from "../../src/limits/rate-limit-state";
 import { pruneLog, type WindowCheck } from "../../src/limits/sliding-window";
+import type { TierOverrides } from "../../src/settings/schema";
 
 export const WINDOW_MS = 60_000;
 /** Above this many live window keys, idle users' empty logs are swept so memory follows active users only. */
@@ -21,6 +22,15 @@ export class RateWindows {
     this.windows.set(key, created);
     return created;
   }
+}
+
+/**
+ * The project RPM window a request counts in. Tiers without their own `rpm_limit` share the one project window:
+ * keying it by tier would let a caller multiply the project's RPM by spreading requests over tiers. A tier that
+ * overrides `rpm_limit` gets a window of its own, so its limit means what it says.
+ */
+export function projectWindowKey(tier: string | undefined, overrides: TierOverrides | undefined): string {
+  return tier !== undefined && overrides?.rpm_limit !== undefined ? `project:tier:${tier}` : "project";
 }
 
 function toState(check: WindowCheck): RateLimitState {

@@ -75,4 +75,23 @@ describe("project gate: rate limits", () => {
     expect(premium.filter((r) => r.ok)).toHaveLength(5);
     expect(await gate.admit(admitInput({ tier: "gold", now: T0 }))).toEqual({ ok: false, reason: "unknown_tier" });
   });
+
+  it("tiers without their own rpm_limit share the one project window: 120 concurrent admits over 4 tiers admit exactly 20", async () => {
+    const { projectId, gate } = freshGate();
+    const tiers = { silver: { system_prompt: "s" }, bronze: { memory_window: 3 }, premium: { rpm_limit: 5 } };
+    await gate.configure(snapshot(projectId, { tiers }, { rpm_limit: 20, user_rpm_fraction: 0 }));
+    const spread = [undefined, "silver", "bronze"] as const;
+    const results = await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        gate.admit(admitInput({ userId: `u${i}`, tier: spread[i % spread.length], now: T0 })),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(20);
+    expect(results.filter((r) => !r.ok && r.reason === "rpm")).toHaveLength(100);
+    // The tier that overrides rpm_limit still counts in a window of its own.
+    const premium = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => gate.admit(admitInput({ userId: `p${i}`, tier: "premium", now: T0 }))),
+    );
+    expect(premium.filter((r) => r.ok)).toHaveLength(5);
+  });
 });
