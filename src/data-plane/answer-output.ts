@@ -3,9 +3,10 @@ import { GatewayError } from "../errors";
 import { applyPiiPolicyToOutput } from "../guardrails/pii/shield";
 import { createPlaceholderRestorer, restorePlaceholders } from "../guardrails/pii/restore";
 import type { DataPlaneEnv } from "../http/app-env";
-import type { ChatCompletion, ChatCompletionChunk } from "../providers/openai-schema";
-import { collectAssistantText, mapContentDeltas, type StreamOutcome, type StreamStage, tapChunks } from "../streaming";
+import type { ChatCompletion } from "../providers/openai-schema";
+import { collectAssistantText, mapContentDeltas, type StreamOutcome, type StreamStage } from "../streaming";
 import { rememberTurn } from "./memory-append";
+import { streamOutputScan } from "./output-pii";
 import { settleRequest, type UsageReport } from "./settle";
 import type { RequestTrace } from "../telemetry/request-trace";
 
@@ -42,15 +43,16 @@ export function settleWhole(
 }
 
 /**
- * The stages of a streamed answer: `observe` sees the provider's chunks first (the cache keeps them as they
- * came), then the memory collector, then the PII restore for this request.
+ * The stages of a replayed stream, in the live path's order: the memory collector (what the provider wrote),
+ * the output PII scan (redacts or refuses under enforce, as on a live stream; `outputScan.finish()` once it
+ * ended says whether it refused), then the PII restore for this request.
  */
-export function answerStages(c: Context<DataPlaneEnv>, observe?: (chunk: ChatCompletionChunk) => void) {
+export function answerStages(c: Context<DataPlaneEnv>) {
   const placeholders = c.var.admission.placeholders ?? {};
   const collected = collectAssistantText();
-  const stages: StreamStage[] = [];
-  if (observe) stages.push(tapChunks(observe));
-  stages.push(collected.stage);
+  const outputScan = streamOutputScan(c);
+  const stages: StreamStage[] = [collected.stage];
+  if (outputScan) stages.push(outputScan.stage);
   if (Object.keys(placeholders).length > 0) {
     stages.push(
       mapContentDeltas(() => {
@@ -59,7 +61,7 @@ export function answerStages(c: Context<DataPlaneEnv>, observe?: (chunk: ChatCom
       }),
     );
   }
-  return { stages, collected };
+  return { stages, collected, outputScan };
 }
 
 /**
@@ -102,7 +104,7 @@ export function scanOutput(c: Context<DataPlaneEnv>, text: string): string {
   return result.text;
 }
 
-export function recordOutputPii(c: Context<DataPlaneEnv>, text: string) {
+function recordOutputPii(c: Context<DataPlaneEnv>, text: string) {
   const { settings, admission } = c.var;
   const result = applyPiiPolicyToOutput(text, {
     mode: settings.pii_mode,

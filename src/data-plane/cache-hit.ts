@@ -6,7 +6,7 @@ import type { DataPlaneEnv } from "../http/app-env";
 import { budgetHeaders } from "../limits/budget-headers";
 import { SSE_HEADERS } from "../streaming";
 import { costMicroUsd } from "../usage/pricing";
-import { answerStages, finishCompletion, recordOutputPii, settleStream, settleWhole } from "./answer-output";
+import { answerStages, finishCompletion, settleStream, settleWhole } from "./answer-output";
 import type { UsageReport } from "./settle";
 
 /**
@@ -32,13 +32,14 @@ export function serveCachedAnswer(c: Context<DataPlaneEnv>, entry: CachedAnswer)
   }
   if (entry.answer.kind !== "stream")
     throw new GatewayError("internal_error", "The chat route was given an embeddings cache entry.");
-  const { stages, collected } = answerStages(c);
+  const { stages, collected, outputScan } = answerStages(c);
   const usage = { ...entry.usage, source: "provider" as const };
   const { body, outcome } = replayStream(entry.answer.chunks, meta, stages, usage);
   void settleStream(c, outcome, collected.text, () => {
-    // A replayed answer has already been sent: PII it holds is recorded (types and counts), not rewritten.
-    if (c.var.settings.pii_scan_output) recordOutputPii(c, collected.text());
-    return report;
+    // The entry holds the provider's answer: output PII is redacted or refused on replay exactly as live.
+    if (outputScan?.finish() !== true) return report;
+    admission.guardrailEvents.push({ kind: "refusal", code: "pii_detected" });
+    return { ...report, status: "blocked" };
   });
   return new Response(body, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
 }
