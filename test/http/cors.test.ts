@@ -46,7 +46,7 @@ describe("per-project CORS", () => {
     }
   });
 
-  it("exposes the rate-limit and request-id headers to an allowed origin, and refuses others with 403", async () => {
+  it("exposes the rate-limit, request-id and cache headers to an allowed origin, and refuses others with 403", async () => {
     const { project, token } = await setupProject({ settings: { cors_origins: [ALLOWED] } });
     const ok = await chat(project.slug, token, ALLOWED);
     expect(ok.status).toBe(200);
@@ -58,6 +58,7 @@ describe("per-project CORS", () => {
       "X-RateLimit-Reset",
       "Retry-After",
       "X-Request-Id",
+      "X-Tollgate-Cache",
     ])
       expect(exposed).toContain(header);
     expect(ok.headers.get("Vary")).toContain("Origin");
